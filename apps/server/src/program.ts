@@ -1,0 +1,60 @@
+import { Command, CommanderError } from "commander";
+
+/** Raised by a command that is part of the CLI's plan but not built yet. */
+export class NotBuiltYetError extends Error {
+  constructor(what: string, issue: number) {
+    super(`'pagoda ${what}' is not built yet (tracked as issue ${issue}).`);
+    this.name = "NotBuiltYetError";
+  }
+}
+
+/** Builds the `pagoda` program; commands register here and write through `out` / `err`. */
+export function buildProgram(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+  const program = new Command("pagoda")
+    .description("Pagoda: a TypeScript LLM inference engine with an OpenAI-compatible server")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command("serve")
+    .description("start the OpenAI-compatible server (not built yet: issue 10)")
+    .allowUnknownOption()
+    .action(() => {
+      throw new NotBuiltYetError("serve", 10);
+    });
+  program
+    .command("generate")
+    .description("generate completions offline (not built yet: issue 8)")
+    .allowUnknownOption()
+    .action(() => {
+      throw new NotBuiltYetError("generate", 8);
+    });
+  program
+    .command("bench")
+    .description("serving benchmarks and the simulator (not built yet: issue 11)")
+    .allowUnknownOption()
+    .action(() => {
+      throw new NotBuiltYetError("bench", 11);
+    });
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function run(
+  argv: readonly string[],
+  io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
+): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const verbose = argv.includes("--verbose");
+    io.err(
+      `pagoda: ${verbose && err instanceof Error ? err.stack : err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 1;
+  }
+}

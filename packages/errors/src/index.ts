@@ -1,0 +1,1 @@
+export { isPagodaError, PagodaError } from "./pagoda-error.js";

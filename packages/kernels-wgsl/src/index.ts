@@ -1,0 +1,8 @@
+export {
+  GpuUnavailableError,
+  OPTIONAL_FEATURES,
+  type OptionalFeature,
+  type PagodaDevice,
+  type RequestDeviceOptions,
+  requestDevice,
+} from "./device/request-device.js";

@@ -1,0 +1,38 @@
+// Shared vitest set-up: every package has a `unit` project and a `gpu` project.
+// GPU tests are the files named `*.gpu.test.ts`; they run in forked processes because Dawn's
+// native addon holds per-process state, and a global set-up probes for an adapter once.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const gpuSetup = fileURLToPath(new URL("./gpu-setup.js", import.meta.url));
+
+/** The vitest config every package uses; `overrides` reach both projects' `test` options. */
+export function pagodaVitestConfig(overrides = {}) {
+  return defineConfig({
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: "unit",
+            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            exclude: ["**/*.gpu.test.ts", "**/node_modules/**", "**/dist/**"],
+            ...overrides,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: "gpu",
+            include: ["src/**/*.gpu.test.ts", "test/**/*.gpu.test.ts"],
+            globalSetup: [gpuSetup],
+            pool: "forks",
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+            ...overrides,
+          },
+        },
+      ],
+    },
+  });
+}
