@@ -8,8 +8,19 @@ export class NotBuiltYetError extends Error {
   }
 }
 
-/** Builds the `pagoda` program; commands register here and write through `out` / `err`. */
-export function buildProgram(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+/** Where the CLI writes: stdout and stderr in production, strings in tests. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+/** Builds the `pagoda` program; commands register here and write through `io`. */
+export function buildProgram(io: CliIo): Command {
   const program = new Command("pagoda")
     .description("Pagoda: a TypeScript LLM inference engine with an OpenAI-compatible server")
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -41,10 +52,7 @@ export function buildProgram(io: { out: (s: string) => void; err: (s: string) =>
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function run(
-  argv: readonly string[],
-  io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
-): Promise<number> {
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });
