@@ -31,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
     .command("serve")
     .description("start the OpenAI-compatible server (not built yet: issue 10)")
     .allowUnknownOption()
+    .allowExcessArguments()
     .action(() => {
       throw new NotBuiltYetError("serve", 10);
     });
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
     .command("generate")
     .description("generate completions offline (not built yet: issue 8)")
     .allowUnknownOption()
+    .allowExcessArguments()
     .action(() => {
       throw new NotBuiltYetError("generate", 8);
     });
@@ -45,6 +47,7 @@ export function buildProgram(io: CliIo): Command {
     .command("bench")
     .description("serving benchmarks and the simulator (not built yet: issue 11)")
     .allowUnknownOption()
+    .allowExcessArguments()
     .action(() => {
       throw new NotBuiltYetError("bench", 11);
     });
