@@ -10,6 +10,9 @@ const gpuSetup = fileURLToPath(new URL("./gpu-setup.js", import.meta.url));
 export function pagodaVitestConfig(overrides = {}) {
   return defineConfig({
     test: {
+      // The JSON report feeds scripts/test.mjs, which prints one closing line for the whole repo.
+      reporters: ["default", "json"],
+      outputFile: { json: ".vitest-report.json" },
       projects: [
         {
           extends: true,
