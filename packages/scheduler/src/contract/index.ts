@@ -1,0 +1,4 @@
+export type { Executor } from "./executor.js";
+export type { ExecutorOutput, TokenLogprobs } from "./executor-output.js";
+export { greedyParams, type SamplingParams } from "./sampling-params.js";
+export type { CachedRequestData, NewRequestData, SchedulerOutput } from "./scheduler-output.js";

@@ -1,0 +1,47 @@
+/**
+ * Sampling parameters as they cross the scheduler → executor boundary: plain numbers, already
+ * validated and defaulted by the engine. `0` / `1` / `null` mean "off" where noted.
+ */
+export interface SamplingParams {
+  /** 0 = greedy (argmax, ties to the lowest id). */
+  temperature: number;
+  /** 1 = off. */
+  topP: number;
+  /** 0 = off. */
+  topK: number;
+  /** 0 = off. */
+  minP: number;
+  /** Per-request seed; `null` lets the engine pick one (still recorded, so runs can be replayed). */
+  seed: number | null;
+  /** 1 = off; over prompt and output tokens (HF / vLLM rule). */
+  repetitionPenalty: number;
+  /** 0 = off; over output tokens (OpenAI rule). */
+  presencePenalty: number;
+  /** 0 = off; over output tokens (OpenAI rule). */
+  frequencyPenalty: number;
+  /** Number of top log-probabilities to return per sampled token; `null` = none. */
+  logprobs: number | null;
+  /** Generation stops after this many output tokens. */
+  maxTokens: number;
+  /** Extra token ids that end generation (besides the model's EOS unless `ignoreEos`). */
+  stopTokenIds: number[];
+  ignoreEos: boolean;
+}
+
+/** The parameters of plain greedy decoding, for tests and tools. */
+export function greedyParams(maxTokens: number): SamplingParams {
+  return {
+    temperature: 0,
+    topP: 1,
+    topK: 0,
+    minP: 0,
+    seed: null,
+    repetitionPenalty: 1,
+    presencePenalty: 0,
+    frequencyPenalty: 0,
+    logprobs: null,
+    maxTokens,
+    stopTokenIds: [],
+    ignoreEos: false,
+  };
+}

@@ -1,0 +1,48 @@
+import type { SamplingParams } from "./sampling-params.js";
+
+/**
+ * A request the executor has not seen, or must rebuild after a recompute preemption: sent in
+ * full. Everything is plain data (ids, numbers, arrays) so the step can cross a worker boundary.
+ */
+export interface NewRequestData {
+  requestId: string;
+  /** Every token known so far: the prompt, then any output kept across a preemption. */
+  tokenIds: number[];
+  numPromptTokens: number;
+  samplingParams: SamplingParams;
+  /** The request's whole block table. */
+  blockIds: number[];
+  /** Tokens whose K/V are already in the cache (prefix-cache hits, or a forked parent's prompt). */
+  numComputedTokens: number;
+}
+
+/** A request the executor already holds: only what changed since its last step. */
+export interface CachedRequestData {
+  requestId: string;
+  /** Blocks appended to the request's table since the last step. */
+  newBlockIds: number[];
+  /** Tokens in the cache before this step's tokens are computed. */
+  numComputedTokens: number;
+}
+
+/** What to compute in one step: the scheduler's whole decision, as JSON-serialisable data. */
+export interface SchedulerOutput {
+  /** Monotonic step number, for logs and metrics. */
+  step: number;
+  scheduledNewReqs: NewRequestData[];
+  scheduledCachedReqs: CachedRequestData[];
+  /** reqId -> tokens computed this step (a prefill chunk, or 1 for decode). */
+  numScheduledTokens: Record<string, number>;
+  /** Sum of `numScheduledTokens`. */
+  totalNumScheduledTokens: number;
+  /** Requests finished or aborted since the last step: the executor frees their state. */
+  finishedReqIds: string[];
+  /** Requests preempted by recompute: the executor drops their state; they return as new. */
+  preemptedReqIds: string[];
+  /** Copy-on-write: [srcBlock, dstBlock] device copies to run before this step's compute. */
+  blockCopies: Array<[number, number]>;
+  /** [deviceBlock, hostBlock]: move to host memory before this step's compute. */
+  swapOut: Array<[number, number]>;
+  /** [hostBlock, deviceBlock]: move back to the device before this step's compute. */
+  swapIn: Array<[number, number]>;
+}
