@@ -1,0 +1,3 @@
+export { expectClose, type Tolerance } from "./expect-close.js";
+export { randomF32, randomInts, seededRandom } from "./random.js";
+export { FEATURE_SETS, testDevice } from "./test-device.js";
