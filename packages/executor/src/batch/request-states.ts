@@ -1,0 +1,62 @@
+import type { SamplingParams, SchedulerOutput } from "@pagoda/scheduler";
+import { ExecutorError } from "../errors.js";
+
+/** What an executor remembers about a request between steps (vLLM's "input batch" row). */
+export interface RequestState {
+  readonly requestId: string;
+  /** Prompt, then every sampled token: the executor appends what it samples. */
+  readonly tokenIds: number[];
+  readonly numPromptTokens: number;
+  readonly params: SamplingParams;
+  /** Seed actually used: the request's, or one drawn once when it gave none. */
+  readonly seed: number;
+  readonly blockIds: number[];
+  numComputedTokens: number;
+}
+
+/**
+ * The executor side of the contract's diffs: new requests arrive in full, known ones as block
+ * and count updates, finished and preempted ones are dropped.
+ */
+export class RequestStates {
+  private readonly states = new Map<string, RequestState>();
+
+  constructor(private readonly drawSeed: () => number = () => (Math.random() * 2 ** 32) >>> 0) {}
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  get(requestId: string): RequestState {
+    const s = this.states.get(requestId);
+    if (!s) throw new ExecutorError("executor.unknown_request", `request '${requestId}' is not known`);
+    return s;
+  }
+
+  /** Applies one step's diffs; returns the scheduled requests in batch order. */
+  apply(step: SchedulerOutput): RequestState[] {
+    for (const id of step.finishedReqIds) this.states.delete(id);
+    for (const id of step.preemptedReqIds) this.states.delete(id);
+    const scheduled: RequestState[] = [];
+    for (const r of step.scheduledNewReqs) {
+      const state: RequestState = {
+        requestId: r.requestId,
+        tokenIds: [...r.tokenIds],
+        numPromptTokens: r.numPromptTokens,
+        params: r.samplingParams,
+        seed: r.samplingParams.seed ?? this.drawSeed(),
+        blockIds: [...r.blockIds],
+        numComputedTokens: r.numComputedTokens,
+      };
+      this.states.set(r.requestId, state);
+      scheduled.push(state);
+    }
+    for (const r of step.scheduledCachedReqs) {
+      const state = this.get(r.requestId);
+      state.blockIds.push(...r.newBlockIds);
+      state.numComputedTokens = r.numComputedTokens;
+      scheduled.push(state);
+    }
+    return scheduled;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The paged KV cache in host memory, laid out as the WGSL kernels lay it out: per layer one key
+ * and one value array of `[numBlocks, numKvHeads, blockSize, headDim]`.
+ */
+export class PagedKvCache {
+  readonly keys: Float32Array[];
+  readonly values: Float32Array[];
+  private readonly blockStride: number;
+
+  constructor(
+    readonly numLayers: number,
+    readonly numBlocks: number,
+    readonly blockSize: number,
+    readonly numKvHeads: number,
+    readonly headDim: number,
+  ) {
+    this.blockStride = numKvHeads * blockSize * headDim;
+    const size = numBlocks * this.blockStride;
+    this.keys = Array.from({ length: numLayers }, () => new Float32Array(size));
+    this.values = Array.from({ length: numLayers }, () => new Float32Array(size));
+  }
+
+  /** Offset of (slot, kv head) in a layer's array. */
+  offset(slot: number, kvHead: number): number {
+    const block = Math.floor(slot / this.blockSize);
+    const inBlock = slot % this.blockSize;
+    return block * this.blockStride + (kvHead * this.blockSize + inBlock) * this.headDim;
+  }
+
+  /** Writes `[numTokens, numKvHeads·headDim]` rows of k and v at their slots (−1 = skip). */
+  write(layer: number, k: Float32Array, v: Float32Array, slotMapping: Int32Array): void {
+    const keys = this.keys[layer] as Float32Array;
+    const values = this.values[layer] as Float32Array;
+    const d = this.headDim;
+    for (let t = 0; t < slotMapping.length; t++) {
+      const slot = slotMapping[t] as number;
+      if (slot < 0) continue;
+      for (let h = 0; h < this.numKvHeads; h++) {
+        const src = (t * this.numKvHeads + h) * d;
+        const dst = this.offset(slot, h);
+        keys.set(k.subarray(src, src + d), dst);
+        values.set(v.subarray(src, src + d), dst);
+      }
+    }
+  }
+
+  /** Copies whole blocks (copy-on-write), in every layer. */
+  copyBlocks(pairs: ReadonlyArray<readonly [number, number]>): void {
+    for (const [src, dst] of pairs) {
+      for (const arr of [...this.keys, ...this.values]) {
+        arr.copyWithin(dst * this.blockStride, src * this.blockStride, (src + 1) * this.blockStride);
+      }
+    }
+  }
+
+  /** One block of every layer's keys and values, for swapping out. */
+  readBlock(block: number): Float32Array {
+    const out = new Float32Array(2 * this.numLayers * this.blockStride);
+    let o = 0;
+    for (const arr of [...this.keys, ...this.values]) {
+      out.set(arr.subarray(block * this.blockStride, (block + 1) * this.blockStride), o);
+      o += this.blockStride;
+    }
+    return out;
+  }
+
+  /** Restores a block saved by `readBlock`. */
+  writeBlock(block: number, data: Float32Array): void {
+    let o = 0;
+    for (const arr of [...this.keys, ...this.values]) {
+      arr.set(data.subarray(o, o + this.blockStride), block * this.blockStride);
+      o += this.blockStride;
+    }
+  }
+}
