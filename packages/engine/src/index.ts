@@ -1,1 +1,2 @@
-export {};
+export { EngineError, SamplingParamsError } from "./errors.js";
+export * from "./sampling/index.js";

@@ -1,0 +1,36 @@
+import type { SamplingParams } from "@pagoda/scheduler";
+
+/**
+ * Sampling parameters after validation and defaulting: what the engine keeps per request.
+ * `sampling` goes to the scheduler unchanged; the rest is the engine's own business (the
+ * executor never sees stop strings, `n` or the policy's targets).
+ */
+export interface ParsedSamplingParams {
+  /** The executor-facing part, in the scheduler contract's shape. */
+  sampling: SamplingParams;
+  /** Parallel samples that share the prompt's blocks. */
+  n: number;
+  /** Stop strings, matched on the detokenized text; `[]` = none. */
+  stop: string[];
+  /** For the `priority` policy: lower is served first; 0 by default. */
+  priority: number;
+  /** Time-to-first-token target for the `slo` policy; `null` = none. */
+  ttftTargetMs: number | null;
+  /** Time-per-output-token target for the `slo` policy; `null` = none. */
+  tpotTargetMs: number | null;
+}
+
+/** What the engine knows about the request and the model when it checks the parameters. */
+export interface ParseSamplingOptions {
+  /** The model's context length in tokens (prompt and output together). */
+  maxModelLen: number;
+  /** Tokens in the prompt after tokenization. */
+  numPromptTokens: number;
+  /**
+   * `max_tokens` when the request gives none (default 16, OpenAI's completions default). It is
+   * capped to the room left in the context; a `max_tokens` the caller did give is never capped.
+   */
+  defaultMaxTokens?: number;
+  /** When given, `stop_token_ids` must be below it. */
+  vocabSize?: number;
+}
