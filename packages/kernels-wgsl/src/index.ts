@@ -6,7 +6,27 @@ export {
   type RequestDeviceOptions,
   requestDevice,
 } from "./device/request-device.js";
-export { type CopyArgs, copyReference, encodeCopy } from "./ops/copy.js";
+export { type CopyArgs, encodeCopy } from "./ops/copy.js";
+export {
+  type AddArgs,
+  encodeAdd,
+  encodeGatherRows,
+  encodeSwiglu,
+  type GatherRowsArgs,
+  type SwigluArgs,
+} from "./ops/elementwise.js";
+export { gatherRowsReference, swigluReference } from "./ops/elementwise.reference.js";
+export { type EmbeddingArgs, encodeEmbedding } from "./ops/embedding.js";
+export { embeddingReference } from "./ops/embedding.reference.js";
+export { encodeHeadRmsNorm, encodeRmsNorm, type HeadRmsNormArgs, type RmsNormArgs } from "./ops/rms-norm.js";
+export { addRmsNormReference, rmsNormReference } from "./ops/rms-norm.reference.js";
+export { encodeRope, type RopeArgs } from "./ops/rope.js";
+export { ropeReference } from "./ops/rope.reference.js";
+export {
+  type Llama3RopeScaling,
+  type RopeConfig,
+  ropeInverseFrequencies,
+} from "./ops/rope-frequencies.js";
 export {
   alignTo,
   type BufferData,

@@ -22,8 +22,3 @@ export function encodeCopy(pass: GPUComputePassEncoder, ctx: KernelContext, args
   const uniforms = new UniformWriter().u32(args.count / 4).finish();
   ctx.dispatch(pass, pipeline, uniforms, [args.src, args.dst], grid(Math.ceil(args.count / 4 / 256)));
 }
-
-/** Plain TypeScript reference of {@link encodeCopy}. */
-export function copyReference(src: Float32Array, count: number): Float32Array {
-  return src.slice(0, count);
-}
