@@ -1,0 +1,108 @@
+import { type GenerationConfig, parseGenerationConfig } from "../config/generation-config.js";
+import { mapWeights } from "../config/map-weights.js";
+import { type ModelConfig, parseModelConfig } from "../config/model-config.js";
+import type { ModelWeights } from "../config/model-weights.js";
+import { ModelConfigError, TokenizerError } from "../errors.js";
+import type { ModelFiles } from "../files/model-files.js";
+import { readJsonObject } from "../files/read-json.js";
+import type { ResolveOptions } from "../resolve/resolve-options.js";
+import { openModelWeights } from "../safetensors/open-weights.js";
+import type { ChatTemplate } from "../tokenizer/chat-template.js";
+import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import { loadTokenizer } from "./load-tokenizer.js";
+
+/** A model's config and lazy weights; the tensors are read only when asked for. */
+export interface LoadedWeights {
+  readonly config: ModelConfig;
+  readonly weights: ModelWeights;
+  /** Where the files are: a directory, or the label of in-memory files. */
+  readonly dir: string;
+  /** Closes the weight files; tensor reads after this reject. */
+  close(): Promise<void>;
+}
+
+/** Everything needed to serve a model: config, lazy weights, tokenizer, generation defaults. */
+export interface LoadedModel extends LoadedWeights {
+  readonly tokenizer: Tokenizer;
+  readonly generationConfig: GenerationConfig;
+  /** `null` for base models without a chat template. */
+  readonly chatTemplate: ChatTemplate | null;
+}
+
+/** Options of {@link loadModel}: how a hub id is resolved (ignored for folders and `ModelFiles`). */
+export type LoadModelOptions = ResolveOptions;
+
+async function filesOf(source: string | ModelFiles, options: LoadModelOptions): Promise<ModelFiles> {
+  if (typeof source !== "string") return source;
+  // Node-only code is imported on demand so browser bundles of this entry never pull in `fs`.
+  const [{ resolveModel }, { directoryFiles }] = await Promise.all([
+    import("../resolve/resolve-model.js"),
+    import("../files/directory-files.js"),
+  ]);
+  return directoryFiles(await resolveModel(source, options));
+}
+
+/**
+ * Loads config and weights only (no tokenizer), e.g. for an executor test. `source` is a folder,
+ * a hub id (`org/name`, Node) or {@link ModelFiles}.
+ */
+export async function loadModelWeights(
+  source: string | ModelFiles,
+  options: LoadModelOptions = {},
+): Promise<LoadedWeights> {
+  const files = await filesOf(source, options);
+  const json = await readJsonObject(files, "config.json", "config", ModelConfigError);
+  if (!json) {
+    throw new ModelConfigError("config.missing", `${files.describe("config.json")} does not exist`, {
+      details: { file: files.describe("config.json") },
+    });
+  }
+  const config = parseModelConfig(json, files.describe("config.json"));
+  const st = await openModelWeights(files);
+  try {
+    const weights = mapWeights(st.tensors, config, files.location);
+    return { config, weights, dir: files.location, close: () => st.close() };
+  } catch (err) {
+    await st.close();
+    throw err;
+  }
+}
+
+/**
+ * Loads a model for serving. `source` is a local folder, a hub id (`org/name`: found in the
+ * Hugging Face cache or downloaded, Node only) or {@link ModelFiles} (e.g. `memoryFiles` in a
+ * browser). Only headers are read; call `close()` when done.
+ *
+ * @example
+ * const model = await loadModel("../shared/models/stories260K");
+ * const ids = model.tokenizer.encode("Once upon a time"); // [1, 403, 407, 261, 378]
+ * const embed = await model.weights.embedTokens.read(); // Float32Array(512 * 64)
+ * await model.close();
+ */
+export async function loadModel(
+  source: string | ModelFiles,
+  options: LoadModelOptions = {},
+): Promise<LoadedModel> {
+  const files = await filesOf(source, options);
+  const loaded = await loadModelWeights(files);
+  try {
+    const { tokenizer, chatTemplate } = await loadTokenizer(files);
+    if (tokenizer.vocabSize > loaded.config.vocabSize) {
+      throw new TokenizerError(
+        "tokenizer.vocab_mismatch",
+        `${files.describe("tokenizer.json")} has ids up to ${tokenizer.vocabSize - 1}, but ${files.describe("config.json")} has vocab_size ${loaded.config.vocabSize}`,
+        { details: { file: files.describe("tokenizer.json"), tokenizerVocab: tokenizer.vocabSize } },
+      );
+    }
+    const gen = await readJsonObject(files, "generation_config.json", "config", ModelConfigError);
+    const generationConfig = parseGenerationConfig(
+      gen,
+      loaded.config,
+      files.describe("generation_config.json"),
+    );
+    return { ...loaded, tokenizer, chatTemplate, generationConfig };
+  } catch (err) {
+    await loaded.close();
+    throw err;
+  }
+}
