@@ -1,3 +1,5 @@
+export * from "./attention/index.js";
+export * from "./cache/index.js";
 export {
   GpuUnavailableError,
   OPTIONAL_FEATURES,

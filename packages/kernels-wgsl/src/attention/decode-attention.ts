@@ -1,0 +1,101 @@
+import type { KernelContext } from "../runtime/kernel-context.js";
+import { KernelError } from "../runtime/kernel-error.js";
+import { getShaderPipeline } from "../runtime/pipeline-cache.js";
+import { UniformWriter } from "../runtime/uniforms.js";
+import { type AttentionArgs, checkAttentionArgs } from "./attention-args.js";
+import { DECODE_WORKGROUP, decodeAttentionWgsl } from "./decode-attention.wgsl.js";
+import { planDecode } from "./decode-plan.js";
+import { decodeReduceWgsl, REDUCE_WORKGROUP } from "./decode-reduce.wgsl.js";
+
+/** Arguments of {@link encodeDecodeAttention}. */
+export interface DecodeAttentionArgs extends AttentionArgs {
+  /**
+   * Scratch for split-K partials, at least `planDecode(shape, numSeqs, maxSeqLen).workspaceBytes`
+   * (size it once with the largest batch and context: the plan grows with both). Needed only
+   * when the context spans more than one partition.
+   */
+  readonly workspace?: GPUBuffer;
+  /** Context tokens per partition; default 256. Smaller means more workgroups in flight. */
+  readonly partitionSize?: number;
+}
+
+/**
+ * Records paged attention for the sequences whose query length is 1 (decode): one workgroup per
+ * (kv head, sequence, context partition), then, when the context spans several partitions, a
+ * merge of the partitions' softmax statistics. Rows of longer queries are left untouched.
+ *
+ * @example
+ * const plan = planDecode(shape, maxNumSeqs, maxModelLen);
+ * const workspace = createStorageBuffer(device, "attn.workspace", plan.workspaceBytes);
+ * encodeDecodeAttention(pass, ctx, { ...shape, q, keyCache, valueCache, blockTables, seqLens,
+ *   queryStartLoc, out, numSeqs, numTokens: numSeqs, maxSeqLen, workspace });
+ */
+export function encodeDecodeAttention(
+  pass: GPUComputePassEncoder,
+  ctx: KernelContext,
+  args: DecodeAttentionArgs,
+): void {
+  checkAttentionArgs(args);
+  const { numSeqs, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq, scale } = args;
+  if (numSeqs === 0 || args.maxSeqLen === 0) return;
+  const plan = planDecode(args, numSeqs, args.maxSeqLen, args.partitionSize);
+  const split = plan.numParts > 1;
+  const uniforms = new UniformWriter()
+    .u32(numSeqs)
+    .u32(numHeads)
+    .u32(numKvHeads)
+    .u32(headDim / 4)
+    .u32(blockSize)
+    .u32(maxBlocksPerSeq)
+    .u32(plan.partSize)
+    .u32(plan.numParts)
+    .f32(scale)
+    .finish();
+  const inputs = [args.q, args.keyCache, args.valueCache, args.blockTables, args.seqLens, args.queryStartLoc];
+  const variant = `attention.decode/f32/vec4/wg${DECODE_WORKGROUP}`;
+  if (!split) {
+    const pipeline = getShaderPipeline(ctx.device, `${variant}/direct`, () => decodeAttentionWgsl(false));
+    ctx.dispatch(pass, pipeline, uniforms, [...inputs, args.out], [numKvHeads, numSeqs, 1]);
+    return;
+  }
+  const workspace = args.workspace;
+  if (!workspace || workspace.size < plan.workspaceBytes) {
+    throw new KernelError(
+      "attention.workspace_too_small",
+      `decode attention over ${plan.numParts} partitions needs a workspace of ${plan.workspaceBytes} bytes, ` +
+        `got ${workspace ? workspace.size : "none"}`,
+      { details: { ...plan } },
+    );
+  }
+  const partOut = { buffer: workspace, offset: 0, size: plan.statsOffset };
+  const partStats = {
+    buffer: workspace,
+    offset: plan.statsOffset,
+    size: plan.workspaceBytes - plan.statsOffset,
+  };
+  const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () => decodeAttentionWgsl(true));
+  ctx.dispatch(
+    pass,
+    pipeline,
+    uniforms,
+    [...inputs, partOut, partStats],
+    [numKvHeads, numSeqs, plan.numParts],
+  );
+  const reduce = getShaderPipeline(ctx.device, `attention.decode_reduce/f32/vec4/wg${REDUCE_WORKGROUP}`, () =>
+    decodeReduceWgsl(),
+  );
+  const reduceUniforms = new UniformWriter()
+    .u32(numSeqs)
+    .u32(numHeads)
+    .u32(headDim / 4)
+    .u32(plan.numParts)
+    .u32(plan.partSize)
+    .finish();
+  ctx.dispatch(
+    pass,
+    reduce,
+    reduceUniforms,
+    [partOut, partStats, args.seqLens, args.queryStartLoc, args.out],
+    [numHeads, numSeqs],
+  );
+}

@@ -1,0 +1,6 @@
+export { blockElements, cacheRowIndex, checkKvCacheLayout, type KvCacheLayout } from "./kv-cache-layout.js";
+export { encodeReshapeAndCache, type ReshapeAndCacheArgs } from "./reshape-and-cache.js";
+export {
+  type ReshapeAndCacheReferenceInput,
+  reshapeAndCacheReference,
+} from "./reshape-and-cache-reference.js";

@@ -1,0 +1,61 @@
+import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { KernelError } from "../runtime/kernel-error.js";
+import { getShaderPipeline } from "../runtime/pipeline-cache.js";
+import { UniformWriter } from "../runtime/uniforms.js";
+import { checkKvCacheLayout, type KvCacheLayout } from "./kv-cache-layout.js";
+import { RESHAPE_WORKGROUP, reshapeAndCacheWgsl } from "./reshape-and-cache.wgsl.js";
+
+/** Arguments of {@link encodeReshapeAndCache}. */
+export interface ReshapeAndCacheArgs extends KvCacheLayout {
+  /** `[numTokens, numKvHeads * headDim]` f32 keys of this step (RoPE applied). */
+  readonly key: BufferRef;
+  /** `[numTokens, numKvHeads * headDim]` f32 values of this step. */
+  readonly value: BufferRef;
+  /** `[numTokens]` i32 cache slot per token (`blockId * blockSize + offset`); -1 = don't write. */
+  readonly slotMapping: BufferRef;
+  readonly numTokens: number;
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, written at the mapped slots. */
+  readonly keyCache: BufferRef;
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, written at the mapped slots. */
+  readonly valueCache: BufferRef;
+}
+
+/**
+ * Records the scatter of this step's key and value rows into the paged cache through the slot
+ * mapping (vLLM's `reshape_and_cache`). Run it before attention, which reads every position,
+ * this step's included, from the cache.
+ *
+ * @example
+ * encodeReshapeAndCache(pass, ctx, { key, value, slotMapping, numTokens, keyCache, valueCache,
+ *   numKvHeads: 8, headDim: 128, blockSize: 16 });
+ */
+export function encodeReshapeAndCache(
+  pass: GPUComputePassEncoder,
+  ctx: KernelContext,
+  args: ReshapeAndCacheArgs,
+): void {
+  checkKvCacheLayout(args);
+  const { numTokens, numKvHeads, headDim, blockSize } = args;
+  if (!Number.isInteger(numTokens) || numTokens < 0) {
+    throw new KernelError("kv_cache.bad_num_tokens", `numTokens must be a count, got ${numTokens}`);
+  }
+  const pipeline = getShaderPipeline(
+    ctx.device,
+    `cache.reshape_and_cache/f32/vec4/wg${RESHAPE_WORKGROUP}`,
+    () => reshapeAndCacheWgsl(),
+  );
+  const uniforms = new UniformWriter()
+    .u32(numTokens)
+    .u32(numKvHeads)
+    .u32(headDim / 4)
+    .u32(blockSize)
+    .finish();
+  const width4 = (numKvHeads * headDim) / 4;
+  ctx.dispatch(
+    pass,
+    pipeline,
+    uniforms,
+    [args.key, args.value, args.slotMapping, args.keyCache, args.valueCache],
+    [Math.ceil(width4 / RESHAPE_WORKGROUP), numTokens],
+  );
+}
