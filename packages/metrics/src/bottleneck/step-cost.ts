@@ -1,4 +1,4 @@
-import { assertCount, MetricsError } from "../errors.js";
+import { badValue, isCount, MetricsError } from "../errors.js";
 import type { StepBatchShape } from "../events.js";
 import { kvBytesPerToken, type ModelParamCounts, type ModelShape, modelParamCounts } from "./model-shape.js";
 
@@ -45,8 +45,8 @@ export function stepCost(
   for (let i = 0; i < numSeqs; i++) {
     const q = batch.numNewTokens[i] ?? 0;
     const c = batch.numContextTokens[i] ?? 0;
-    assertCount(q, `batch.numNewTokens[${i}]`);
-    assertCount(c, `batch.numContextTokens[${i}]`);
+    if (!isCount(q)) throw badValue(`batch.numNewTokens[${i}]`, q, "an integer ≥ 0");
+    if (!isCount(c)) throw badValue(`batch.numContextTokens[${i}]`, c, "an integer ≥ 0");
     numTokens += q;
     // New token j (0-based) sees the c cached positions and new positions 0..j.
     attendedPairs += q * c + (q * (q + 1)) / 2;

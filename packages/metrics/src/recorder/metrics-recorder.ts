@@ -6,7 +6,7 @@ import {
   validateModelShape,
 } from "../bottleneck/model-shape.js";
 import { analyzeStep, type StepBottleneck } from "../bottleneck/roofline.js";
-import { assertCount, assertTime, MetricsError } from "../errors.js";
+import { assertCount, assertTime, badValue, isCount, MetricsError } from "../errors.js";
 import { FINISH_REASONS, type FinishReason, type RequestEvent, type StepRecord } from "../events.js";
 import { DEFAULT_RELATIVE_ERROR } from "../sketch/quantile-sketch.js";
 import type { MetricsSnapshot } from "../snapshot.js";
@@ -77,7 +77,8 @@ export class MetricsRecorder {
 
   /** Records one request event; throws a `metrics.*` error for events that contradict earlier ones. */
   record(event: RequestEvent): void {
-    assertTime(event.time, `${event.kind}.time`);
+    // Checked inline: building the field name for every token would cost more than the rest.
+    if (!Number.isFinite(event.time)) assertTime(event.time, `${event.kind}.time`);
     if (event.kind === "arrived") {
       this.arrive(event.requestId, event.time, event.numPromptTokens);
       return;
@@ -170,9 +171,8 @@ export class MetricsRecorder {
   }
 
   private token(s: RequestState, time: number, numTokens: number): void {
-    if (!Number.isInteger(numTokens) || numTokens < 1) {
-      throw new MetricsError("metrics.bad_value", `token.numTokens must be an integer ≥ 1, got ${numTokens}`);
-    }
+    if (!(isCount(numTokens) && numTokens >= 1))
+      throw badValue("token.numTokens", numTokens, "an integer ≥ 1");
     if (Number.isNaN(s.firstScheduledTime)) {
       throw new MetricsError(
         "metrics.token_before_scheduled",
@@ -197,9 +197,7 @@ export class MetricsRecorder {
   }
 
   private finish(requestId: string, s: RequestState, time: number, reason: FinishReason): void {
-    if (!FINISH_REASON_SET.has(reason)) {
-      throw new MetricsError("metrics.bad_value", `unknown finish reason ${reason}`, { details: { reason } });
-    }
+    if (!FINISH_REASON_SET.has(reason)) throw badValue("finished.reason", reason, FINISH_REASONS.join(" | "));
     const done = finishedRequest(requestId, s, time, reason);
     this.inFlight.delete(requestId);
     this.requests.addFinished(done);

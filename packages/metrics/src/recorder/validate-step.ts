@@ -1,4 +1,4 @@
-import { assertCount, assertNonNegative, MetricsError } from "../errors.js";
+import { assertNonNegative, badValue, isCount, MetricsError } from "../errors.js";
 import type { StepRecord } from "../events.js";
 
 const COUNTS = [
@@ -15,17 +15,13 @@ const COUNTS = [
 
 /** Throws a `metrics.bad_value` error for a negative, fractional or out-of-range field. */
 export function validateStep(step: StepRecord): void {
-  for (const key of COUNTS) assertCount(step[key], `step.${key}`);
+  for (const key of COUNTS) {
+    if (!isCount(step[key])) throw badValue(`step.${key}`, step[key], "an integer ≥ 0");
+  }
   assertNonNegative(step.prefillSeconds, "step.prefillSeconds");
   assertNonNegative(step.decodeSeconds, "step.decodeSeconds");
   if (!(step.kvCacheUsage >= 0 && step.kvCacheUsage <= 1)) {
-    throw new MetricsError(
-      "metrics.bad_value",
-      `step.kvCacheUsage must be in [0, 1], got ${step.kvCacheUsage}`,
-      {
-        details: { field: "step.kvCacheUsage", value: step.kvCacheUsage },
-      },
-    );
+    throw badValue("step.kvCacheUsage", step.kvCacheUsage, "in [0, 1]");
   }
   if (step.prefixCacheHits > step.prefixCacheQueries) {
     throw new MetricsError(

@@ -1,0 +1,161 @@
+/** The Prometheus metric kinds Pagoda exposes. */
+export type PrometheusKind = "counter" | "gauge" | "histogram";
+
+/** One exposed metric: its Pagoda name, kind, labels beyond `model_name`, and vLLM's name for it. */
+export interface MetricDefinition {
+  readonly name: string;
+  readonly kind: PrometheusKind;
+  readonly help: string;
+  readonly extraLabels: readonly string[];
+  /** The vLLM metric measuring the same thing, or null where vLLM has none. */
+  readonly vllmName: string | null;
+}
+
+const def = (
+  name: string,
+  kind: PrometheusKind,
+  vllmName: string | null,
+  help: string,
+  extraLabels: readonly string[] = [],
+): MetricDefinition => ({ name: `pagoda:${name}`, kind, help, extraLabels, vllmName });
+
+/**
+ * Every metric the exporter registers, in exposition order. Each has a `model_name` label;
+ * dashboards built for vLLM work after replacing the `vllm:` prefix with `pagoda:`.
+ */
+export const METRIC_DEFINITIONS = {
+  ttft: def(
+    "time_to_first_token_seconds",
+    "histogram",
+    "vllm:time_to_first_token_seconds",
+    "Time to first token (arrival to first output token) in seconds.",
+  ),
+  itl: def(
+    "inter_token_latency_seconds",
+    "histogram",
+    "vllm:inter_token_latency_seconds",
+    "Inter-token latency: every gap between a request's consecutive outputs, in seconds.",
+  ),
+  tpot: def(
+    "request_time_per_output_token_seconds",
+    "histogram",
+    "vllm:request_time_per_output_token_seconds",
+    "Per-request mean time per output token after the first, in seconds.",
+  ),
+  e2e: def(
+    "e2e_request_latency_seconds",
+    "histogram",
+    "vllm:e2e_request_latency_seconds",
+    "End-to-end request latency (arrival to finish) in seconds.",
+  ),
+  queue: def(
+    "request_queue_time_seconds",
+    "histogram",
+    "vllm:request_queue_time_seconds",
+    "Time from arrival to first scheduling, in seconds.",
+  ),
+  inference: def(
+    "request_inference_time_seconds",
+    "histogram",
+    "vllm:request_inference_time_seconds",
+    "Time from first scheduling to last token, in seconds.",
+  ),
+  prefill: def(
+    "request_prefill_time_seconds",
+    "histogram",
+    "vllm:request_prefill_time_seconds",
+    "Time from first scheduling to first token, in seconds.",
+  ),
+  decode: def(
+    "request_decode_time_seconds",
+    "histogram",
+    "vllm:request_decode_time_seconds",
+    "Time from first token to last token, in seconds.",
+  ),
+  iterationTokens: def(
+    "iteration_tokens_total",
+    "histogram",
+    "vllm:iteration_tokens_total",
+    "Tokens computed per engine step.",
+  ),
+  running: def(
+    "num_requests_running",
+    "gauge",
+    "vllm:num_requests_running",
+    "Requests in the running batch.",
+  ),
+  waiting: def(
+    "num_requests_waiting",
+    "gauge",
+    "vllm:num_requests_waiting",
+    "Requests waiting to be scheduled.",
+  ),
+  swapped: def(
+    "num_requests_swapped",
+    "gauge",
+    "vllm:num_requests_swapped",
+    "Requests swapped out to CPU memory (vLLM v0 only).",
+  ),
+  kvUsage: def(
+    "kv_cache_usage_perc",
+    "gauge",
+    "vllm:kv_cache_usage_perc",
+    "KV cache usage: 1 means 100 percent of blocks in use.",
+  ),
+  intensity: def(
+    "step_arithmetic_intensity",
+    "gauge",
+    null,
+    "Arithmetic intensity (FLOPs per byte) of the latest step with a batch shape.",
+  ),
+  computeBound: def(
+    "step_compute_bound",
+    "gauge",
+    null,
+    "1 if the latest step was compute-bound on the device profile, 0 if memory-bound.",
+  ),
+  preemptions: def(
+    "num_preemptions_total",
+    "counter",
+    "vllm:num_preemptions_total",
+    "Preemptions by the scheduler.",
+  ),
+  prefixQueries: def(
+    "prefix_cache_queries_total",
+    "counter",
+    "vllm:prefix_cache_queries_total",
+    "Prefix cache queries, in tokens.",
+  ),
+  prefixHits: def(
+    "prefix_cache_hits_total",
+    "counter",
+    "vllm:prefix_cache_hits_total",
+    "Prefix cache hits, in tokens.",
+  ),
+  promptTokens: def(
+    "prompt_tokens_total",
+    "counter",
+    "vllm:prompt_tokens_total",
+    "Prompt tokens of requests whose prefill finished.",
+  ),
+  generationTokens: def(
+    "generation_tokens_total",
+    "counter",
+    "vllm:generation_tokens_total",
+    "Generated tokens.",
+  ),
+  requestSuccess: def(
+    "request_success_total",
+    "counter",
+    "vllm:request_success_total",
+    "Finished requests, by finish reason.",
+    ["finished_reason"],
+  ),
+  stepTime: def(
+    "step_time_seconds_total",
+    "counter",
+    null,
+    "Engine step time spent on prefill and on decode work, in seconds.",
+    ["phase"],
+  ),
+} as const satisfies Record<string, MetricDefinition>;

@@ -1,0 +1,187 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { StepBottleneck } from "../bottleneck/roofline.js";
+import { FINISH_REASONS, type FinishReason, type StepRecord } from "../events.js";
+import type { FinishedRequest } from "../recorder/finished-request.js";
+import type { MetricsSink } from "../recorder/sink.js";
+import {
+  ITERATION_TOKEN_BUCKETS,
+  REQUEST_LATENCY_BUCKETS,
+  TOKEN_LATENCY_BUCKETS,
+  TTFT_BUCKETS,
+} from "./buckets.js";
+import { METRIC_DEFINITIONS as M, type MetricDefinition } from "./metric-names.js";
+
+/** Options of a {@link PrometheusExporter}. */
+export interface PrometheusExporterOptions {
+  /** The `model_name` label value of every series (the served model's name). */
+  readonly modelName: string;
+  /** Registry to register in; default a fresh one, so two exporters never share state. */
+  readonly registry?: Registry;
+}
+
+type Observe = (value: number) => void;
+type Inc = (value: number) => void;
+
+/**
+ * A {@link MetricsSink} that keeps `pagoda:*` metrics with vLLM's names and buckets in a
+ * prom-client registry. Every series exists from the start (zero), so `/metrics` lists every name.
+ *
+ * @example
+ * const exporter = new PrometheusExporter({ modelName: "qwen2.5-0.5b" });
+ * recorder.addSink(exporter);
+ * const text = await exporter.metrics(); // Prometheus text format 0.0.4
+ */
+export class PrometheusExporter implements MetricsSink {
+  /** The registry holding the metrics; serve `registry.metrics()` with `registry.contentType`. */
+  readonly registry: Registry;
+  private readonly ttft: Observe;
+  private readonly itl: Observe;
+  private readonly tpot: Observe;
+  private readonly e2e: Observe;
+  private readonly queue: Observe;
+  private readonly inference: Observe;
+  private readonly prefill: Observe;
+  private readonly decode: Observe;
+  private readonly iterationTokens: Observe;
+  private readonly gauges: Record<
+    "running" | "waiting" | "swapped" | "kvUsage" | "intensity" | "computeBound",
+    Observe
+  >;
+  private readonly counters: Record<
+    "preemptions" | "prefixQueries" | "prefixHits" | "promptTokens" | "generationTokens",
+    Inc
+  >;
+  private readonly success: Record<FinishReason, Inc>;
+  private readonly prefillTime: Inc;
+  private readonly decodeTime: Inc;
+
+  constructor(options: PrometheusExporterOptions) {
+    const registry = options.registry ?? new Registry();
+    this.registry = registry;
+    const labels = { model_name: options.modelName };
+    const histogram = (d: MetricDefinition, buckets: readonly number[]): Observe => {
+      const h = new Histogram({ ...common(d, registry), buckets: [...buckets] });
+      h.zero(labels);
+      const child = h.labels(labels);
+      return (v) => child.observe(v);
+    };
+    // Counters and gauges change on every token or step; prom-client's labelled inc/set hash the
+    // labels each call, so they add up here and reach prom-client in `collect`, once per scrape.
+    const gauge = (d: MetricDefinition): Observe => {
+      let latest = 0;
+      const g: Gauge = new Gauge({ ...common(d, registry), collect: () => g.set(labels, latest) });
+      g.set(labels, 0);
+      return (v) => {
+        latest = v;
+      };
+    };
+    const counters = <K extends string>(d: MetricDefinition, label: string | null, keys: readonly K[]) => {
+      const pending = new Float64Array(keys.length);
+      const labelsOf = (k: K) => (label === null ? labels : { ...labels, [label]: k });
+      const c: Counter = new Counter({
+        ...common(d, registry),
+        collect: () => {
+          keys.forEach((k, i) => {
+            const v = pending[i] ?? 0;
+            if (v > 0) c.inc(labelsOf(k), v);
+            pending[i] = 0;
+          });
+        },
+      });
+      for (const k of keys) c.inc(labelsOf(k), 0);
+      const adders = keys.map((k, i) => {
+        const add: Inc = (v) => {
+          pending[i] = (pending[i] ?? 0) + v;
+        };
+        return [k, add] as const;
+      });
+      return Object.fromEntries(adders) as Record<K, Inc>;
+    };
+    const counter = (d: MetricDefinition): Inc => counters(d, null, ["total"]).total;
+    this.ttft = histogram(M.ttft, TTFT_BUCKETS);
+    this.itl = histogram(M.itl, TOKEN_LATENCY_BUCKETS);
+    this.tpot = histogram(M.tpot, TOKEN_LATENCY_BUCKETS);
+    this.e2e = histogram(M.e2e, REQUEST_LATENCY_BUCKETS);
+    this.queue = histogram(M.queue, REQUEST_LATENCY_BUCKETS);
+    this.inference = histogram(M.inference, REQUEST_LATENCY_BUCKETS);
+    this.prefill = histogram(M.prefill, REQUEST_LATENCY_BUCKETS);
+    this.decode = histogram(M.decode, REQUEST_LATENCY_BUCKETS);
+    this.iterationTokens = histogram(M.iterationTokens, ITERATION_TOKEN_BUCKETS);
+    this.gauges = {
+      running: gauge(M.running),
+      waiting: gauge(M.waiting),
+      swapped: gauge(M.swapped),
+      kvUsage: gauge(M.kvUsage),
+      intensity: gauge(M.intensity),
+      computeBound: gauge(M.computeBound),
+    };
+    this.counters = {
+      preemptions: counter(M.preemptions),
+      prefixQueries: counter(M.prefixQueries),
+      prefixHits: counter(M.prefixHits),
+      promptTokens: counter(M.promptTokens),
+      generationTokens: counter(M.generationTokens),
+    };
+    this.success = counters(M.requestSuccess, "finished_reason", FINISH_REASONS);
+    const stepTime = counters(M.stepTime, "phase", ["prefill", "decode"]);
+    this.prefillTime = stepTime.prefill;
+    this.decodeTime = stepTime.decode;
+  }
+
+  /** The exposition in the Prometheus text format. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The HTTP Content-Type of {@link metrics}. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  firstToken(ttftSeconds: number, numPromptTokens: number, numTokens: number): void {
+    this.ttft(ttftSeconds);
+    this.counters.promptTokens(numPromptTokens);
+    this.counters.generationTokens(numTokens);
+  }
+
+  nextToken(gapSeconds: number, numTokens: number): void {
+    this.itl(gapSeconds);
+    this.counters.generationTokens(numTokens);
+  }
+
+  requestFinished(r: FinishedRequest): void {
+    this.success[r.reason](1);
+    this.e2e(r.e2eSeconds);
+    if (r.queueSeconds !== null) this.queue(r.queueSeconds);
+    if (r.inferenceSeconds !== null) this.inference(r.inferenceSeconds);
+    if (r.prefillSeconds !== null) this.prefill(r.prefillSeconds);
+    if (r.decodeSeconds !== null) this.decode(r.decodeSeconds);
+    if (r.tpotSeconds !== null) this.tpot(r.tpotSeconds);
+  }
+
+  step(step: StepRecord, bottleneck: StepBottleneck | null): void {
+    this.iterationTokens(step.numPrefillTokens + step.numDecodeTokens);
+    this.gauges.running(step.numRunning);
+    this.gauges.waiting(step.numWaiting);
+    this.gauges.swapped(step.numSwapped);
+    this.gauges.kvUsage(step.kvCacheUsage);
+    this.counters.preemptions(step.numPreemptions);
+    this.counters.prefixQueries(step.prefixCacheQueries);
+    this.counters.prefixHits(step.prefixCacheHits);
+    this.prefillTime(step.prefillSeconds);
+    this.decodeTime(step.decodeSeconds);
+    if (bottleneck !== null) {
+      this.gauges.intensity(bottleneck.arithmeticIntensity);
+      this.gauges.computeBound(bottleneck.bound === "compute" ? 1 : 0);
+    }
+  }
+}
+
+function common(d: MetricDefinition, registry: Registry) {
+  return {
+    name: d.name,
+    help: d.help,
+    labelNames: ["model_name", ...d.extraLabels],
+    registers: [registry],
+  };
+}
