@@ -8,6 +8,14 @@ export {
   type RequestDeviceOptions,
   requestDevice,
 } from "./device/request-device.js";
+export {
+  defaultMatmulTuning,
+  encodeMatmul,
+  GEMV_MAX_ROWS,
+  type MatmulArgs,
+  type MatmulTuning,
+} from "./matmul/matmul.js";
+export { matmulReference } from "./matmul/matmul.reference.js";
 export { type CopyArgs, encodeCopy } from "./ops/copy.js";
 export {
   type AddArgs,

@@ -3,7 +3,7 @@ import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
-import { COPY_WGSL } from "./copy.wgsl.js";
+import { COPY_PER_THREAD, COPY_WG, COPY_WGSL } from "./copy.wgsl.js";
 
 /** Arguments of {@link encodeCopy}. */
 export interface CopyArgs {
@@ -18,7 +18,17 @@ export function encodeCopy(pass: GPUComputePassEncoder, ctx: KernelContext, args
   if (args.count % 4 !== 0) {
     throw new KernelError("copy.bad_count", `copy count ${args.count} is not a multiple of 4`);
   }
-  const pipeline = getShaderPipeline(ctx.device, "ops.copy/vec4/wg256", () => COPY_WGSL);
+  const pipeline = getShaderPipeline(
+    ctx.device,
+    `ops.copy/vec4x${COPY_PER_THREAD}/wg${COPY_WG}`,
+    () => COPY_WGSL,
+  );
   const uniforms = new UniformWriter().u32(args.count / 4).finish();
-  ctx.dispatch(pass, pipeline, uniforms, [args.src, args.dst], grid(Math.ceil(args.count / 4 / 256)));
+  ctx.dispatch(
+    pass,
+    pipeline,
+    uniforms,
+    [args.src, args.dst],
+    grid(Math.ceil(args.count / 4 / (COPY_WG * COPY_PER_THREAD))),
+  );
 }

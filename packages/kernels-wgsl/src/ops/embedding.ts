@@ -2,6 +2,7 @@ import { grid } from "../runtime/grid.js";
 import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
+import { halfLoads, weightKey } from "../runtime/weight-wgsl.js";
 import type { WeightMatrix } from "../runtime/weights.js";
 import { embeddingWgsl } from "./embedding.wgsl.js";
 
@@ -19,8 +20,9 @@ export interface EmbeddingArgs {
 /** Records `out[t, :] = table[ids[t], :]`, one dispatch per part of the table. */
 export function encodeEmbedding(pass: GPUComputePassEncoder, ctx: KernelContext, args: EmbeddingArgs): void {
   const { table, numTokens } = args;
-  const key = `ops.embedding/${table.dtype}/wg256`;
-  const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(table.dtype));
+  const half = halfLoads(ctx.gpu.features);
+  const key = `ops.embedding/${weightKey(table.dtype, half)}/wg256`;
+  const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(table.dtype, half));
   const count = numTokens * table.cols;
   table.parts.forEach((part, i) => {
     const uniforms = new UniformWriter()

@@ -1,13 +1,13 @@
-import { weightBindingWgsl } from "../runtime/weight-wgsl.js";
+import { enableWgsl, type HalfLoads, weightBindingWgsl } from "../runtime/weight-wgsl.js";
 import type { WeightDType } from "../runtime/weights.js";
 
 /** Embedding gather over one part of a row-split table: rows [row_start, row_start + part_rows). */
-export function embeddingWgsl(dtype: WeightDType): string {
-  return /* wgsl */ `
+export function embeddingWgsl(dtype: WeightDType, half: HalfLoads): string {
+  return /* wgsl */ `${enableWgsl(dtype, half)}
 struct Params { count: u32, width: u32, row_start: u32, part_rows: u32, vocab: u32, zero_invalid: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> ids: array<i32>;
-${weightBindingWgsl(2, "table", dtype, false)}
+${weightBindingWgsl(2, "table", dtype, false, half)}
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
 @compute @workgroup_size(256)

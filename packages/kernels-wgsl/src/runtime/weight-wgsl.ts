@@ -1,16 +1,42 @@
 import type { WeightDType } from "./weights.js";
 
+/** How a shader reads F16 weights: native `f16` loads (needs `shader-f16`) or packed words. */
+export type HalfLoads = "native" | "packed";
+
+/** `native` when the device has `shader-f16`, else `packed`; F32 weights ignore it. */
+export function halfLoads(features: ReadonlySet<string>): HalfLoads {
+  return features.has("shader-f16") ? "native" : "packed";
+}
+
+/** The dtype part of a pipeline key: `f32`, `f16-native` or `f16-packed`. */
+export function weightKey(dtype: WeightDType, half: HalfLoads): string {
+  return dtype === "f32" ? "f32" : `f16-${half}`;
+}
+
+/** The directive a module with native f16 loads must start with (empty otherwise). */
+export function enableWgsl(dtype: WeightDType, half: HalfLoads): string {
+  return dtype === "f16" && half === "native" ? "enable f16;" : "";
+}
+
 /**
  * WGSL declaring a read-only weight binding and a loader `<name>_at(i) -> f32` (element i) or,
- * with `vec4`, `<name>_at4(i) -> vec4f` (elements 4i..4i+3). F16 weights are bound as packed
- * words and widened with the core builtin `unpack2x16float`, so they need no `shader-f16`.
+ * with `vec4`, `<name>_at4(i) -> vec4f` (elements 4i..4i+3). F16 weights are read as `f16`
+ * with `shader-f16`, and otherwise as packed words widened by the core `unpack2x16float`:
+ * same results, the native form is faster where the hardware converts halves.
  */
-export function weightBindingWgsl(binding: number, name: string, dtype: WeightDType, vec4: boolean): string {
+export function weightBindingWgsl(
+  binding: number,
+  name: string,
+  dtype: WeightDType,
+  vec4: boolean,
+  half: HalfLoads,
+): string {
   const decl = (type: string) => `@group(0) @binding(${binding}) var<storage, read> ${name}: array<${type}>;`;
-  if (dtype === "f32") {
+  if (dtype === "f32" || half === "native") {
+    const [s, v] = dtype === "f32" ? ["f32", "vec4f"] : ["f16", "vec4<f16>"];
     return vec4
-      ? `${decl("vec4f")}\nfn ${name}_at4(i: u32) -> vec4f { return ${name}[i]; }`
-      : `${decl("f32")}\nfn ${name}_at(i: u32) -> f32 { return ${name}[i]; }`;
+      ? `${decl(v)}\nfn ${name}_at4(i: u32) -> vec4f { return vec4f(${name}[i]); }`
+      : `${decl(s)}\nfn ${name}_at(i: u32) -> f32 { return f32(${name}[i]); }`;
   }
   if (vec4) {
     return `${decl("vec2u")}

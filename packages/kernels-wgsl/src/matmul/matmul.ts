@@ -1,0 +1,95 @@
+import type { PagodaDevice } from "../device/request-device.js";
+import { grid } from "../runtime/grid.js";
+import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { KernelError } from "../runtime/kernel-error.js";
+import { getShaderPipeline } from "../runtime/pipeline-cache.js";
+import { UniformWriter } from "../runtime/uniforms.js";
+import { halfLoads, weightKey } from "../runtime/weight-wgsl.js";
+import type { WeightMatrix } from "../runtime/weights.js";
+import { GEMM_TILE, gemmWgsl } from "./gemm.wgsl.js";
+import { GEMV_WG, gemvWgsl } from "./gemv.wgsl.js";
+
+/** The most rows one GEMV pass carries in registers. */
+export const GEMV_MAX_ROWS = 8;
+
+/** How the launcher picks and shapes the matmul path. */
+export interface MatmulTuning {
+  /** Row counts up to this (at most 8) take the GEMV path; more take the tiled GEMM. */
+  readonly gemvMaxRows: number;
+  /** GEMV threads per output (1 … 64, a power of two). */
+  readonly threadsPerOutput: number;
+}
+
+/**
+ * Tuning measured with `bench/kernels.ts`: on a CPU adapter (lavapipe) a thread per output
+ * streams its weight row best; GPUs want many threads per output for coalesced reads.
+ */
+export function defaultMatmulTuning(gpu: PagodaDevice): MatmulTuning {
+  const cpu = /llvmpipe|lavapipe|swiftshader/i.test(
+    `${gpu.adapterInfo.description} ${gpu.adapterInfo.device}`,
+  );
+  return cpu ? { gemvMaxRows: 8, threadsPerOutput: 1 } : { gemvMaxRows: 8, threadsPerOutput: 32 };
+}
+
+/** Arguments of {@link encodeMatmul}: `out = x · weightᵀ (+ bias)`. */
+export interface MatmulArgs {
+  /** M: rows of `x` and `out`. */
+  readonly numRows: number;
+  /** `[M, K]` f32. */
+  readonly x: BufferRef;
+  /** `[N, K]`, F32 or F16, possibly split by rows; each part writes its columns of `out`. */
+  readonly weight: WeightMatrix;
+  /** `[N]` f32, fused into the output (Qwen2's q/k/v bias). */
+  readonly bias?: BufferRef;
+  /** `[M, N]` f32, a different buffer from `x`. */
+  readonly out: BufferRef;
+  /** Overrides {@link defaultMatmulTuning}. */
+  readonly tuning?: MatmulTuning;
+}
+
+/** Records the matmul, choosing GEMV (few rows) or tiled GEMM from `numRows`. */
+export function encodeMatmul(pass: GPUComputePassEncoder, ctx: KernelContext, args: MatmulArgs): void {
+  const { numRows: m, weight } = args;
+  if (!Number.isInteger(m) || m < 0) {
+    throw new KernelError("matmul.bad_rows", `matmul ${weight.label}: numRows ${m} is not a count`);
+  }
+  if (m === 0) return;
+  const tuning = args.tuning ?? defaultMatmulTuning(ctx.gpu);
+  const vec4 = weight.cols % 4 === 0;
+  const half = halfLoads(ctx.gpu.features);
+  const dtype = weightKey(weight.dtype, half);
+  const bias = args.bias ?? args.x;
+  if (m > Math.min(tuning.gemvMaxRows, GEMV_MAX_ROWS)) {
+    const key = `matmul.gemm/${dtype}/${vec4 ? "vec4" : "scalar"}/t${GEMM_TILE}`;
+    const pipeline = getShaderPipeline(ctx.device, key, () => gemmWgsl({ dtype: weight.dtype, half, vec4 }));
+    for (const part of weight.parts) {
+      const uniforms = params(m, part.rows, weight.cols, weight.rows, part.rowStart, args.bias !== undefined);
+      const groups = [Math.ceil(part.rows / GEMM_TILE), Math.ceil(m / GEMM_TILE)] as const;
+      ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);
+    }
+    return;
+  }
+  const tpo = tuning.threadsPerOutput;
+  const rows = m <= 1 ? 1 : m <= 2 ? 2 : m <= 4 ? 4 : 8;
+  const key = `matmul.gemv/${dtype}/${vec4 ? "vec4" : "scalar"}/r${rows}/tpo${tpo}`;
+  const pipeline = getShaderPipeline(ctx.device, key, () =>
+    gemvWgsl({ dtype: weight.dtype, half, vec4, rows, threadsPerOutput: tpo }),
+  );
+  const units = vec4 ? weight.cols / 4 : weight.cols;
+  for (const part of weight.parts) {
+    const uniforms = params(m, part.rows, units, weight.rows, part.rowStart, args.bias !== undefined);
+    const groups = grid(Math.ceil(part.rows / (GEMV_WG / tpo)));
+    ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);
+  }
+}
+
+function params(m: number, n: number, k: number, ldy: number, colOffset: number, bias: boolean) {
+  return new UniformWriter()
+    .u32(m)
+    .u32(n)
+    .u32(k)
+    .u32(ldy)
+    .u32(colOffset)
+    .u32(bias ? 1 : 0)
+    .finish();
+}
