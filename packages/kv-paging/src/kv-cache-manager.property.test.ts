@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import type { BlockHasher } from "./block-hash.js";
+import type { KVCacheManagerOptions } from "./kv-cache-manager.js";
 import { KVHarness } from "./testing/kv-harness.js";
 
 /** A few shared prompt stems over a 3-token alphabet, so prefixes repeat and hits are common. */
@@ -28,7 +29,11 @@ function promptOf(a: number, b: number, c: number): number[] {
 }
 
 /** Runs one random sequence of scheduler-like operations, checking every invariant after each. */
-function run(cfg: fc.RecordValue<typeof config.constraints>, ops: [number, number, number, number][], hasher?: BlockHasher): void {
+function run(
+  cfg: KVCacheManagerOptions,
+  ops: readonly (readonly [number, number, number, number])[],
+  hasher?: BlockHasher,
+): void {
   const h = new KVHarness({ ...cfg, ...(hasher ? { blockHasher: hasher } : {}) });
   for (const [kind, a, b, c] of ops) {
     const ids = h.ids();
@@ -75,13 +80,15 @@ describe("KVCacheManager invariants over random operation sequences", () => {
       fc.property(config, fc.array(op, { minLength: 8, maxLength: 30 }), (cfg, ops) => run(cfg, ops)),
       { numRuns: 10_000 },
     );
-  });
+  }, 60_000);
 
   it("hold when every block hash collides: verification keeps wrong blocks out", () => {
     const degenerate: BlockHasher = (_parent, tokens, start) => (tokens[start] as number) % 2;
     fc.assert(
-      fc.property(config, fc.array(op, { minLength: 8, maxLength: 30 }), (cfg, ops) => run(cfg, ops, degenerate)),
+      fc.property(config, fc.array(op, { minLength: 8, maxLength: 30 }), (cfg, ops) =>
+        run(cfg, ops, degenerate),
+      ),
       { numRuns: 2_000 },
     );
-  });
+  }, 60_000);
 });

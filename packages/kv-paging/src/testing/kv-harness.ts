@@ -1,4 +1,4 @@
-import type { ExtraKeys } from "../block-hash.js";
+import { type ExtraKeys, extraKeysId } from "../block-hash.js";
 import type { BlockPair } from "../fork.js";
 import { KVCacheManager, type KVCacheManagerOptions } from "../kv-cache-manager.js";
 
@@ -20,6 +20,10 @@ export class KVHarness {
   readonly blockSize: number;
   private readonly device: Int32Array[];
   private readonly host: Int32Array[];
+  /** The cache namespace of the request that wrote each device / host block. */
+  private readonly deviceNs: string[];
+  private readonly hostNs: string[];
+  private readonly namespaces = new Map<string, string>();
   /** Every known token of each live request (prompt, then outputs). */
   readonly tokens = new Map<string, number[]>();
   private nextId = 0;
@@ -30,6 +34,8 @@ export class KVHarness {
     const mem = (n: number) => Array.from({ length: n }, () => new Int32Array(options.blockSize).fill(-1));
     this.device = mem(options.numBlocks);
     this.host = mem(Math.max(1, options.numHostBlocks ?? 0));
+    this.deviceNs = this.device.map(() => "");
+    this.hostNs = this.host.map(() => "");
   }
 
   /** Live request ids, in admission order. */
@@ -43,8 +49,8 @@ export class KVHarness {
     const id = `r${this.nextId++}`;
     const n = Math.min(chunk, prompt.length - hit.numComputedTokens);
     const opts = { newComputedBlocks: hit.blockIds, tokenIds: prompt, extraKeys };
-    const before = this.snapshot();
     const canAllocate = this.kv.canAllocate(id, n, opts);
+    const before = canAllocate ? "" : this.snapshot();
     const added = this.kv.allocateSlots(id, n, opts);
     expect((added !== null) === canAllocate, "canAllocate agrees with allocateSlots");
     if (added === null) {
@@ -52,6 +58,7 @@ export class KVHarness {
       return null;
     }
     this.tokens.set(id, prompt.slice());
+    this.namespaces.set(id, extraKeysId(extraKeys));
     this.write(id, hit.numComputedTokens, n);
     return id;
   }
@@ -59,9 +66,11 @@ export class KVHarness {
   /** Looks up a prompt and checks that every hit block holds exactly the prompt's tokens. */
   lookup(prompt: number[], extraKeys?: ExtraKeys): { blockIds: number[]; numComputedTokens: number } {
     const hit = this.kv.getComputedBlocks(prompt, { extraKeys });
+    const ns = extraKeysId(extraKeys);
     expect(hit.numComputedTokens < Math.max(1, prompt.length), "a hit leaves a token to compute");
     hit.blockIds.forEach((b, i) => {
       const mem = this.device[b] as Int32Array;
+      expect(this.deviceNs[b] === ns, `hit block ${b} was written in the lookup's namespace`);
       for (let k = 0; k < this.blockSize; k++) {
         expect(mem[k] === prompt[i * this.blockSize + k], `hit block ${b} holds the prompt's tokens`);
       }
@@ -76,8 +85,8 @@ export class KVHarness {
     const decoding = held === tokens.length;
     if (decoding) tokens.push(nextToken);
     const n = decoding ? 1 : Math.min(chunk, tokens.length - held);
-    const before = this.snapshot();
     const canAllocate = this.kv.canAllocate(id, n);
+    const before = canAllocate ? "" : this.snapshot();
     const added = this.kv.allocateSlots(id, n, { tokenIds: tokens });
     expect((added !== null) === canAllocate, "canAllocate agrees with allocateSlots");
     if (added === null) {
@@ -95,6 +104,7 @@ export class KVHarness {
     const child = `r${this.nextId++}`;
     this.kv.fork(id, child);
     this.tokens.set(child, (this.tokens.get(id) as number[]).slice());
+    this.namespaces.set(child, this.namespaces.get(id) as string);
     return child;
   }
 
@@ -102,33 +112,40 @@ export class KVHarness {
   free(id: string): void {
     expect(this.kv.free(id), "free finds the request");
     this.tokens.delete(id);
+    this.namespaces.delete(id);
   }
 
   /** Swaps a group out; returns false when the host pool is too small. */
   swapOut(ids: string[]): boolean {
     const can = this.kv.canSwapOut(ids);
-    const before = this.snapshot();
+    const before = can ? "" : this.snapshot();
     const pairs = this.kv.swapOut(ids);
     expect((pairs !== null) === can, "canSwapOut agrees with swapOut");
     if (pairs === null) {
       expect(this.snapshot() === before, "a failed swap-out changes nothing");
       return false;
     }
-    for (const [d, h] of pairs) (this.host[h] as Int32Array).set(this.device[d] as Int32Array);
+    for (const [d, h] of pairs) {
+      (this.host[h] as Int32Array).set(this.device[d] as Int32Array);
+      this.hostNs[h] = this.deviceNs[d] as string;
+    }
     return true;
   }
 
   /** Swaps a group in; returns false when too few device blocks are free. */
   swapIn(ids: string[]): boolean {
     const can = this.kv.canSwapIn(ids);
-    const before = this.snapshot();
+    const before = can ? "" : this.snapshot();
     const pairs = this.kv.swapIn(ids);
     expect((pairs !== null) === can, "canSwapIn agrees with swapIn");
     if (pairs === null) {
       expect(this.snapshot() === before, "a failed swap-in changes nothing");
       return false;
     }
-    for (const [h, d] of pairs) (this.device[d] as Int32Array).set(this.host[h] as Int32Array);
+    for (const [h, d] of pairs) {
+      (this.device[d] as Int32Array).set(this.host[h] as Int32Array);
+      this.deviceNs[d] = this.hostNs[h] as string;
+    }
     return true;
   }
 
@@ -136,7 +153,10 @@ export class KVHarness {
   freeAll(): void {
     for (const id of this.ids()) this.free(id);
     const s = this.kv.stats();
-    expect(s.numFreeBlocks === s.numTotalBlocks && s.numUsedBlocks === 0, "all device blocks free at the end");
+    expect(
+      s.numFreeBlocks === s.numTotalBlocks && s.numUsedBlocks === 0,
+      "all device blocks free at the end",
+    );
     expect(s.numUsedHostBlocks === 0, "all host blocks free at the end");
     this.check();
   }
@@ -150,9 +170,18 @@ export class KVHarness {
       const swapped = kv.isSwapped(id);
       const table = swapped ? kv.getHostBlockIds(id) : kv.getBlockIds(id);
       const numTokens = kv.getNumTokens(id);
-      expect((swapped ? kv.getBlockIds(id) : kv.getHostBlockIds(id)).length === 0, "a request is in one place");
-      expect(table.length === Math.ceil(numTokens / blockSize), "a table holds ceil(tokens / blockSize) blocks");
-      expect(new Set(table).size === table.length && !table.includes(0), "a table has no repeat and no null block");
+      expect(
+        (swapped ? kv.getBlockIds(id) : kv.getHostBlockIds(id)).length === 0,
+        "a request is in one place",
+      );
+      expect(
+        table.length === Math.ceil(numTokens / blockSize),
+        "a table holds ceil(tokens / blockSize) blocks",
+      );
+      expect(
+        new Set(table).size === table.length && !table.includes(0),
+        "a table has no repeat and no null block",
+      );
       const refs = swapped ? hostRefs : devRefs;
       for (const b of table) refs.set(b, (refs.get(b) ?? 0) + 1);
       const mem = swapped ? this.host : this.device;
@@ -170,13 +199,19 @@ export class KVHarness {
       if (!kv.devicePool.isCached(b)) continue;
       const cached = kv.devicePool.cachedTokens(b);
       const mem = this.device[b] as Int32Array;
-      expect(cached.every((t, k) => t === mem[k]), `cached block ${b} holds the tokens it is indexed by`);
+      expect(
+        cached.every((t, k) => t === mem[k]),
+        `cached block ${b} holds the tokens it is indexed by`,
+      );
     }
   }
 
   private checkPool(pool: KVCacheManager["devicePool"], refs: Map<number, number>, name: string): void {
     const free = [...pool.freeBlockIds()];
-    expect(new Set(free).size === free.length && !free.includes(0), `${name}: free queue has no repeat or null`);
+    expect(
+      new Set(free).size === free.length && !free.includes(0),
+      `${name}: free queue has no repeat or null`,
+    );
     expect(free.length === pool.numFreeBlocks, `${name}: free queue length = numFreeBlocks`);
     let evictable = 0;
     for (const b of free) if (pool.isCached(b)) evictable++;
@@ -190,17 +225,21 @@ export class KVHarness {
   }
 
   private applyCopies(pairs: BlockPair[]): void {
-    for (const [src, dst] of pairs) (this.device[dst] as Int32Array).set(this.device[src] as Int32Array);
+    for (const [src, dst] of pairs) {
+      (this.device[dst] as Int32Array).set(this.device[src] as Int32Array);
+      this.deviceNs[dst] = this.deviceNs[src] as string;
+    }
   }
 
   /** The executor's K/V write: tokens `[from, from + n)` of `id` into their slots. */
   private write(id: string, from: number, n: number): void {
     const table = this.kv.getBlockIds(id);
     const tokens = this.tokens.get(id) as number[];
+    const ns = this.namespaces.get(id) as string;
     for (let p = from; p < from + n; p++) {
-      (this.device[table[Math.floor(p / this.blockSize)] as number] as Int32Array)[p % this.blockSize] = tokens[
-        p
-      ] as number;
+      this.deviceNs[table[Math.floor(p / this.blockSize)] as number] = ns;
+      (this.device[table[Math.floor(p / this.blockSize)] as number] as Int32Array)[p % this.blockSize] =
+        tokens[p] as number;
     }
   }
 
