@@ -28,7 +28,8 @@ function pagedCache(ctx: KernelContext, numSeqs: number, context: number) {
   // 7,919 is prime, so this visits every non-null block before repeating one.
   for (let i = 0; i < tables.length; i++) tables[i] = 1 + ((i * 7919) % (numBlocks - 1));
   const d = ctx.device;
-  const fill = (seed: number) => Float32Array.from({ length: (numBlocks * BLOCK_BYTES) / 4 }, (_, i) => ((i * seed) % 17) / 17 - 0.5);
+  const fill = (seed: number) =>
+    Float32Array.from({ length: (numBlocks * BLOCK_BYTES) / 4 }, (_, i) => ((i * seed) % 17) / 17 - 0.5);
   const shape: AttentionShape = { ...SHAPE, maxBlocksPerSeq: perSeq };
   const buffers = {
     keyCache: createStorageBuffer(d, "bench.key_cache", fill(7)),
@@ -54,7 +55,11 @@ function decodeCase(numSeqs: number, context: number): BenchCase {
         q: createStorageBuffer(d, "bench.q", new Float32Array(numSeqs * width).fill(0.1)),
         out: createStorageBuffer(d, "bench.out", numSeqs * width * 4),
         seqLens: createStorageBuffer(d, "bench.seq_lens", new Int32Array(numSeqs).fill(context)),
-        queryStartLoc: createStorageBuffer(d, "bench.qsl", Int32Array.from({ length: numSeqs + 1 }, (_, i) => i)),
+        queryStartLoc: createStorageBuffer(
+          d,
+          "bench.qsl",
+          Int32Array.from({ length: numSeqs + 1 }, (_, i) => i),
+        ),
         workspace: createStorageBuffer(d, "bench.workspace", Math.max(4, plan.workspaceBytes)),
         ...cache.buffers,
       };
@@ -103,7 +108,10 @@ function reshapeCase(numTokens: number): BenchCase {
     prepare(ctx): PreparedCase {
       const d = ctx.device;
       const numBlocks = Math.ceil(numTokens / SHAPE.blockSize) + 1;
-      const slots = Int32Array.from({ length: numTokens }, (_, i) => SHAPE.blockSize + ((i * 7919) % (numTokens - 1)));
+      const slots = Int32Array.from(
+        { length: numTokens },
+        (_, i) => SHAPE.blockSize + ((i * 7919) % (numTokens - 1)),
+      );
       const buffers = {
         key: createStorageBuffer(d, "bench.key", numTokens * rowBytes),
         value: createStorageBuffer(d, "bench.value", numTokens * rowBytes),

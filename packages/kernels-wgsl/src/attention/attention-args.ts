@@ -8,8 +8,12 @@ import { type AttentionShape, checkAttentionShape } from "./attention-shape.js";
  * `seqLens [numSeqs]` (cached tokens after this step), `queryStartLoc [numSeqs + 1]`.
  */
 export interface AttentionArgs extends AttentionShape {
-  /** `[numTokens, numHeads * headDim]` f32 queries, RoPE applied. */
+  /** f32 queries, RoPE applied: token t's heads start at `t * qRowStride + qColOffset`. */
   readonly q: BufferRef;
+  /** Elements between two tokens' q rows; default `numHeads * headDim` (e.g. `(H + 2 Hkv) * D` in a fused QKV). */
+  readonly qRowStride?: number;
+  /** Column where q starts in its row; default 0. */
+  readonly qColOffset?: number;
   /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, this step's keys already written. */
   readonly keyCache: BufferRef;
   /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, this step's values already written. */

@@ -1,3 +1,4 @@
+import { vec4Count } from "../cache/kv-cache-layout.js";
 import type { KernelContext } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
@@ -50,6 +51,8 @@ export function encodeDecodeAttention(
     .u32(plan.partSize)
     .u32(plan.numParts)
     .f32(scale)
+    .u32(vec4Count("qRowStride", args.qRowStride ?? numHeads * headDim))
+    .u32(vec4Count("qColOffset", args.qColOffset ?? 0))
     .finish();
   const inputs = [args.q, args.keyCache, args.valueCache, args.blockTables, args.seqLens, args.queryStartLoc];
   const variant = `attention.decode/f32/vec4/wg${DECODE_WORKGROUP}`;

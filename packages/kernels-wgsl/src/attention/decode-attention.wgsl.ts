@@ -16,6 +16,8 @@ struct Params {
   partSize: u32, // context tokens per partition
   numParts: u32,
   scale: f32,
+  qRowStride4: u32, // vec4s between two tokens' q rows
+  qOffset4: u32, // vec4 column where q starts
 }`;
 
 /**
@@ -56,7 +58,7 @@ const MAX_PART: u32 = ${DECODE_MAX_PARTITION}u;
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>; // [numTokens, numHeads * headDim4]
+@group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
 @group(0) @binding(2) var<storage, read> keyCache: array<vec4f>;
 @group(0) @binding(3) var<storage, read> valueCache: array<vec4f>;
 @group(0) @binding(4) var<storage, read> blockTables: array<i32>;
@@ -110,7 +112,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   workgroupBarrier();
 
   // 1. scores; neighbouring threads share a key row (pairs ordered position-major)
-  let qRow = (token * p.numHeads + kvHead * group) * d4n;
+  let qRow = token * p.qRowStride4 + p.qOffset4 + kvHead * group * d4n;
   for (var e = t; e < n * group; e += WG) {
     let i = e / group;
     let j = e % group;

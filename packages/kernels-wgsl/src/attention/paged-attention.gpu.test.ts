@@ -37,7 +37,7 @@ describeGpu("encodePagedAttention (a whole step: reshapeAndCache, then attention
   });
   afterAll(() => t.destroy());
 
-  it("runs a mixed batch of decodes, a chunk over a cached prefix and a new prompt", async () => {
+  it("runs a mixed batch of decodes, a chunk over a cached prefix and a new prompt, from a fused QKV", async () => {
     const { device, ctx } = t;
     const batch = makePagedBatch({
       numHeads: 4,
@@ -58,10 +58,20 @@ describeGpu("encodePagedAttention (a whole step: reshapeAndCache, then attention
       valueCache: batch.valueCache.slice(),
     };
     const plan = planDecode(batch, batch.numSeqs, batch.maxSeqLen, 128);
+    // One [numTokens, (numHeads + 2 numKvHeads) * headDim] buffer, as a fused QKV projection writes it.
+    const qWidth = batch.numHeads * batch.headDim;
+    const fused = { qRowStride: qWidth + 2 * width, rowStride: qWidth + 2 * width, keyColOffset: qWidth };
+    const qkv = new Float32Array(batch.numTokens * fused.rowStride);
+    for (let i = 0; i < batch.numTokens; i++) {
+      qkv.set(batch.q.subarray(i * qWidth, (i + 1) * qWidth), i * fused.rowStride);
+      qkv.set(step.key.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth);
+      qkv.set(step.value.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth + width);
+    }
+    const qkvBuffer = createStorageBuffer(device, "test.qkv", qkv);
     const gpu = {
-      q: createStorageBuffer(device, "test.q", batch.q),
-      key: createStorageBuffer(device, "test.key", step.key),
-      value: createStorageBuffer(device, "test.value", step.value),
+      q: qkvBuffer,
+      key: qkvBuffer,
+      value: qkvBuffer,
       slotMapping: createStorageBuffer(device, "test.slot_mapping", step.slotMapping),
       keyCache: createStorageBuffer(device, "test.key_cache", batch.keyCache),
       valueCache: createStorageBuffer(device, "test.value_cache", batch.valueCache),
@@ -73,8 +83,8 @@ describeGpu("encodePagedAttention (a whole step: reshapeAndCache, then attention
     };
     const record = () =>
       ctx.submit((pass) => {
-        encodeReshapeAndCache(pass, ctx, { ...batch, ...gpu });
-        encodePagedAttention(pass, ctx, { ...batch, ...gpu, partitionSize: 128 });
+        encodeReshapeAndCache(pass, ctx, { ...batch, ...gpu, ...fused, valueColOffset: qWidth + width });
+        encodePagedAttention(pass, ctx, { ...batch, ...gpu, ...fused, partitionSize: 128 });
       });
     record();
     reshapeAndCacheReference(step);
@@ -88,6 +98,6 @@ describeGpu("encodePagedAttention (a whole step: reshapeAndCache, then attention
     expect(cachedPipelineCount(device)).toBe(pipelines);
     expect(ctx.bindGroupsCreated).toBe(bindGroups);
     expectClose(await readF32(device, gpu.out, batch.q.length), want, TOL, "mixed step, again");
-    for (const buffer of Object.values(gpu)) buffer.destroy();
+    for (const buffer of new Set(Object.values(gpu))) buffer.destroy();
   });
 });

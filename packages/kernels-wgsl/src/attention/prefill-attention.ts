@@ -1,3 +1,4 @@
+import { vec4Count } from "../cache/kv-cache-layout.js";
 import type { KernelContext } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
@@ -69,6 +70,8 @@ export function encodePrefillAttention(
     .u32(maxBlocksPerSeq)
     .u32(args.skipDecode ? 1 : 0)
     .f32(scale)
+    .u32(vec4Count("qRowStride", args.qRowStride ?? numHeads * headDim))
+    .u32(vec4Count("qColOffset", args.qColOffset ?? 0))
     .finish();
   const tiles = Math.floor(numTokens / tile.rows) + numSeqs;
   ctx.dispatch(

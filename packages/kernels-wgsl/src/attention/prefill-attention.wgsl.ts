@@ -40,6 +40,8 @@ struct Params {
   maxBlocksPerSeq: u32,
   skipDecode: u32,
   scale: f32,
+  qRowStride4: u32, // vec4s between two tokens' q rows
+  qOffset4: u32, // vec4 column where q starts
 }
 
 const BQ: u32 = ${rows}u;
@@ -50,7 +52,7 @@ const ACC: u32 = ${tile4 / PREFILL_LANES}u; // vec4s of output per thread
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>; // [numTokens, numHeads * headDim4]
+@group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
 @group(0) @binding(2) var<storage, read> keyCache: array<vec4f>;
 @group(0) @binding(3) var<storage, read> valueCache: array<vec4f>;
 @group(0) @binding(4) var<storage, read> blockTables: array<i32>;
@@ -102,14 +104,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   let pos0 = u32(info.w);
   let d4n = p.headDim4;
   let kvHead = h / (p.numHeads / p.numKvHeads);
-  let rowStride = p.numHeads * d4n;
+  let outStride = p.numHeads * d4n;
 
   for (var e = t; e < BQ * T4; e += BQ * LANES) {
     let r = e / T4;
     let d = e % T4;
     var v = vec4f(0.0);
     if (r < numRows && d < d4n) {
-      v = q[(token0 + r) * rowStride + h * d4n + d] * p.scale;
+      v = q[(token0 + r) * p.qRowStride4 + p.qOffset4 + h * d4n + d] * p.scale;
     }
     qs[e] = v;
   }
@@ -179,7 +181,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   }
 
   if (r < numRows) {
-    let row = (token0 + r) * rowStride + h * d4n;
+    let row = (token0 + r) * outStride + h * d4n;
     for (var i = 0u; i < ACC; i++) {
       let d = lane + i * LANES;
       if (d < d4n) {

@@ -44,3 +44,11 @@ export function checkKvCacheLayout(layout: KvCacheLayout): void {
     );
   }
 }
+
+/** `elements / 4` for a row stride or column offset, which the vec4 kernels need divisible by 4. */
+export function vec4Count(name: string, elements: number): number {
+  if (!Number.isInteger(elements) || elements < 0 || elements % 4 !== 0) {
+    throw new KernelError("kernel.bad_stride", `${name} ${elements} must be a multiple of 4 elements`);
+  }
+  return elements / 4;
+}

@@ -2,15 +2,21 @@ import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
-import { checkKvCacheLayout, type KvCacheLayout } from "./kv-cache-layout.js";
+import { checkKvCacheLayout, type KvCacheLayout, vec4Count } from "./kv-cache-layout.js";
 import { RESHAPE_WORKGROUP, reshapeAndCacheWgsl } from "./reshape-and-cache.wgsl.js";
 
 /** Arguments of {@link encodeReshapeAndCache}. */
 export interface ReshapeAndCacheArgs extends KvCacheLayout {
-  /** `[numTokens, numKvHeads * headDim]` f32 keys of this step (RoPE applied). */
+  /** f32 keys of this step (RoPE applied): token t's row starts at `t * rowStride + keyColOffset`. */
   readonly key: BufferRef;
-  /** `[numTokens, numKvHeads * headDim]` f32 values of this step. */
+  /** f32 values of this step: token t's row starts at `t * rowStride + valueColOffset`. */
   readonly value: BufferRef;
+  /** Elements between two tokens' rows; default `numKvHeads * headDim` (separate k and v buffers). */
+  readonly rowStride?: number;
+  /** Column of the key rows, e.g. `numHeads * headDim` in a fused `[T, (H + 2 Hkv) * D]` QKV; default 0. */
+  readonly keyColOffset?: number;
+  /** Column of the value rows; default 0. */
+  readonly valueColOffset?: number;
   /** `[numTokens]` i32 cache slot per token (`blockId * blockSize + offset`); -1 = don't write. */
   readonly slotMapping: BufferRef;
   readonly numTokens: number;
@@ -44,13 +50,16 @@ export function encodeReshapeAndCache(
     `cache.reshape_and_cache/f32/vec4/wg${RESHAPE_WORKGROUP}`,
     () => reshapeAndCacheWgsl(),
   );
+  const width4 = (numKvHeads * headDim) / 4;
   const uniforms = new UniformWriter()
     .u32(numTokens)
     .u32(numKvHeads)
     .u32(headDim / 4)
     .u32(blockSize)
+    .u32(vec4Count("rowStride", args.rowStride ?? width4 * 4))
+    .u32(vec4Count("keyColOffset", args.keyColOffset ?? 0))
+    .u32(vec4Count("valueColOffset", args.valueColOffset ?? 0))
     .finish();
-  const width4 = (numKvHeads * headDim) / 4;
   ctx.dispatch(
     pass,
     pipeline,

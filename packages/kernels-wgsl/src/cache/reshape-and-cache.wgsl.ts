@@ -3,7 +3,7 @@ export const RESHAPE_WORKGROUP = 64;
 
 /**
  * WGSL of `reshapeAndCache`: workgroup (x, y) copies vec4 `x*64 + lane` of token `y`'s key and
- * value rows into the token's cache slot. A slot of -1 means "don't write" (padding tokens).
+ * value rows (which may be column ranges of a fused QKV buffer) into the token's cache slot. A slot of -1 means "don't write" (padding tokens).
  */
 export function reshapeAndCacheWgsl(): string {
   return /* wgsl */ `
@@ -12,6 +12,9 @@ struct Params {
   numKvHeads: u32,
   headDim4: u32, // headDim / 4
   blockSize: u32,
+  rowStride4: u32, // vec4s between two tokens' key (and value) rows
+  keyOffset4: u32, // vec4 column where a key row starts
+  valueOffset4: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -38,9 +41,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane:
   let head = i / p.headDim4;
   let d = i % p.headDim4;
   let dst = ((block * p.numKvHeads + head) * p.blockSize + offset) * p.headDim4 + d;
-  let src = token * width4 + i;
-  keyCache[dst] = key[src];
-  valueCache[dst] = value[src];
+  let src = token * p.rowStride4 + i;
+  keyCache[dst] = key[src + p.keyOffset4];
+  valueCache[dst] = value[src + p.valueOffset4];
 }
 `;
 }
