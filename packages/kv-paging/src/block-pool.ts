@@ -1,5 +1,6 @@
 import { checkInt, KVCacheError } from "./errors.js";
 import { FreeBlockQueue } from "./free-block-queue.js";
+import { BlockHashTable } from "./hash-table.js";
 
 /** Block 0: reserved, never handed out; pads block tables and stands for "no block". */
 export const NULL_BLOCK_ID = 0;
@@ -34,7 +35,7 @@ export class BlockPool {
   readonly enableCaching: boolean;
   private readonly refCounts: Int32Array;
   private readonly queue: FreeBlockQueue;
-  private readonly byHash = new Map<number, number>();
+  private readonly byHash: BlockHashTable;
   private readonly hashes: Float64Array;
   /** 0 = not cached. */
   private readonly entries: Float64Array;
@@ -57,6 +58,7 @@ export class BlockPool {
     this.parents = new Float64Array(numBlocks);
     this.parentBlocks = new Int32Array(numBlocks);
     this.tokens = new Int32Array(enableCaching ? numBlocks * blockSize : 0);
+    this.byHash = new BlockHashTable(enableCaching ? numBlocks : 0);
     // Pushed in reverse so that blocks come out as 1, 2, 3, …
     for (let id = numBlocks - 1; id > NULL_BLOCK_ID; id--) this.queue.pushUncached(id);
   }
@@ -150,7 +152,7 @@ export class BlockPool {
   /** The cached block under `hash` whose parent entry and tokens equal these, or {@link NO_BLOCK}. */
   findCached(hash: number, parentEntry: number, tokenIds: ArrayLike<number>, start: number): number {
     const id = this.byHash.get(hash);
-    return id !== undefined && this.holds(id, parentEntry, tokenIds, start) ? id : NO_BLOCK;
+    return id !== NO_BLOCK && this.holds(id, parentEntry, tokenIds, start) ? id : NO_BLOCK;
   }
 
   /**
@@ -176,7 +178,7 @@ export class BlockPool {
     }
     if (!this.isLive(parentBlock, parentEntry)) return NO_BLOCK;
     const existing = this.byHash.get(hash);
-    if (existing !== undefined) {
+    if (existing !== NO_BLOCK) {
       if (this.holds(existing, parentEntry, tokenIds, start)) return existing;
       if (this.isLive(this.parentBlocks[existing] as number, this.parents[existing] as number))
         return NO_BLOCK;
