@@ -1,36 +1,45 @@
 import {
   type AttentionShape,
+  cacheElementBytes,
   createStorageBuffer,
   encodeDecodeAttention,
   encodePrefillAttention,
   encodeReshapeAndCache,
   type KernelContext,
+  type KvCacheDType,
   planDecode,
+  toF16,
 } from "../../src/index.js";
 import type { BenchCase, PreparedCase } from "../case.js";
 
 // Qwen3-0.6B attention: 16 q heads, 8 kv heads of 128 (GQA 2), blockSize 16, f32 cache.
 const SHAPE = { numHeads: 16, numKvHeads: 8, headDim: 128, blockSize: 16, scale: 1 / Math.sqrt(128) };
-const TOKEN_KV_BYTES = SHAPE.numKvHeads * SHAPE.headDim * 4; // one token's keys (or values), all kv heads
+const TOKEN_KV_BYTES = SHAPE.numKvHeads * SHAPE.headDim * 4; // one token's f32 keys (or values), all kv heads
 const BLOCK_BYTES = SHAPE.blockSize * TOKEN_KV_BYTES;
 
 /**
  * A paged cache of `numSeqs` sequences of `context` tokens with scattered block tables. When the
  * cache would pass the adapter's largest storage binding (128 MiB on lavapipe, one layer's keys of
- * 32 × 4k tokens are 512 MiB), sequences share physical blocks, spread so that sharers are far
+ * 32 × 4k tokens are 512 MiB in f32), sequences share physical blocks, spread so that sharers are far
  * apart in dispatch order; every byte counted is still read by the kernel from memory.
  */
-function pagedCache(ctx: KernelContext, numSeqs: number, context: number) {
+function pagedCache(ctx: KernelContext, numSeqs: number, context: number, cacheDtype: KvCacheDType = "f32") {
   const perSeq = Math.ceil(context / SHAPE.blockSize);
-  const fit = Math.floor(ctx.device.limits.maxStorageBufferBindingSize / BLOCK_BYTES);
+  const blockBytes = (BLOCK_BYTES * cacheElementBytes(cacheDtype)) / 4;
+  const fit = Math.floor(ctx.device.limits.maxStorageBufferBindingSize / blockBytes);
   const numBlocks = Math.min(numSeqs * perSeq + 1, fit);
   const tables = new Int32Array(numSeqs * perSeq);
-  // 7,919 is prime, so this visits every non-null block before repeating one.
+  // 7,919 is prime (coprime with these pool sizes): every non-null block is visited before any repeats.
   for (let i = 0; i < tables.length; i++) tables[i] = 1 + ((i * 7919) % (numBlocks - 1));
   const d = ctx.device;
-  const fill = (seed: number) =>
-    Float32Array.from({ length: (numBlocks * BLOCK_BYTES) / 4 }, (_, i) => ((i * seed) % 17) / 17 - 0.5);
-  const shape: AttentionShape = { ...SHAPE, maxBlocksPerSeq: perSeq };
+  const fill = (seed: number) => {
+    const values = Float32Array.from(
+      { length: (numBlocks * BLOCK_BYTES) / 4 },
+      (_, i) => ((i * seed) % 17) / 17 - 0.5,
+    );
+    return cacheDtype === "f16" ? toF16(values) : values;
+  };
+  const shape: AttentionShape = { ...SHAPE, maxBlocksPerSeq: perSeq, cacheDtype };
   const buffers = {
     keyCache: createStorageBuffer(d, "bench.key_cache", fill(7)),
     valueCache: createStorageBuffer(d, "bench.value_cache", fill(11)),
@@ -39,16 +48,16 @@ function pagedCache(ctx: KernelContext, numSeqs: number, context: number) {
   return { shape, buffers };
 }
 
-function decodeCase(numSeqs: number, context: number): BenchCase {
-  const kvBytes = 2 * numSeqs * context * TOKEN_KV_BYTES;
+function decodeCase(numSeqs: number, context: number, cacheDtype: KvCacheDType = "f32"): BenchCase {
+  const kvBytes = (2 * numSeqs * context * TOKEN_KV_BYTES * cacheElementBytes(cacheDtype)) / 4;
   return {
     kernel: "paged_attention.decode",
-    name: `${numSeqs} seq × ${context} ctx, 16/8 heads × 128, block 16`,
+    name: `${numSeqs} seq × ${context} ctx, ${cacheDtype} cache, 16/8 heads × 128, block 16`,
     bytes: kvBytes, // the K and V read; q, out and block tables add under 0.1 %
     flops: 4 * numSeqs * SHAPE.numHeads * context * SHAPE.headDim,
     prepare(ctx): PreparedCase {
       const d = ctx.device;
-      const cache = pagedCache(ctx, numSeqs, context);
+      const cache = pagedCache(ctx, numSeqs, context, cacheDtype);
       const width = SHAPE.numHeads * SHAPE.headDim;
       const plan = planDecode(SHAPE, numSeqs, context);
       const buffers = {
@@ -137,6 +146,8 @@ export const cases: BenchCase[] = [
   decodeCase(1, 4096),
   decodeCase(32, 1024),
   decodeCase(32, 4096),
+  decodeCase(1, 4096, "f16"),
+  decodeCase(32, 4096, "f16"),
   prefillCase(512),
   reshapeCase(512),
 ];

@@ -14,9 +14,9 @@ export interface AttentionArgs extends AttentionShape {
   readonly qRowStride?: number;
   /** Column where q starts in its row; default 0. */
   readonly qColOffset?: number;
-  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, this step's keys already written. */
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` of `cacheDtype`, this step's keys already written. */
   readonly keyCache: BufferRef;
-  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, this step's values already written. */
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` of `cacheDtype`, this step's values already written. */
   readonly valueCache: BufferRef;
   readonly blockTables: BufferRef;
   readonly seqLens: BufferRef;

@@ -67,6 +67,19 @@ describeGpu("encodeDecodeAttention", () => {
     await check({ numHeads: 4, numKvHeads: 2, headDim: 64, blockSize: 32, seqLens: [1000], seed: 4 });
   });
 
+  it("an f16 cache (GQA 2, headDim 64, blockSize 16), read through packed words", async () => {
+    const plan = await check({
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 64,
+      blockSize: 16,
+      seqLens: [3, 400],
+      seed: 7,
+      cacheDtype: "f16",
+    });
+    expect(plan.numParts).toBe(2);
+  });
+
   it("leaves the rows of sequences with longer queries to the prefill kernel", async () => {
     const batch = makePagedBatch({
       numHeads: 2,

@@ -55,9 +55,12 @@ export function encodeDecodeAttention(
     .u32(vec4Count("qColOffset", args.qColOffset ?? 0))
     .finish();
   const inputs = [args.q, args.keyCache, args.valueCache, args.blockTables, args.seqLens, args.queryStartLoc];
-  const variant = `attention.decode/f32/vec4/wg${DECODE_WORKGROUP}`;
+  const dtype = args.cacheDtype ?? "f32";
+  const variant = `attention.decode/kv-${dtype}/vec4/wg${DECODE_WORKGROUP}`;
   if (!split) {
-    const pipeline = getShaderPipeline(ctx.device, `${variant}/direct`, () => decodeAttentionWgsl(false));
+    const pipeline = getShaderPipeline(ctx.device, `${variant}/direct`, () =>
+      decodeAttentionWgsl(false, dtype),
+    );
     ctx.dispatch(pass, pipeline, uniforms, [...inputs, args.out], [numKvHeads, numSeqs, 1]);
     return;
   }
@@ -76,7 +79,7 @@ export function encodeDecodeAttention(
     offset: plan.statsOffset,
     size: plan.workspaceBytes - plan.statsOffset,
   };
-  const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () => decodeAttentionWgsl(true));
+  const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () => decodeAttentionWgsl(true, dtype));
   ctx.dispatch(
     pass,
     pipeline,

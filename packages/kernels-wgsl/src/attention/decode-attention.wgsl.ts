@@ -1,3 +1,6 @@
+import { kvCacheWgsl } from "../cache/kv-cache.wgsl.js";
+import type { KvCacheDType } from "../cache/kv-cache-layout.js";
+
 /** Threads per workgroup of the decode kernel; also the largest GQA group it handles. */
 export const DECODE_WORKGROUP = 128;
 /** Workgroup scores buffer (f32s): a partition holds at most this many (token, head) scores. */
@@ -32,7 +35,7 @@ struct Params {
  * `decodeReduceWgsl` merges; otherwise (one partition) it writes the normalised output.
  * Sequences whose query length is not 1 are left to the prefill kernel.
  */
-export function decodeAttentionWgsl(split: boolean): string {
+export function decodeAttentionWgsl(split: boolean, dtype: KvCacheDType): string {
   const outputs = split
     ? /* wgsl */ `
 @group(0) @binding(7) var<storage, read_write> partOut: array<vec4f>; // [numSeqs, numHeads, numParts, headDim4]
@@ -59,8 +62,7 @@ const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
-@group(0) @binding(2) var<storage, read> keyCache: array<vec4f>;
-@group(0) @binding(3) var<storage, read> valueCache: array<vec4f>;
+${kvCacheWgsl(dtype, 2, 3, "read")}
 @group(0) @binding(4) var<storage, read> blockTables: array<i32>;
 @group(0) @binding(5) var<storage, read> seqLens: array<i32>;
 @group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
@@ -120,7 +122,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     let qj = qRow + j * d4n;
     var dot = vec4f(0.0);
     for (var d = 0u; d < d4n; d++) {
-      dot += q[qj + d] * keyCache[k + d];
+      dot += q[qj + d] * loadKey(k + d);
     }
     scores[j * p.partSize + i] = (dot.x + dot.y + dot.z + dot.w) * p.scale;
   }
@@ -178,7 +180,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
       let jj = pair / d4n;
       let d = pair % d4n;
       for (var i = slice; i < n; i += slices) {
-        acc += scores[jj * p.partSize + i] * valueCache[rowOf[i] + d];
+        acc += scores[jj * p.partSize + i] * loadValue(rowOf[i] + d);
       }
     }
     partial[t] = acc;
@@ -199,7 +201,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     let d = e % d4n;
     acc = vec4f(0.0);
     for (var i = 0u; i < n; i++) {
-      acc += scores[jj * p.partSize + i] * valueCache[rowOf[i] + d];
+      acc += scores[jj * p.partSize + i] * loadValue(rowOf[i] + d);
     }
     let h = kvHead * group + jj;${store}
   }

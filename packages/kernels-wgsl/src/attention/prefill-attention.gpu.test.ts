@@ -59,6 +59,19 @@ describeGpu("encodePrefillAttention", () => {
     });
   });
 
+  it("an f16 cache: chunked prefill (GQA 2, headDim 128, blockSize 16)", async () => {
+    await check({
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 128,
+      blockSize: 16,
+      seqLens: [60, 21],
+      queryLens: [19, 21],
+      seed: 15,
+      cacheDtype: "f16",
+    });
+  });
+
   it("with skipDecode, leaves 1-token queries untouched and computes the rest", async () => {
     const batch = makePagedBatch({
       numHeads: 2,

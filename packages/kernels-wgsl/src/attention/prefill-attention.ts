@@ -59,8 +59,9 @@ export function encodePrefillAttention(
   const { numSeqs, numTokens, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq, scale } = args;
   if (numSeqs === 0 || numTokens === 0) return;
   const tile = choosePrefillTile(headDim, ctx.device.limits.maxComputeWorkgroupStorageSize);
-  const key = `attention.prefill/f32/vec4/d${tile.headTile}/q${tile.rows}k${tile.keys}/wg${tile.rows * PREFILL_LANES}`;
-  const pipeline = getShaderPipeline(ctx.device, key, () => prefillAttentionWgsl(tile));
+  const dtype = args.cacheDtype ?? "f32";
+  const key = `attention.prefill/kv-${dtype}/vec4/d${tile.headTile}/q${tile.rows}k${tile.keys}/wg${tile.rows * PREFILL_LANES}`;
+  const pipeline = getShaderPipeline(ctx.device, key, () => prefillAttentionWgsl(tile, dtype));
   const uniforms = new UniformWriter()
     .u32(numSeqs)
     .u32(numHeads)

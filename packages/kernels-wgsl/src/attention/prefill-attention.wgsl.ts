@@ -1,3 +1,6 @@
+import { kvCacheWgsl } from "../cache/kv-cache.wgsl.js";
+import type { KvCacheDType } from "../cache/kv-cache-layout.js";
+
 /** A tile shape of the prefill kernel: query rows, keys per step and the head dimension it holds. */
 export interface PrefillTile {
   /** Query rows per workgroup (4 threads per row). */
@@ -27,7 +30,7 @@ export function prefillTileBytes(tile: PrefillTile): number {
  * rows in registers. With `skipDecode` set it leaves sequences of query length 1 to the decode
  * kernel.
  */
-export function prefillAttentionWgsl(tile: PrefillTile): string {
+export function prefillAttentionWgsl(tile: PrefillTile, dtype: KvCacheDType): string {
   const { rows, keys, headTile } = tile;
   const tile4 = headTile / 4;
   return /* wgsl */ `
@@ -53,8 +56,7 @@ const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
-@group(0) @binding(2) var<storage, read> keyCache: array<vec4f>;
-@group(0) @binding(3) var<storage, read> valueCache: array<vec4f>;
+${kvCacheWgsl(dtype, 2, 3, "read")}
 @group(0) @binding(4) var<storage, read> blockTables: array<i32>;
 @group(0) @binding(5) var<storage, read> seqLens: array<i32>;
 @group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
@@ -136,8 +138,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
       if (pos < kvEnd && d < d4n) {
         let block = u32(blockTables[table + pos / p.blockSize]);
         let at = ((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize) * d4n + d;
-        kv = keyCache[at];
-        vv = valueCache[at];
+        kv = loadKey(at);
+        vv = loadValue(at);
       }
       ks[e] = kv;
       vs[e] = vv;

@@ -1,4 +1,11 @@
-export { blockElements, cacheRowIndex, checkKvCacheLayout, type KvCacheLayout } from "./kv-cache-layout.js";
+export {
+  blockElements,
+  cacheElementBytes,
+  cacheRowIndex,
+  checkKvCacheLayout,
+  type KvCacheDType,
+  type KvCacheLayout,
+} from "./kv-cache-layout.js";
 export { encodeReshapeAndCache, type ReshapeAndCacheArgs } from "./reshape-and-cache.js";
 export {
   type ReshapeAndCacheReferenceInput,

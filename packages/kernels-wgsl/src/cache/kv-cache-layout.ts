@@ -1,11 +1,21 @@
 import { KernelError } from "../runtime/kernel-error.js";
 
+/** Element types a KV cache can hold. */
+export type KvCacheDType = "f32" | "f16";
+
+/** Bytes of one cache element. */
+export function cacheElementBytes(dtype: KvCacheDType = "f32"): number {
+  return dtype === "f16" ? 2 : 4;
+}
+
 /**
  * The shape of one layer's paged KV cache: a key buffer and a value buffer, each
  * `[numBlocks, numKvHeads, blockSize, headDim]`. Block 0 is the null block; a token in slot
  * `blockId * blockSize + offset` lives at row `offset` of block `blockId`.
  */
 export interface KvCacheLayout {
+  /** Element type of the cache buffers; default `"f32"`. An f16 cache halves memory and reads. */
+  readonly cacheDtype?: KvCacheDType;
   readonly numKvHeads: number;
   readonly headDim: number;
   readonly blockSize: number;
@@ -35,6 +45,12 @@ export function checkKvCacheLayout(layout: KvCacheLayout): void {
         details: { ...layout },
       });
     }
+  }
+  if (layout.cacheDtype !== undefined && layout.cacheDtype !== "f32" && layout.cacheDtype !== "f16") {
+    throw new KernelError(
+      "kv_cache.bad_dtype",
+      `cacheDtype must be "f32" or "f16", got ${layout.cacheDtype}`,
+    );
   }
   if (headDim % 4 !== 0 || headDim > 256) {
     throw new KernelError(

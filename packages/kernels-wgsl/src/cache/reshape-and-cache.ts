@@ -20,9 +20,9 @@ export interface ReshapeAndCacheArgs extends KvCacheLayout {
   /** `[numTokens]` i32 cache slot per token (`blockId * blockSize + offset`); -1 = don't write. */
   readonly slotMapping: BufferRef;
   readonly numTokens: number;
-  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, written at the mapped slots. */
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` of `cacheDtype`, written at the mapped slots. */
   readonly keyCache: BufferRef;
-  /** `[numBlocks, numKvHeads, blockSize, headDim]` f32, written at the mapped slots. */
+  /** `[numBlocks, numKvHeads, blockSize, headDim]` of `cacheDtype`, written at the mapped slots. */
   readonly valueCache: BufferRef;
 }
 
@@ -42,13 +42,14 @@ export function encodeReshapeAndCache(
 ): void {
   checkKvCacheLayout(args);
   const { numTokens, numKvHeads, headDim, blockSize } = args;
+  const dtype = args.cacheDtype ?? "f32";
   if (!Number.isInteger(numTokens) || numTokens < 0) {
     throw new KernelError("kv_cache.bad_num_tokens", `numTokens must be a count, got ${numTokens}`);
   }
   const pipeline = getShaderPipeline(
     ctx.device,
-    `cache.reshape_and_cache/f32/vec4/wg${RESHAPE_WORKGROUP}`,
-    () => reshapeAndCacheWgsl(),
+    `cache.reshape_and_cache/kv-${dtype}/vec4/wg${RESHAPE_WORKGROUP}`,
+    () => reshapeAndCacheWgsl(dtype),
   );
   const width4 = (numKvHeads * headDim) / 4;
   const uniforms = new UniformWriter()

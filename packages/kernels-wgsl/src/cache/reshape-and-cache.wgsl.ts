@@ -1,3 +1,6 @@
+import { kvCacheWgsl } from "./kv-cache.wgsl.js";
+import type { KvCacheDType } from "./kv-cache-layout.js";
+
 /** Threads per workgroup of `reshapeAndCache`; one workgroup row covers 64 vec4 of one token. */
 export const RESHAPE_WORKGROUP = 64;
 
@@ -5,7 +8,7 @@ export const RESHAPE_WORKGROUP = 64;
  * WGSL of `reshapeAndCache`: workgroup (x, y) copies vec4 `x*64 + lane` of token `y`'s key and
  * value rows (which may be column ranges of a fused QKV buffer) into the token's cache slot. A slot of -1 means "don't write" (padding tokens).
  */
-export function reshapeAndCacheWgsl(): string {
+export function reshapeAndCacheWgsl(dtype: KvCacheDType): string {
   return /* wgsl */ `
 struct Params {
   numTokens: u32,
@@ -21,8 +24,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> key: array<vec4f>;
 @group(0) @binding(2) var<storage, read> value: array<vec4f>;
 @group(0) @binding(3) var<storage, read> slotMapping: array<i32>;
-@group(0) @binding(4) var<storage, read_write> keyCache: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> valueCache: array<vec4f>;
+${kvCacheWgsl(dtype, 4, 5, "read_write")}
 
 @compute @workgroup_size(${RESHAPE_WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane: u32) {
@@ -42,8 +44,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lane:
   let d = i % p.headDim4;
   let dst = ((block * p.numKvHeads + head) * p.blockSize + offset) * p.headDim4 + d;
   let src = token * p.rowStride4 + i;
-  keyCache[dst] = key[src + p.keyOffset4];
-  valueCache[dst] = value[src + p.valueOffset4];
+  storeKey(dst, key[src + p.keyOffset4]);
+  storeValue(dst, value[src + p.valueOffset4]);
 }
 `;
 }

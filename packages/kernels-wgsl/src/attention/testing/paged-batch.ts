@@ -1,3 +1,5 @@
+import type { KvCacheDType } from "../../cache/kv-cache-layout.js";
+import { fromF16, toF16 } from "../../runtime/half.js";
 import { randomF32, seededRandom } from "../../testing/random.js";
 import type { AttentionShape } from "../attention-shape.js";
 import type { PagedAttentionReferenceInput } from "../paged-attention-reference.js";
@@ -11,6 +13,8 @@ export interface BatchSpec {
   readonly seqLens: readonly number[];
   readonly queryLens: readonly number[];
   readonly seed: number;
+  /** With "f16" the host caches hold f16-rounded values and are uploaded as f16. */
+  readonly cacheDtype?: KvCacheDType;
 }
 
 /** A random batch over a paged cache, with host copies of everything the kernels read. */
@@ -38,10 +42,15 @@ export function shuffled(values: number[], seed: number): number[] {
  */
 export function makePagedBatch(spec: BatchSpec): PagedBatch {
   const { numHeads, numKvHeads, headDim, blockSize, seqLens, queryLens, seed } = spec;
+  const cacheDtype = spec.cacheDtype ?? "f32";
   const numSeqs = seqLens.length;
   const blocksOf = seqLens.map((n) => Math.ceil(n / blockSize));
   const used = blocksOf.reduce((a, b) => a + b, 0);
   const numBlocks = 1 + used + Math.ceil(used / 2) + 1; // spare blocks make the tables sparse
+  const cache = (s: number, min: number, max: number) => {
+    const values = randomF32(numBlocks * numKvHeads * blockSize * headDim, s, min, max);
+    return cacheDtype === "f16" ? fromF16(toF16(values)) : values;
+  };
   const physical = shuffled(
     Array.from({ length: numBlocks - 1 }, (_, i) => i + 1),
     seed + 1,
@@ -57,7 +66,6 @@ export function makePagedBatch(spec: BatchSpec): PagedBatch {
     queryStartLoc[s + 1] = (queryStartLoc[s] ?? 0) + n;
   });
   const numTokens = queryStartLoc[numSeqs] ?? 0;
-  const cacheLength = numBlocks * numKvHeads * blockSize * headDim;
   const shape: AttentionShape = {
     numHeads,
     numKvHeads,
@@ -65,12 +73,13 @@ export function makePagedBatch(spec: BatchSpec): PagedBatch {
     blockSize,
     maxBlocksPerSeq,
     scale: 1 / Math.sqrt(headDim),
+    cacheDtype,
   };
   return {
     ...shape,
     q: randomF32(numTokens * numHeads * headDim, seed + 2, -2, 2),
-    keyCache: randomF32(cacheLength, seed + 3, -2, 2),
-    valueCache: randomF32(cacheLength, seed + 4),
+    keyCache: cache(seed + 3, -2, 2),
+    valueCache: cache(seed + 4, -1, 1),
     blockTables,
     seqLens: Int32Array.from(seqLens),
     queryStartLoc,

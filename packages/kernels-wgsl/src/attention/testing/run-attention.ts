@@ -1,7 +1,14 @@
+import type { KvCacheLayout } from "../../cache/kv-cache-layout.js";
 import { createStorageBuffer, readF32 } from "../../runtime/buffers.js";
+import { toF16 } from "../../runtime/half.js";
 import type { KernelContext } from "../../runtime/kernel-context.js";
 import type { AttentionArgs } from "../attention-args.js";
 import type { PagedBatch } from "./paged-batch.js";
+
+/** Host cache values in the batch's cache element type, ready to upload. */
+export function asCacheDtype(layout: KvCacheLayout, values: Float32Array): Float32Array | Uint16Array {
+  return layout.cacheDtype === "f16" ? toF16(values) : values;
+}
 
 /** Records one attention launcher over an uploaded copy of `batch` and returns its output. */
 export async function runAttention(
@@ -12,8 +19,8 @@ export async function runAttention(
   const { device } = ctx;
   const buffers = {
     q: createStorageBuffer(device, "test.q", batch.q),
-    keyCache: createStorageBuffer(device, "test.key_cache", batch.keyCache),
-    valueCache: createStorageBuffer(device, "test.value_cache", batch.valueCache),
+    keyCache: createStorageBuffer(device, "test.key_cache", asCacheDtype(batch, batch.keyCache)),
+    valueCache: createStorageBuffer(device, "test.value_cache", asCacheDtype(batch, batch.valueCache)),
     blockTables: createStorageBuffer(device, "test.block_tables", batch.blockTables),
     seqLens: createStorageBuffer(device, "test.seq_lens", batch.seqLens),
     queryStartLoc: createStorageBuffer(device, "test.query_start_loc", batch.queryStartLoc),
