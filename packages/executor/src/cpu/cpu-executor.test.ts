@@ -2,14 +2,8 @@ import { greedyParams } from "@pagoda/scheduler";
 import { describe, expect, it } from "vitest";
 import type { ModelShape } from "../model/shape.js";
 import { randomWeights, seededUniform } from "../testing/random-model.js";
-import { type DriverRequest, runToCompletion } from "../testing/step-driver.js";
-import { CpuExecutor, type Sampler } from "./cpu-executor.js";
-
-const argmax: Sampler = (logits) => {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if ((logits[i] as number) > (logits[best] as number)) best = i;
-  return { tokenId: best };
-};
+import { type DriverRequest, type DriverResult, runToCompletion } from "../testing/step-driver.js";
+import { CpuExecutor } from "./cpu-executor.js";
 
 const shape: ModelShape = {
   hiddenSize: 32,
@@ -20,7 +14,13 @@ const shape: ModelShape = {
   intermediateSize: 48,
   vocabSize: 97,
   ropeTheta: 10000,
-  ropeScaling: { factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16 },
+  ropeScaling: {
+    type: "llama3",
+    factor: 8,
+    lowFreqFactor: 1,
+    highFreqFactor: 4,
+    originalMaxPositionEmbeddings: 16,
+  },
   rmsNormEps: 1e-6,
 };
 
@@ -47,9 +47,9 @@ describe("CpuExecutor", () => {
         ].map(async ({ chunk, together }) => {
           const reqs = makeRequests(blockSize, 64);
           const weights = randomWeights(shape, 1, { bias: true, qkNorm: true });
-          const exec = () => new CpuExecutor(shape, weights, { numBlocks: 64, blockSize, sampler: argmax });
+          const exec = () => new CpuExecutor(shape, weights, { numBlocks: 64, blockSize });
           if (together) return runToCompletion(exec(), reqs, chunk);
-          const merged = new Map<string, number[]>();
+          const merged = new Map<string, DriverResult>();
           for (const r of reqs)
             for (const [k, v] of await runToCompletion(exec(), [r], chunk)) merged.set(k, v);
           return merged;
@@ -58,13 +58,13 @@ describe("CpuExecutor", () => {
       const [alone, batched, chunked] = variants;
       expect(batched).toEqual(alone);
       expect(chunked).toEqual(alone);
-      for (const tokens of alone?.values() ?? []) expect(tokens).toHaveLength(12);
+      for (const r of alone?.values() ?? []) expect(r.tokens).toHaveLength(12);
     });
   }
 
   it("rejects a step that schedules more tokens than a request has", async () => {
     const weights = randomWeights(shape, 2);
-    const exec = new CpuExecutor(shape, weights, { numBlocks: 8, blockSize: 8, sampler: argmax });
+    const exec = new CpuExecutor(shape, weights, { numBlocks: 8, blockSize: 8 });
     const req = { id: "x", prompt: [1, 2, 3], params: greedyParams(1), blockIds: [1] };
     await expect(
       exec.execute({

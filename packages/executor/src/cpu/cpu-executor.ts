@@ -1,6 +1,7 @@
 import type { Executor, ExecutorOutput, SchedulerOutput, TokenLogprobs } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
 import { type RequestState, RequestStates } from "../batch/request-states.js";
+import { sampleOnCpu } from "../batch/sampling.js";
 import { ExecutorError } from "../errors.js";
 import { ropeInvFreq } from "../model/rope.js";
 import type { ModelShape, ModelWeights } from "../model/shape.js";
@@ -19,7 +20,8 @@ export interface CpuExecutorOptions {
   blockSize: number;
   /** Host-side swap blocks (the scheduler's swap space); 0 = no swapping. */
   numSwapBlocks?: number;
-  sampler: Sampler;
+  /** Defaults to the sampling kernels' TypeScript reference, so CPU and GPU sample alike. */
+  sampler?: Sampler;
 }
 
 /**
@@ -31,6 +33,7 @@ export class CpuExecutor implements Executor {
   private readonly swap: Array<Float32Array | undefined>;
   private readonly states = new RequestStates();
   private readonly invFreq: Float64Array;
+  private readonly sampler: Sampler;
   private closed = false;
 
   constructor(
@@ -47,6 +50,7 @@ export class CpuExecutor implements Executor {
     );
     this.swap = new Array(options.numSwapBlocks ?? 0);
     this.invFreq = ropeInvFreq(shape.headDim, shape.ropeTheta, shape.ropeScaling);
+    this.sampler = options.sampler ?? sampleOnCpu;
   }
 
   async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
@@ -63,7 +67,7 @@ export class CpuExecutor implements Executor {
     for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
     batch.sampleSeqs.forEach((s, i) => {
       const r = requests[s] as RequestState;
-      const { tokenId, logprobs } = this.options.sampler(logits.subarray(i * vocab, (i + 1) * vocab), r);
+      const { tokenId, logprobs } = this.sampler(logits.subarray(i * vocab, (i + 1) * vocab), r);
       r.tokenIds.push(tokenId);
       output.sampledTokenIds[r.requestId] = [tokenId];
       if (logprobs) output.logprobs[r.requestId] = [logprobs];

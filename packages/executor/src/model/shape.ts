@@ -1,24 +1,19 @@
-/** llama3-style RoPE frequency scaling (the only `rope_scaling` kind Pagoda supports). */
-export interface Llama3RopeScaling {
-  factor: number;
-  lowFreqFactor: number;
-  highFreqFactor: number;
-  originalMaxPositionEmbeddings: number;
-}
+import type { ModelConfig } from "@pagoda/model-loaders";
 
 /** The architecture numbers a forward pass needs (a subset of the loaders' `ModelConfig`). */
-export interface ModelShape {
-  hiddenSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  intermediateSize: number;
-  vocabSize: number;
-  ropeTheta: number;
-  ropeScaling: Llama3RopeScaling | null;
-  rmsNormEps: number;
-}
+export type ModelShape = Pick<
+  ModelConfig,
+  | "hiddenSize"
+  | "numLayers"
+  | "numHeads"
+  | "numKvHeads"
+  | "headDim"
+  | "intermediateSize"
+  | "vocabSize"
+  | "ropeTheta"
+  | "ropeScaling"
+  | "rmsNormEps"
+>;
 
 /** One decoder layer's weights as F32, HF layout (`[out, in]` row-major). */
 export interface LayerWeights {

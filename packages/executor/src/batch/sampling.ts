@@ -1,0 +1,47 @@
+import {
+  type SamplingParams as KernelParams,
+  type SampleResult,
+  sampleReference,
+} from "@pagoda/kernels-wgsl";
+import type { TokenLogprobs } from "@pagoda/scheduler";
+import type { RequestState } from "./request-states.js";
+
+/** The sampling kernels' parameters for a request's next token (the RNG counter is its output index). */
+export function kernelParams(r: RequestState): KernelParams {
+  const p = r.params;
+  return {
+    temperature: p.temperature,
+    topK: p.topK,
+    topP: p.topP,
+    minP: p.minP,
+    seed: r.seed,
+    step: r.tokenIds.length - r.numPromptTokens,
+    repetitionPenalty: p.repetitionPenalty,
+    presencePenalty: p.presencePenalty,
+    frequencyPenalty: p.frequencyPenalty,
+    numLogprobs: p.logprobs ?? 0,
+  };
+}
+
+/** The contract's log-probability record of one sample, or undefined when none was asked for. */
+export function toTokenLogprobs(r: RequestState, s: SampleResult): TokenLogprobs | undefined {
+  if (r.params.logprobs === null) return undefined;
+  return {
+    tokenId: s.token,
+    logprob: s.logprob,
+    top: s.topIds.map((id, i) => [id, s.topLogprobs[i] as number]),
+  };
+}
+
+/** Samples on the CPU with exactly the GPU kernels' rules (the kernels' TypeScript reference). */
+export function sampleOnCpu(
+  logits: Float32Array,
+  r: RequestState,
+): { tokenId: number; logprobs?: TokenLogprobs } {
+  const result = sampleReference(logits, kernelParams(r), {
+    tokens: r.tokenIds,
+    numPromptTokens: r.numPromptTokens,
+  });
+  const logprobs = toTokenLogprobs(r, result);
+  return logprobs ? { tokenId: result.token, logprobs } : { tokenId: result.token };
+}
