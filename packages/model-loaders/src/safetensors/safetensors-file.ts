@@ -1,6 +1,6 @@
 import type { ByteSource } from "./byte-source.js";
 import { parseHeader, readHeaderLength, type TensorInfo } from "./header.js";
-import { type TensorHandle, tensorHandle } from "./tensor-handle.js";
+import { SlicePool, type TensorHandle, tensorHandle } from "./tensor-handle.js";
 
 /** An opened safetensors file (or set of shards): validated header, lazy tensors. */
 export interface SafetensorsFile {
@@ -30,8 +30,9 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
   await source.readInto(8, bytes);
   const header = parseHeader(bytes, source);
   const tensors = new Map<string, TensorHandle>();
+  const pool = new SlicePool();
   for (const info of header.tensors.values()) {
-    tensors.set(info.name, tensorHandle(source, info, header.dataStart));
+    tensors.set(info.name, tensorHandle(source, info, header.dataStart, pool));
   }
   return {
     tensors,

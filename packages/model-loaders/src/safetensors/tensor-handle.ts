@@ -1,7 +1,7 @@
 import { SafetensorsError } from "../errors.js";
 import type { ByteSource } from "./byte-source.js";
 import { bf16ToF32, f16ToF32 } from "./convert.js";
-import { type DType, isFloatDType } from "./dtype.js";
+import { type DType, dtypeSize, isFloatDType } from "./dtype.js";
 import type { TensorInfo } from "./header.js";
 
 /**
@@ -12,62 +12,90 @@ export interface TensorHandle {
   readonly name: string;
   readonly dtype: DType;
   readonly shape: readonly number[];
+  /** Number of elements. */
+  readonly numel: number;
   /** Size of the stored data in bytes. */
   readonly byteLength: number;
-  /** The values as F32 (F32 / F16 / BF16 only; exact). */
-  read(): Promise<Float32Array>;
+  /**
+   * The values as F32 (F32 / F16 / BF16 only; exact). With `out` (at least `numel` long) they are
+   * written there and `out.subarray(0, numel)` is returned: reusing one staging buffer for every
+   * tensor avoids the garbage-collection work of a fresh array per tensor.
+   */
+  read(out?: Float32Array): Promise<Float32Array>;
   /** The stored bytes as they are in the file (little-endian). */
   readRaw(): Promise<Uint8Array>;
 }
 
 // Converted in slices so a BF16 tensor costs its F32 output plus one slice, not output + input.
-const SLICE_BYTES = 8 * 1024 * 1024;
+const SLICE_BYTES = 4 * 1024 * 1024;
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Conversion buffers shared by the tensors of one file, so reads do not allocate them each time. */
+export class SlicePool {
+  private readonly free: Uint16Array[] = [];
+
+  take(): Uint16Array {
+    return this.free.pop() ?? new Uint16Array(SLICE_BYTES / 2);
+  }
+
+  give(slice: Uint16Array): void {
+    if (this.free.length < 4) this.free.push(slice);
+  }
+}
+
 /** A lazy handle on one tensor of `source`, whose data section starts at `dataStart`. */
-export function tensorHandle(source: ByteSource, info: TensorInfo, dataStart: number): TensorHandle {
+export function tensorHandle(
+  source: ByteSource,
+  info: TensorInfo,
+  dataStart: number,
+  pool: SlicePool,
+): TensorHandle {
   const offset = dataStart + info.begin;
   const byteLength = info.end - info.begin;
+  const numel = byteLength / dtypeSize(info.dtype);
+  const fail = (code: string, reason: string): never => {
+    throw new SafetensorsError(`safetensors.${code}`, `${source.name}: tensor "${info.name}" ${reason}`, {
+      details: { file: source.name, tensor: info.name, dtype: info.dtype },
+    });
+  };
   return {
     name: info.name,
     dtype: info.dtype,
     shape: info.shape,
+    numel,
     byteLength,
     async readRaw() {
       const out = new Uint8Array(byteLength);
       await source.readInto(offset, out);
       return out;
     },
-    async read() {
-      if (!littleEndian) {
-        throw new SafetensorsError(
-          "safetensors.unsupported_conversion",
-          "big-endian hosts are not supported",
-        );
-      }
+    async read(out?: Float32Array) {
       const dtype = info.dtype;
       if (!isFloatDType(dtype)) {
-        throw new SafetensorsError(
-          "safetensors.unsupported_conversion",
-          `${source.name}: tensor "${info.name}" is ${dtype}; only F32, F16 and BF16 convert to F32 (use readRaw())`,
-          { details: { file: source.name, tensor: info.name, dtype } },
-        );
+        fail("unsupported_conversion", `is ${dtype}; only F32, F16 and BF16 convert to F32 (use readRaw())`);
       }
-      const out = new Float32Array(byteLength / (dtype === "F32" ? 4 : 2));
+      if (!littleEndian) fail("unsupported_conversion", "cannot be converted on a big-endian host");
+      if (out && out.length < numel)
+        fail("size_mismatch", `has ${numel} values; the target holds ${out.length}`);
+      const target = out ? out.subarray(0, numel) : new Float32Array(numel);
       if (dtype === "F32") {
-        await source.readInto(offset, new Uint8Array(out.buffer));
-        return out;
+        await source.readInto(offset, new Uint8Array(target.buffer, target.byteOffset, byteLength));
+        return target;
       }
       const convert = dtype === "BF16" ? bf16ToF32 : f16ToF32;
-      const slice = new Uint16Array(Math.min(byteLength, SLICE_BYTES) / 2);
-      const sliceBytes = new Uint8Array(slice.buffer);
-      for (let done = 0; done < byteLength; done += sliceBytes.length) {
-        const n = Math.min(sliceBytes.length, byteLength - done);
-        await source.readInto(offset + done, sliceBytes.subarray(0, n));
-        convert(slice.subarray(0, n / 2), out.subarray(done / 2, (done + n) / 2));
+      const slice = pool.take();
+      try {
+        const sliceBytes = new Uint8Array(slice.buffer);
+        for (let done = 0; done < byteLength; done += sliceBytes.length) {
+          const n = Math.min(sliceBytes.length, byteLength - done);
+          await source.readInto(offset + done, sliceBytes.subarray(0, n));
+          convert(slice.subarray(0, n / 2), target.subarray(done / 2, (done + n) / 2));
+        }
+      } finally {
+        pool.give(slice);
       }
-      return out;
+      return target;
     },
   };
 }
