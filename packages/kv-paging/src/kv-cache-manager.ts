@@ -2,7 +2,8 @@ import { type BlockHasher, type ExtraKeys, hashBlockTokens } from "./block-hash.
 import { BlockPool } from "./block-pool.js";
 import { checkInt, KVCacheError } from "./errors.js";
 import { type BlockPair, copyOnWrite, needsCopyOnWrite, shareBlocks } from "./fork.js";
-import { type HashChain, PrefixCache } from "./prefix-cache.js";
+import { PrefixCache } from "./prefix-cache.js";
+import { type RequestState, RequestTables } from "./request-tables.js";
 import { collectStats, type KVCacheStats, PrefixCacheCounters } from "./stats.js";
 import { countSwapBlocks, moveBlocks } from "./swap.js";
 
@@ -43,16 +44,6 @@ export interface AllocateOptions {
   extraKeys?: ExtraKeys;
 }
 
-interface RequestState {
-  /** Device block ids, or host block ids while swapped out. */
-  blockIds: number[];
-  /** Token slots allocated: computed tokens plus those scheduled. */
-  numTokens: number;
-  swapped: boolean;
-  /** `null` when prefix caching is off. */
-  chain: HashChain | null;
-}
-
 const NO_BLOCKS: readonly number[] = [];
 
 /**
@@ -77,7 +68,7 @@ export class KVCacheManager {
   readonly hostPool: BlockPool;
   private readonly prefixCache: PrefixCache;
   private readonly counters = new PrefixCacheCounters();
-  private readonly requests = new Map<string, RequestState>();
+  private readonly requests = new RequestTables();
   private pendingCopies: BlockPair[] = [];
 
   constructor(options: KVCacheManagerOptions) {
@@ -111,7 +102,7 @@ export class KVCacheManager {
    */
   numFreeBlocksNeeded(requestId: string, numNewTokens: number, options: AllocateOptions = {}): number {
     checkInt("numNewTokens", numNewTokens, 0);
-    const req = this.requests.get(requestId);
+    const req = this.requests.find(requestId);
     const computed = options.newComputedBlocks ?? NO_BLOCKS;
     const numComputedTokens = this.checkComputed(req, requestId, computed, options.numComputedTokens);
     const held = req?.blockIds ?? NO_BLOCKS;
@@ -139,7 +130,7 @@ export class KVCacheManager {
   allocateSlots(requestId: string, numNewTokens: number, options: AllocateOptions = {}): number[] | null {
     const needed = this.numFreeBlocksNeeded(requestId, numNewTokens, options);
     if (needed > this.devicePool.numFreeBlocks) return null;
-    const existing = this.requests.get(requestId);
+    const existing = this.requests.find(requestId);
     const req = existing ?? this.createRequest(requestId, options.extraKeys);
     const computed = options.newComputedBlocks ?? NO_BLOCKS;
     for (const id of computed) {
@@ -174,7 +165,7 @@ export class KVCacheManager {
    * that a prompt's tail is evicted before its head. Returns false for an unknown id.
    */
   free(requestId: string): boolean {
-    const req = this.requests.get(requestId);
+    const req = this.requests.find(requestId);
     if (req === undefined) return false;
     const pool = req.swapped ? this.hostPool : this.devicePool;
     for (let i = req.blockIds.length - 1; i >= 0; i--) pool.release(req.blockIds[i] as number);
@@ -188,19 +179,14 @@ export class KVCacheManager {
    * child's table.
    */
   fork(parentId: string, childId: string): readonly number[] {
-    const parent = this.onDevice(parentId);
-    if (this.requests.has(childId)) {
-      throw new KVCacheError("kv.request_exists", `request ${childId} already exists`, {
-        details: { childId },
-      });
-    }
-    const child: RequestState = {
-      blockIds: shareBlocks(this.devicePool, parent.blockIds),
+    const parent = this.requests.onDevice(parentId);
+    const child = this.requests.add(childId, {
+      blockIds: [],
       numTokens: parent.numTokens,
       swapped: false,
       chain: parent.chain === null ? null : { ...parent.chain },
-    };
-    this.requests.set(childId, child);
+    });
+    child.blockIds = shareBlocks(this.devicePool, parent.blockIds);
     return child.blockIds;
   }
 
@@ -216,7 +202,7 @@ export class KVCacheManager {
 
   /** True when `swapOut(requestIds)` would succeed. */
   canSwapOut(requestIds: string | readonly string[]): boolean {
-    const group = this.group(requestIds, false);
+    const group = this.requests.group(requestIds, false);
     return countSwapBlocks(group, this.blockSize, false) <= this.hostPool.numFreeBlocks;
   }
 
@@ -228,7 +214,7 @@ export class KVCacheManager {
    * as held but never computed.
    */
   swapOut(requestIds: string | readonly string[]): BlockPair[] | null {
-    const group = this.group(requestIds, false);
+    const group = this.requests.group(requestIds, false);
     const pairs = moveBlocks(this.devicePool, this.hostPool, group, false);
     if (pairs === null) return null;
     for (const req of group) req.swapped = true;
@@ -237,7 +223,7 @@ export class KVCacheManager {
 
   /** True when `swapIn(requestIds)` would succeed. */
   canSwapIn(requestIds: string | readonly string[]): boolean {
-    const group = this.group(requestIds, true);
+    const group = this.requests.group(requestIds, true);
     return countSwapBlocks(group, this.blockSize, true) <= this.devicePool.numFreeBlocks;
   }
 
@@ -247,7 +233,7 @@ export class KVCacheManager {
    * are free. A partly filled last block shared inside the group gets one device copy per request.
    */
   swapIn(requestIds: string | readonly string[]): BlockPair[] | null {
-    const group = this.group(requestIds, true);
+    const group = this.requests.group(requestIds, true);
     const pairs = moveBlocks(this.hostPool, this.devicePool, group, true);
     if (pairs === null) return null;
     for (const req of group) req.swapped = false;
@@ -256,34 +242,34 @@ export class KVCacheManager {
 
   /** The request's device block table (empty while swapped out). Read-only: do not change it. */
   getBlockIds(requestId: string): readonly number[] {
-    const req = this.get(requestId);
+    const req = this.requests.get(requestId);
     return req.swapped ? NO_BLOCKS : req.blockIds;
   }
 
   /** The request's host block table while swapped out (empty otherwise). */
   getHostBlockIds(requestId: string): readonly number[] {
-    const req = this.get(requestId);
+    const req = this.requests.get(requestId);
     return req.swapped ? req.blockIds : NO_BLOCKS;
   }
 
   /** Token slots the request holds: computed plus scheduled tokens. */
   getNumTokens(requestId: string): number {
-    return this.get(requestId).numTokens;
+    return this.requests.get(requestId).numTokens;
   }
 
   /** True when the manager holds a table for `requestId`. */
   hasRequest(requestId: string): boolean {
-    return this.requests.has(requestId);
+    return this.requests.find(requestId) !== undefined;
   }
 
   /** True when `requestId` is swapped out to host memory. */
   isSwapped(requestId: string): boolean {
-    return this.get(requestId).swapped;
+    return this.requests.get(requestId).swapped;
   }
 
   /** The ids of every request with a table, on the device or swapped out. */
   requestIds(): string[] {
-    return [...this.requests.keys()];
+    return this.requests.ids();
   }
 
   /** Occupancy and prefix-cache counters. */
@@ -293,11 +279,10 @@ export class KVCacheManager {
 
   private createRequest(requestId: string, extraKeys: ExtraKeys | undefined): RequestState {
     const chain = this.devicePool.enableCaching ? this.prefixCache.startChain(extraKeys) : null;
-    const req: RequestState = { blockIds: [], numTokens: 0, swapped: false, chain };
-    this.requests.set(requestId, req);
-    return req;
+    return this.requests.add(requestId, { blockIds: [], numTokens: 0, swapped: false, chain });
   }
 
+  /** Validates first-allocation hits; returns the tokens they hold. */
   private checkComputed(
     req: RequestState | undefined,
     requestId: string,
@@ -306,66 +291,23 @@ export class KVCacheManager {
   ): number {
     const expected = computed.length * this.blockSize;
     if (req?.swapped) {
-      throw new KVCacheError("kv.request_swapped", `request ${requestId} is swapped out: swap it in first`, {
+      throw new KVCacheError("kv.request_swapped", `request ${requestId} is swapped out`, {
         details: { requestId },
       });
     }
+    const invalid = (message: string) =>
+      new KVCacheError("kv.invalid_argument", message, { details: { requestId } });
     if (computed.length > 0 && req !== undefined) {
-      throw new KVCacheError(
-        "kv.invalid_argument",
-        `newComputedBlocks given for running request ${requestId}`,
-        {
-          details: { requestId },
-        },
-      );
+      throw invalid(`newComputedBlocks given for running request ${requestId}`);
     }
     if (numComputedTokens !== undefined && numComputedTokens !== expected) {
-      throw new KVCacheError(
-        "kv.invalid_argument",
-        `numComputedTokens ${numComputedTokens} must equal newComputedBlocks.length * blockSize = ${expected}`,
-        { details: { numComputedTokens, expected } },
+      throw invalid(
+        `numComputedTokens ${numComputedTokens} is not newComputedBlocks.length * blockSize = ${expected}`,
       );
     }
-    for (const id of computed) {
-      if (!this.devicePool.isCached(id)) {
-        throw new KVCacheError("kv.invalid_argument", `computed block ${id} is not in the prefix cache`, {
-          details: { blockId: id },
-        });
-      }
+    if (computed.some((id) => !this.devicePool.isCached(id))) {
+      throw invalid(`newComputedBlocks [${computed}] are not all in the prefix cache`);
     }
     return expected;
-  }
-
-  private group(requestIds: string | readonly string[], swapped: boolean): RequestState[] {
-    const ids = typeof requestIds === "string" ? [requestIds] : requestIds;
-    if (new Set(ids).size !== ids.length) {
-      throw new KVCacheError("kv.invalid_argument", "a swap group names a request twice", {
-        details: { ids },
-      });
-    }
-    return ids.map((id) => {
-      const req = this.get(id);
-      if (req.swapped !== swapped) {
-        const [code, state] = swapped
-          ? ["kv.request_not_swapped", "on the device"]
-          : ["kv.request_swapped", "swapped out"];
-        throw new KVCacheError(code, `request ${id} is already ${state}`, { details: { requestId: id } });
-      }
-      return req;
-    });
-  }
-
-  private onDevice(requestId: string): RequestState {
-    return this.group(requestId, false)[0] as RequestState;
-  }
-
-  private get(requestId: string): RequestState {
-    const req = this.requests.get(requestId);
-    if (req === undefined) {
-      throw new KVCacheError("kv.unknown_request", `no KV cache table for request ${requestId}`, {
-        details: { requestId },
-      });
-    }
-    return req;
   }
 }
