@@ -1,6 +1,6 @@
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
-import { planDecode } from "./decode-plan.js";
+import { planDecode, workspaceLayout } from "./decode-plan.js";
 import { choosePrefillTile } from "./prefill-attention.js";
 import { prefillTileBytes } from "./prefill-attention.wgsl.js";
 
@@ -11,17 +11,16 @@ describe("planDecode", () => {
     const plan = planDecode(QWEN3, 32, 4096);
     expect(plan.partSize).toBe(256);
     expect(plan.numParts).toBe(16);
-    const rows = 32 * 16 * 16;
-    expect(plan.statsOffset).toBe(rows * 128 * 4);
-    expect(plan.workspaceBytes).toBe(plan.statsOffset + rows * 8);
+    expect(plan.partialRows).toBe(32 * 16 * 16);
+    expect(plan.workspaceBytes).toBe(plan.partialRows * (128 * 4 + 8) + 256);
   });
 
   it("needs no workspace for a context within one partition", () => {
     expect(planDecode(QWEN3, 8, 256)).toEqual({
       partSize: 256,
       numParts: 1,
+      partialRows: 0,
       workspaceBytes: 0,
-      statsOffset: 0,
     });
   });
 
@@ -35,6 +34,21 @@ describe("planDecode", () => {
       expect.unreachable();
     } catch (err) {
       expect(isPagodaError(err, "attention.bad_heads")).toBe(true);
+    }
+  });
+});
+
+describe("workspaceLayout", () => {
+  it("fits the rows a plan asks for, statistics 256-aligned after the outputs, for any head dim", () => {
+    for (const headDim of [8, 64, 96, 128]) {
+      for (const numSeqs of [1, 3, 32]) {
+        const plan = planDecode({ numHeads: 4, numKvHeads: 2, headDim }, numSeqs, 2000, 64);
+        const layout = workspaceLayout(plan.workspaceBytes, headDim);
+        expect(layout.rows).toBeGreaterThanOrEqual(plan.partialRows);
+        expect(layout.statsOffset % 256).toBe(0);
+        expect(layout.statsOffset).toBeGreaterThanOrEqual(plan.partialRows * headDim * 4);
+        expect(layout.statsBytes).toBeGreaterThanOrEqual(plan.partialRows * 8);
+      }
     }
   });
 });

@@ -5,7 +5,7 @@ import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { type AttentionArgs, checkAttentionArgs } from "./attention-args.js";
 import { DECODE_WORKGROUP, decodeAttentionWgsl } from "./decode-attention.wgsl.js";
-import { planDecode } from "./decode-plan.js";
+import { planDecode, workspaceLayout } from "./decode-plan.js";
 import { decodeReduceWgsl, REDUCE_WORKGROUP } from "./decode-reduce.wgsl.js";
 
 /** Arguments of {@link encodeDecodeAttention}. */
@@ -65,7 +65,8 @@ export function encodeDecodeAttention(
     return;
   }
   const workspace = args.workspace;
-  if (!workspace || workspace.size < plan.workspaceBytes) {
+  const layout = workspaceLayout(workspace?.size ?? 0, headDim);
+  if (!workspace || layout.rows < plan.partialRows) {
     throw new KernelError(
       "attention.workspace_too_small",
       `decode attention over ${plan.numParts} partitions needs a workspace of ${plan.workspaceBytes} bytes, ` +
@@ -73,12 +74,8 @@ export function encodeDecodeAttention(
       { details: { ...plan } },
     );
   }
-  const partOut = { buffer: workspace, offset: 0, size: plan.statsOffset };
-  const partStats = {
-    buffer: workspace,
-    offset: plan.statsOffset,
-    size: plan.workspaceBytes - plan.statsOffset,
-  };
+  const partOut = { buffer: workspace, offset: 0, size: layout.statsOffset };
+  const partStats = { buffer: workspace, offset: layout.statsOffset, size: layout.statsBytes };
   const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () => decodeAttentionWgsl(true, dtype));
   ctx.dispatch(
     pass,

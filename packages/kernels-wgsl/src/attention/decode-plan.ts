@@ -10,10 +10,25 @@ export interface DecodePlan {
   /** Context tokens per partition (one workgroup per sequence, kv head and partition). */
   readonly partSize: number;
   readonly numParts: number;
+  /** Partial rows (sequence × head × partition) the split needs; 0 with one partition. */
+  readonly partialRows: number;
   /** Workspace bytes for the partial outputs and statistics (0 with one partition). */
   readonly workspaceBytes: number;
-  /** Byte offset of the (max, sum) statistics in the workspace, 256-aligned. */
-  readonly statsOffset: number;
+}
+
+/** Bytes of one partial row: `headDim` f32 outputs and the (max, sum) pair. */
+function partialRowBytes(headDim: number): number {
+  return headDim * 4 + 8;
+}
+
+/**
+ * How a workspace of `bytes` is split into partial outputs and statistics. It depends on the
+ * buffer's size alone, not on the batch, so a step reuses the last step's bind group.
+ */
+export function workspaceLayout(bytes: number, headDim: number) {
+  const rows = Math.max(0, Math.floor((bytes - 256) / partialRowBytes(headDim)));
+  const statsOffset = Math.ceil((rows * headDim * 4) / 256) * 256;
+  return { rows, statsOffset, statsBytes: bytes - statsOffset };
 }
 
 type PlanShape = Pick<AttentionShape, "numHeads" | "numKvHeads" | "headDim">;
@@ -40,8 +55,13 @@ export function planDecode(
   }
   const partSize = Math.min(partitionSize, DECODE_MAX_PARTITION, Math.floor(DECODE_SCORES / group));
   const numParts = Math.max(1, Math.ceil(maxSeqLen / partSize));
-  if (numParts === 1) return { partSize, numParts, workspaceBytes: 0, statsOffset: 0 };
-  const rows = numSeqs * shape.numHeads * numParts;
-  const statsOffset = Math.ceil((rows * shape.headDim * 4) / 256) * 256;
-  return { partSize, numParts, workspaceBytes: statsOffset + rows * 8, statsOffset };
+  if (numParts === 1) return { partSize, numParts, partialRows: 0, workspaceBytes: 0 };
+  const partialRows = numSeqs * shape.numHeads * numParts;
+  // 256 spare bytes let the statistics start 256-aligned (a storage binding's offset rule).
+  return {
+    partSize,
+    numParts,
+    partialRows,
+    workspaceBytes: partialRows * partialRowBytes(shape.headDim) + 256,
+  };
 }

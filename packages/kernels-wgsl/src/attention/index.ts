@@ -1,7 +1,7 @@
 export { type AttentionArgs, checkAttentionArgs } from "./attention-args.js";
 export { type AttentionShape, checkAttentionShape, groupSize } from "./attention-shape.js";
 export { type DecodeAttentionArgs, encodeDecodeAttention } from "./decode-attention.js";
-export { DEFAULT_DECODE_PARTITION, type DecodePlan, planDecode } from "./decode-plan.js";
+export { DEFAULT_DECODE_PARTITION, type DecodePlan, planDecode, workspaceLayout } from "./decode-plan.js";
 export { encodePagedAttention, type PagedAttentionArgs } from "./paged-attention.js";
 export { type PagedAttentionReferenceInput, pagedAttentionReference } from "./paged-attention-reference.js";
 export { choosePrefillTile, encodePrefillAttention, type PrefillAttentionArgs } from "./prefill-attention.js";
