@@ -289,25 +289,29 @@ export class KVCacheManager {
     computed: readonly number[],
     numComputedTokens: number | undefined,
   ): number {
-    const expected = computed.length * this.blockSize;
     if (req?.swapped) {
       throw new KVCacheError("kv.request_swapped", `request ${requestId} is swapped out`, {
         details: { requestId },
       });
     }
-    const invalid = (message: string) =>
-      new KVCacheError("kv.invalid_argument", message, { details: { requestId } });
+    const expected = computed.length * this.blockSize;
     if (computed.length > 0 && req !== undefined) {
-      throw invalid(`newComputedBlocks given for running request ${requestId}`);
+      throw invalid(requestId, `newComputedBlocks given for running request ${requestId}`);
     }
     if (numComputedTokens !== undefined && numComputedTokens !== expected) {
       throw invalid(
-        `numComputedTokens ${numComputedTokens} is not newComputedBlocks.length * blockSize = ${expected}`,
+        requestId,
+        `numComputedTokens ${numComputedTokens} is not blocks × blockSize = ${expected}`,
       );
     }
-    if (computed.some((id) => !this.devicePool.isCached(id))) {
-      throw invalid(`newComputedBlocks [${computed}] are not all in the prefix cache`);
+    for (const id of computed) {
+      if (!this.devicePool.isCached(id))
+        throw invalid(requestId, `newComputedBlocks: block ${id} is not cached`);
     }
     return expected;
   }
+}
+
+function invalid(requestId: string, message: string): KVCacheError {
+  return new KVCacheError("kv.invalid_argument", message, { details: { requestId } });
 }

@@ -49,10 +49,11 @@ export class PrefixCache {
   /** The cached blocks that hold the longest prefix of `tokenIds`, at most `maxBlocks` of them. */
   findPrefix(tokenIds: ArrayLike<number>, maxBlocks: number, extraKeys?: ExtraKeys): number[] {
     const found: number[] = [];
-    const ns = this.namespaces.get(extraKeysId(extraKeys));
+    const key = extraKeysId(extraKeys);
+    const ns = this.namespaces.get(key);
     if (ns === undefined || !this.pool.enableCaching) return found;
     const blockSize = this.pool.blockSize;
-    const extraHash = hashString(extraKeysId(extraKeys));
+    const extraHash = hashString(key);
     let hash = ROOT_BLOCK_HASH;
     let entry = -ns;
     for (let start = 0; found.length < maxBlocks; start += blockSize) {
