@@ -1,8 +1,9 @@
 import type { SamplingParams } from "./sampling-params.js";
 
 /**
- * A request the executor has not seen, or must rebuild after a recompute preemption: sent in
- * full. Everything is plain data (ids, numbers, arrays) so the step can cross a worker boundary.
+ * A request the executor has not seen, or must rebuild after a preemption (recompute, or swap:
+ * its K/V then arrive through `swapIn` and `numComputedTokens` covers them): sent in full.
+ * Everything is plain data (ids, numbers, arrays) so the step can cross a worker boundary.
  */
 export interface NewRequestData {
   requestId: string;
@@ -37,7 +38,7 @@ export interface SchedulerOutput {
   totalNumScheduledTokens: number;
   /** Requests finished or aborted since the last step: the executor frees their state. */
   finishedReqIds: string[];
-  /** Requests preempted by recompute: the executor drops their state; they return as new. */
+  /** Requests preempted (by recompute, or swapped out): the executor drops their state; they come back as new. */
   preemptedReqIds: string[];
   /** Copy-on-write: [srcBlock, dstBlock] device copies to run before this step's compute. */
   blockCopies: Array<[number, number]>;

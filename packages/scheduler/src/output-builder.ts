@@ -1,0 +1,79 @@
+import type { KVCacheManager } from "@pagoda/kv-paging";
+import type { StepBudget } from "./budget.js";
+import type { CachedRequestData, NewRequestData, SchedulerOutput } from "./contract/index.js";
+import type { SchedulerRequest } from "./request.js";
+
+/** Block moves decided during one step, in the order the executor runs them. */
+export interface StepMoves {
+  swapOut: Array<[number, number]>;
+  swapIn: Array<[number, number]>;
+  blockCopies: Array<[number, number]>;
+}
+
+/**
+ * Turns one step's decisions into the plain {@link SchedulerOutput}, sending each request in
+ * full only when the executor does not hold it (first schedule, or after a preemption) and as a
+ * diff otherwise. Keeps the ids that left since the last step (finished, aborted, preempted) so
+ * that the executor can drop their state. All state is incremental: a step costs O(scheduled).
+ */
+export class OutputBuilder {
+  private finished: string[] = [];
+  private preempted: string[] = [];
+
+  constructor(private readonly kv: KVCacheManager) {}
+
+  /** `request` finished or was aborted: the executor drops it at the next step. */
+  noteFinished(request: SchedulerRequest): void {
+    if (request.knownToExecutor) this.finished.push(request.requestId);
+    request.knownToExecutor = false;
+  }
+
+  /** `request` was preempted (recompute or swap): the executor drops it; it returns in full. */
+  notePreempted(request: SchedulerRequest): void {
+    if (request.knownToExecutor) this.preempted.push(request.requestId);
+    request.knownToExecutor = false;
+  }
+
+  /** Builds the step's output and marks every scheduled request as known to the executor. */
+  build(step: number, budget: StepBudget, moves: StepMoves): SchedulerOutput {
+    const scheduledNewReqs: NewRequestData[] = [];
+    const scheduledCachedReqs: CachedRequestData[] = [];
+    const numScheduledTokens: Record<string, number> = {};
+    for (const [r, n] of budget.entries()) {
+      numScheduledTokens[r.requestId] = n;
+      if (r.knownToExecutor) {
+        scheduledCachedReqs.push({
+          requestId: r.requestId,
+          newBlockIds: r.newBlockIds,
+          numComputedTokens: r.numComputedTokens,
+        });
+      } else {
+        scheduledNewReqs.push({
+          requestId: r.requestId,
+          tokenIds: r.tokenIds.slice(),
+          numPromptTokens: r.numPromptTokens,
+          samplingParams: r.params,
+          blockIds: this.kv.getBlockIds(r.requestId).slice(),
+          numComputedTokens: r.numComputedTokens,
+        });
+        r.knownToExecutor = true;
+      }
+      r.newBlockIds = [];
+    }
+    const out: SchedulerOutput = {
+      step,
+      scheduledNewReqs,
+      scheduledCachedReqs,
+      numScheduledTokens,
+      totalNumScheduledTokens: budget.numScheduledTokens,
+      finishedReqIds: this.finished,
+      preemptedReqIds: this.preempted,
+      blockCopies: moves.blockCopies,
+      swapOut: moves.swapOut,
+      swapIn: moves.swapIn,
+    };
+    this.finished = [];
+    this.preempted = [];
+    return out;
+  }
+}

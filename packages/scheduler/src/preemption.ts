@@ -1,0 +1,64 @@
+import type { KVCacheManager } from "@pagoda/kv-paging";
+import { invariant } from "./errors.js";
+import type { SchedulerRequest } from "./request.js";
+
+/**
+ * How a preempted request gives its blocks back. `recompute` frees them and recomputes the
+ * prompt and kept outputs later (prefix-cache hits usually cover most of it); `swap` copies
+ * them to the host pool and back, falling back to recompute when the host pool is full.
+ */
+export type PreemptionMode = "recompute" | "swap";
+
+/** What a preemption did: the request's new status and, for a swap, the device → host copies. */
+export type Preempted = { mode: "recompute" } | { mode: "swap"; pairs: Array<[number, number]> };
+
+/**
+ * Takes `victim`'s blocks off the device: to the host pool when `mode` is `swap` and they fit
+ * there, else freed for a recompute. The victim must not have been allocated slots this step
+ * (kv-paging would count those slots as computed), which the scheduler's victim choice ensures.
+ */
+export function evict(kv: KVCacheManager, victim: SchedulerRequest, mode: PreemptionMode, step: number): Preempted {
+  invariant(victim.allocatedStep !== step, `request ${victim.requestId} was allocated this step`);
+  if (mode === "swap" && kv.canSwapOut(victim.requestId)) {
+    const pairs = kv.swapOut(victim.requestId);
+    invariant(pairs !== null, `swap-out of ${victim.requestId} failed after canSwapOut`);
+    return { mode: "swap", pairs };
+  }
+  kv.free(victim.requestId);
+  victim.numComputedTokens = 0;
+  return { mode: "recompute" };
+}
+
+/**
+ * True when the swapped-out `request` can come back and then compute `numTokens` more tokens:
+ * its host blocks plus the blocks those tokens add must fit in the free device blocks. Checked
+ * before swapping in, so that a swap-in never has to be undone in the same step.
+ */
+export function canResume(kv: KVCacheManager, request: SchedulerRequest, numTokens: number): boolean {
+  const needed = kv.numBlocksNeeded(kv.getNumTokens(request.requestId) + numTokens);
+  return kv.canSwapIn(request.requestId) && needed <= kv.devicePool.numFreeBlocks;
+}
+
+/** Swaps `request` back to the device; returns the host → device copies. Call {@link canResume} first. */
+export function resume(kv: KVCacheManager, request: SchedulerRequest): Array<[number, number]> {
+  const pairs = kv.swapIn(request.requestId);
+  invariant(pairs !== null, `swap-in of ${request.requestId} failed after canResume`);
+  return pairs;
+}
+
+/**
+ * Free device blocks the running set needs this step, an upper bound: each request's next
+ * decode token or prefill chunk (capped by the step budget). Used to decide whether a
+ * high-priority arrival fits without preempting anyone.
+ */
+export function blocksReservedByRunning(
+  kv: KVCacheManager,
+  running: readonly SchedulerRequest[],
+  maxTokens: number,
+): number {
+  let n = 0;
+  for (const r of running) {
+    n += kv.numFreeBlocksNeeded(r.requestId, Math.min(r.numPendingTokens, maxTokens));
+  }
+  return n;
+}

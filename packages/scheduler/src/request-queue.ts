@@ -1,0 +1,91 @@
+import { invariant } from "./errors.js";
+import type { SchedulerRequest } from "./request.js";
+
+/** Orders requests: negative when `a` is served before `b`. */
+export type RequestOrder = (a: SchedulerRequest, b: SchedulerRequest) => number;
+
+/**
+ * A binary heap of requests in a policy's order, with each request's position kept in
+ * `queueIndex` so that an abort removes it in O(log n). Adding and taking the head are
+ * O(log n) too, so 2,000 waiting requests are never re-sorted per step. When the order itself
+ * changes (a fair policy's counters moved), {@link reorder} rebuilds the heap in O(n).
+ */
+export class RequestQueue {
+  private readonly heap: SchedulerRequest[] = [];
+
+  constructor(private readonly order: RequestOrder) {}
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** The request served next, or `undefined` when empty. */
+  peek(): SchedulerRequest | undefined {
+    return this.heap[0];
+  }
+
+  push(request: SchedulerRequest): void {
+    invariant(request.queueIndex === -1, `request ${request.requestId} is already queued`);
+    request.queueIndex = this.heap.length;
+    this.heap.push(request);
+    this.up(request.queueIndex);
+  }
+
+  /** Removes `request` (which must be in this queue). */
+  remove(request: SchedulerRequest): void {
+    const i = request.queueIndex;
+    invariant(this.heap[i] === request, `request ${request.requestId} is not in this queue`);
+    const last = this.heap.pop() as SchedulerRequest;
+    request.queueIndex = -1;
+    if (last === request) return;
+    this.heap[i] = last;
+    last.queueIndex = i;
+    this.down(this.up(i));
+  }
+
+  /** Rebuilds the heap after the order changed. */
+  reorder(): void {
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  /** The requests in heap (not service) order; do not change them. */
+  values(): readonly SchedulerRequest[] {
+    return this.heap;
+  }
+
+  private up(i: number): number {
+    const item = this.heap[i] as SchedulerRequest;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = this.heap[parent] as SchedulerRequest;
+      if (this.order(item, p) >= 0) break;
+      this.place(p, i);
+      i = parent;
+    }
+    this.place(item, i);
+    return i;
+  }
+
+  private down(i: number): void {
+    const n = this.heap.length;
+    const item = this.heap[i] as SchedulerRequest;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && this.order(this.heap[right] as SchedulerRequest, this.heap[child] as SchedulerRequest) < 0) {
+        child = right;
+      }
+      const c = this.heap[child] as SchedulerRequest;
+      if (this.order(c, item) >= 0) break;
+      this.place(c, i);
+      i = child;
+    }
+    this.place(item, i);
+  }
+
+  private place(request: SchedulerRequest, i: number): void {
+    this.heap[i] = request;
+    request.queueIndex = i;
+  }
+}

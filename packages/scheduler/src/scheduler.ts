@@ -1,0 +1,232 @@
+import type { KVCacheManager, KVCacheStats } from "@pagoda/kv-paging";
+import type { ExecutorOutput, SchedulerOutput, TokenLogprobs } from "./contract/index.js";
+import { invariant, SchedulerError } from "./errors.js";
+import { type ResolvedOptions, resolveOptions, type SchedulerOptions } from "./options.js";
+import { OutputBuilder } from "./output-builder.js";
+import type { SchedulingPolicy } from "./policies/policy.js";
+import { createPolicy } from "./policies/registry.js";
+import { type FinishReason, type NewRequest, type RequestView, SchedulerRequest } from "./request.js";
+import { RequestQueue } from "./request-queue.js";
+import { type PendingStep, StepPlanner } from "./step-planner.js";
+import { appendTokens } from "./stop.js";
+
+/** What one request got from one step: its new tokens, and why it finished if it did. */
+export interface RequestOutput {
+  requestId: string;
+  /** Tokens appended this step; a stopping EOS / stop token is included (see `stopTokenId`). */
+  newTokenIds: number[];
+  /** Log-probabilities of `newTokenIds`, when the request asked for them. */
+  logprobs: TokenLogprobs[] | null;
+  /** `null` while the request goes on. */
+  finishReason: FinishReason | null;
+  /** The EOS or stop token id that finished it (the last of `newTokenIds`), else `null`. */
+  stopTokenId: number | null;
+}
+
+/** Counters and occupancy of a {@link Scheduler}. */
+export interface SchedulerStats {
+  numSteps: number;
+  numWaiting: number;
+  numRunning: number;
+  numSwapped: number;
+  numFinished: number;
+  numAborted: number;
+  numRecomputePreemptions: number;
+  numSwapPreemptions: number;
+  kv: KVCacheStats;
+}
+
+const FINISHED_STATUS = { stop: "FINISHED_STOPPED", length: "FINISHED_LENGTH", abort: "FINISHED_ABORTED" } as const;
+const NO_TOKENS: readonly number[] = [];
+
+/**
+ * The iteration-level scheduler: each step, running requests get their decode token (or next
+ * prefill chunk) first, preempting the policy's victim when blocks run out, then waiting and
+ * swapped requests are admitted under the token and sequence budgets. Three calls make a step:
+ *
+ * @example
+ * const out = scheduler.schedule();
+ * const result = await executor.execute(out);
+ * for (const r of scheduler.update(out, result)) stream(r.requestId, r.newTokenIds, r.finishReason);
+ */
+export class Scheduler {
+  /** The policy deciding the order, the victims and admission. */
+  readonly policy: SchedulingPolicy;
+  private readonly kv: KVCacheManager;
+  private readonly opts: ResolvedOptions;
+  private readonly requests = new Map<string, SchedulerRequest>();
+  private readonly planner: StepPlanner;
+  private readonly builder: OutputBuilder;
+  private pending: PendingStep | null = null;
+  private seq = 0;
+  private numFinished = 0;
+  private numAborted = 0;
+
+  constructor(options: SchedulerOptions) {
+    this.opts = resolveOptions(options);
+    this.kv = options.kvCache;
+    const policy = options.policy ?? "fcfs";
+    this.policy = typeof policy === "string" ? createPolicy(policy, options.policyOptions) : policy;
+    const order = (a: SchedulerRequest, b: SchedulerRequest) => this.policy.compareWaiting(a, b);
+    this.builder = new OutputBuilder(this.kv);
+    this.planner = new StepPlanner(this.kv, this.policy, this.opts, this.builder, {
+      waiting: new RequestQueue(order),
+      swapped: new RequestQueue(order),
+      running: [],
+    });
+  }
+
+  /**
+   * Queues a request. Throws `scheduler.duplicate_request` for an id still in flight,
+   * `scheduler.invalid_request` for an empty prompt or `maxTokens < 1`, and
+   * `scheduler.request_too_long` when prompt + `maxTokens` cannot fit in the whole KV cache.
+   */
+  addRequest(input: NewRequest): RequestView {
+    const { requestId, promptTokenIds, params } = input;
+    if (this.requests.has(requestId)) {
+      throw new SchedulerError("scheduler.duplicate_request", `request '${requestId}' is already in flight`, {
+        details: { requestId },
+      });
+    }
+    if (promptTokenIds.length === 0 || !Number.isInteger(params.maxTokens) || params.maxTokens < 1) {
+      throw new SchedulerError(
+        "scheduler.invalid_request",
+        `request '${requestId}' needs a non-empty prompt and maxTokens >= 1 (got ${promptTokenIds.length} prompt tokens, maxTokens ${params.maxTokens})`,
+        { details: { requestId, numPromptTokens: promptTokenIds.length, maxTokens: params.maxTokens } },
+      );
+    }
+    const blocks = this.kv.numBlocksNeeded(promptTokenIds.length + params.maxTokens);
+    if (blocks > this.kv.devicePool.numTotalBlocks) {
+      throw new SchedulerError(
+        "scheduler.request_too_long",
+        `request '${requestId}' may need ${blocks} blocks but the KV cache has ${this.kv.devicePool.numTotalBlocks}`,
+        { details: { requestId, blocks, numTotalBlocks: this.kv.devicePool.numTotalBlocks } },
+      );
+    }
+    const request = new SchedulerRequest(input, input.arrivalTime ?? this.opts.clock(), this.seq++);
+    this.requests.set(requestId, request);
+    this.policy.onArrival?.(request);
+    this.planner.queues.waiting.push(request);
+    return request;
+  }
+
+  /** Decides the next step. Call {@link update} with its result before the next `schedule`. */
+  schedule(): SchedulerOutput {
+    if (this.pending !== null) {
+      throw new SchedulerError("scheduler.stale_output", `step ${this.pending.step} was scheduled but not updated`);
+    }
+    const { output, pending } = this.planner.plan();
+    this.pending = pending;
+    return output;
+  }
+
+  /**
+   * Applies one executed step: appends each request's sampled tokens, finishes requests that hit
+   * a stop condition (freeing their blocks at once) and returns what changed per request.
+   * Requests aborted since `schedule` are skipped. Throws `scheduler.bad_executor_output` when
+   * a request that had to sample did not, or one that could not sample did.
+   */
+  update(output: SchedulerOutput, result: ExecutorOutput): RequestOutput[] {
+    const pending = this.pending;
+    if (pending === null || pending.step !== output.step) {
+      throw new SchedulerError("scheduler.stale_output", `step ${output.step} is not the step awaiting update`, {
+        details: { step: output.step, pending: pending?.step ?? null },
+      });
+    }
+    this.pending = null;
+    const now = this.opts.clock();
+    const outputs: RequestOutput[] = [];
+    let finished = false;
+    for (const [r, n] of pending.budget.entries()) {
+      if (r.isFinished) continue;
+      r.numComputedTokens += n;
+      const sampled = result.sampledTokenIds[r.requestId] ?? NO_TOKENS;
+      if ((r.numComputedTokens === r.tokenIds.length) !== sampled.length > 0) {
+        throw new SchedulerError(
+          "scheduler.bad_executor_output",
+          `request '${r.requestId}' sampled ${sampled.length} tokens at ${r.numComputedTokens} of ${r.tokenIds.length} known`,
+          { details: { requestId: r.requestId, step: output.step } },
+        );
+      }
+      const { kept, reason } = appendTokens(r, sampled, this.opts.eosTokenIds);
+      if (kept.length > 0) {
+        r.firstTokenTime ??= now;
+        r.lastTokenTime = now;
+      }
+      this.policy.onTokensServed?.(r, n, kept.length);
+      if (kept.length === 0 && reason === null) continue;
+      const logprobs = result.logprobs[r.requestId];
+      outputs.push({
+        requestId: r.requestId,
+        newTokenIds: kept,
+        logprobs: logprobs === undefined ? null : logprobs.slice(0, kept.length),
+        finishReason: reason,
+        stopTokenId: r.stopTokenId,
+      });
+      if (reason !== null) {
+        this.finish(r, reason);
+        finished = true;
+      }
+    }
+    if (finished) this.planner.dropFinishedRunning();
+    return outputs;
+  }
+
+  /** Aborts a request in any state and frees its blocks at once; false when it is not in flight. */
+  abort(requestId: string): boolean {
+    return this.finishRequest(requestId, "abort");
+  }
+
+  /**
+   * Finishes a request for a reason found outside the scheduler (a stop string the engine saw
+   * after detokenizing, a client gone); frees its blocks at once. False when it is not in flight.
+   */
+  finishRequest(requestId: string, reason: FinishReason): boolean {
+    const r = this.requests.get(requestId);
+    if (r === undefined) return false;
+    if (r.status === "RUNNING") this.planner.removeRunning(r);
+    this.finish(r, reason);
+    return true;
+  }
+
+  /** True while any request waits, runs or is swapped out. */
+  hasUnfinished(): boolean {
+    return this.requests.size > 0;
+  }
+
+  /** The request in flight with this id, or `undefined`. */
+  getRequest(requestId: string): RequestView | undefined {
+    return this.requests.get(requestId);
+  }
+
+  /** Counters and occupancy, the KV cache's included. */
+  stats(): SchedulerStats {
+    const { queues, numRecomputePreemptions, numSwapPreemptions, numSteps } = this.planner;
+    return {
+      numSteps,
+      numWaiting: queues.waiting.size,
+      numRunning: queues.running.length,
+      numSwapped: queues.swapped.size,
+      numFinished: this.numFinished,
+      numAborted: this.numAborted,
+      numRecomputePreemptions,
+      numSwapPreemptions,
+      kv: this.kv.stats(),
+    };
+  }
+
+  private finish(r: SchedulerRequest, reason: FinishReason): void {
+    invariant(!r.isFinished, `request ${r.requestId} finished twice`);
+    if (r.status === "WAITING") this.planner.queues.waiting.remove(r);
+    if (r.status === "SWAPPED") this.planner.queues.swapped.remove(r);
+    r.finishReason = reason;
+    r.status = FINISHED_STATUS[reason];
+    this.kv.free(r.requestId);
+    this.builder.noteFinished(r);
+    if (r.firstScheduledStep !== null) this.planner.numActive--;
+    this.requests.delete(r.requestId);
+    this.numFinished++;
+    if (reason === "abort") this.numAborted++;
+    this.policy.onFinished?.(r);
+  }
+}
