@@ -8,6 +8,7 @@ export {
   type RequestDeviceOptions,
   requestDevice,
 } from "./device/request-device.js";
+export { encodeLogits, type LogitsArgs } from "./matmul/logits.js";
 export {
   defaultMatmulTuning,
   encodeMatmul,
@@ -48,7 +49,13 @@ export {
 } from "./runtime/buffers.js";
 export { FLAT_WORKGROUP_WGSL, grid, MAX_WORKGROUPS_PER_DIM } from "./runtime/grid.js";
 export { bf16ToF32, f16BitsToF32, f32ToF16Bits, fromF16, toF16 } from "./runtime/half.js";
-export { type BufferRef, KernelContext, type Workgroups } from "./runtime/kernel-context.js";
+export {
+  type BufferRef,
+  boundBytes,
+  KernelContext,
+  requireBytes,
+  type Workgroups,
+} from "./runtime/kernel-context.js";
 export { KernelError } from "./runtime/kernel-error.js";
 export {
   cachedPipelineCount,
@@ -57,6 +64,13 @@ export {
   shaderDescriptor,
 } from "./runtime/pipeline-cache.js";
 export { UNIFORM_SLOT_BYTES, UniformWriter } from "./runtime/uniforms.js";
+export {
+  enableWgsl,
+  type HalfLoads,
+  halfLoads,
+  weightBindingWgsl,
+  weightKey,
+} from "./runtime/weight-wgsl.js";
 export {
   destroyMatrix,
   rowBytes,

@@ -25,7 +25,11 @@ export function matmulCase(
   tuning?: MatmulTuning,
 ): BenchCase {
   const wBytes = n * k * (dtype === "f16" ? 2 : 4);
-  const tag = tuning ? ` tpo${tuning.threadsPerOutput}` : "";
+  const tag = tuning
+    ? m <= tuning.gemvMaxRows
+      ? ` gemv tpo${tuning.threadsPerOutput}`
+      : ` ${tuning.gemm}`
+    : "";
   return {
     kernel: m <= 8 ? "matmul.gemv" : "matmul.gemm",
     name: `${m}×${k} · [${n}×${k}]ᵀ ${dtype}${tag}`,

@@ -70,7 +70,7 @@ describeGpu("encodeMatmul", () => {
         }
       }
 
-      it("GEMV with many threads per output and GEMM forced for one row agree with the reference", async () => {
+      it("every GEMV/GEMM kind agrees with the reference, including GEMM for 3 rows", async () => {
         const [m, n, k] = [3, 77, 132];
         const x = randomF32(m * k, 1);
         const raw = randomF32(n * k, 2);
@@ -78,9 +78,9 @@ describeGpu("encodeMatmul", () => {
         const xb = createStorageBuffer(t.device, "test.x2", x);
         const want = matmulReference(x, raw, m, n, k);
         const tunings: MatmulTuning[] = [
-          { gemvMaxRows: 8, threadsPerOutput: 32 },
-          { gemvMaxRows: 8, threadsPerOutput: 64 },
-          { gemvMaxRows: 0, threadsPerOutput: 1 },
+          { gemvMaxRows: 8, threadsPerOutput: 32, gemm: "tiled" },
+          { gemvMaxRows: 0, threadsPerOutput: 1, gemm: "tiled" },
+          { gemvMaxRows: 0, threadsPerOutput: 1, gemm: "blocked" },
         ];
         for (const tuning of tunings) {
           const out = createStorageBuffer(t.device, "test.out2", m * n * 4);

@@ -1,12 +1,13 @@
 import type { PagodaDevice } from "../device/request-device.js";
 import { grid } from "../runtime/grid.js";
-import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { halfLoads, weightKey } from "../runtime/weight-wgsl.js";
 import type { WeightMatrix } from "../runtime/weights.js";
 import { GEMM_TILE, gemmWgsl } from "./gemm.wgsl.js";
+import { BLOCKED_TILE, gemmBlockedWgsl } from "./gemm-blocked.wgsl.js";
 import { GEMV_WG, gemvWgsl } from "./gemv.wgsl.js";
 
 /** The most rows one GEMV pass carries in registers. */
@@ -18,6 +19,8 @@ export interface MatmulTuning {
   readonly gemvMaxRows: number;
   /** GEMV threads per output (1 … 64, a power of two). */
   readonly threadsPerOutput: number;
+  /** GEMM kind: workgroup-memory tiles (GPUs) or register blocks without barriers (CPU adapters). */
+  readonly gemm: "tiled" | "blocked";
 }
 
 /**
@@ -28,7 +31,9 @@ export function defaultMatmulTuning(gpu: PagodaDevice): MatmulTuning {
   const cpu = /llvmpipe|lavapipe|swiftshader/i.test(
     `${gpu.adapterInfo.description} ${gpu.adapterInfo.device}`,
   );
-  return cpu ? { gemvMaxRows: 8, threadsPerOutput: 1 } : { gemvMaxRows: 8, threadsPerOutput: 32 };
+  return cpu
+    ? { gemvMaxRows: 8, threadsPerOutput: 1, gemm: "blocked" }
+    : { gemvMaxRows: 8, threadsPerOutput: 32, gemm: "tiled" };
 }
 
 /** Arguments of {@link encodeMatmul}: `out = x · weightᵀ (+ bias)`. */
@@ -47,24 +52,34 @@ export interface MatmulArgs {
   readonly tuning?: MatmulTuning;
 }
 
-/** Records the matmul, choosing GEMV (few rows) or tiled GEMM from `numRows`. */
+/** Records the matmul, choosing the GEMV path (≤ 8 rows) or a GEMM from `numRows` and the tuning. */
 export function encodeMatmul(pass: GPUComputePassEncoder, ctx: KernelContext, args: MatmulArgs): void {
   const { numRows: m, weight } = args;
   if (!Number.isInteger(m) || m < 0) {
     throw new KernelError("matmul.bad_rows", `matmul ${weight.label}: numRows ${m} is not a count`);
   }
   if (m === 0) return;
+  requireBytes(args.x, m * weight.cols * 4, `matmul ${weight.label} x`);
+  requireBytes(args.out, m * weight.rows * 4, `matmul ${weight.label} out`);
+  if (args.bias) requireBytes(args.bias, weight.rows * 4, `matmul ${weight.label} bias`);
   const tuning = args.tuning ?? defaultMatmulTuning(ctx.gpu);
   const vec4 = weight.cols % 4 === 0;
   const half = halfLoads(ctx.gpu.features);
   const dtype = weightKey(weight.dtype, half);
   const bias = args.bias ?? args.x;
+  const hasBias = args.bias !== undefined;
   if (m > Math.min(tuning.gemvMaxRows, GEMV_MAX_ROWS)) {
-    const key = `matmul.gemm/${dtype}/${vec4 ? "vec4" : "scalar"}/t${GEMM_TILE}`;
-    const pipeline = getShaderPipeline(ctx.device, key, () => gemmWgsl({ dtype: weight.dtype, half, vec4 }));
+    const blocked = tuning.gemm === "blocked";
+    const key = `matmul.gemm/${blocked ? "blocked" : "tiled"}/${dtype}/${vec4 ? "vec4" : "scalar"}`;
+    const variant = { dtype: weight.dtype, half, vec4 };
+    const pipeline = getShaderPipeline(ctx.device, key, () =>
+      blocked ? gemmBlockedWgsl(variant) : gemmWgsl(variant),
+    );
+    const tile = blocked ? BLOCKED_TILE : GEMM_TILE;
+    const k = blocked && vec4 ? weight.cols / 4 : weight.cols;
     for (const part of weight.parts) {
-      const uniforms = params(m, part.rows, weight.cols, weight.rows, part.rowStart, args.bias !== undefined);
-      const groups = [Math.ceil(part.rows / GEMM_TILE), Math.ceil(m / GEMM_TILE)] as const;
+      const uniforms = params(m, part.rows, k, weight.rows, part.rowStart, hasBias);
+      const groups = [Math.ceil(part.rows / tile), Math.ceil(m / tile)] as const;
       ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);
     }
     return;
@@ -77,7 +92,7 @@ export function encodeMatmul(pass: GPUComputePassEncoder, ctx: KernelContext, ar
   );
   const units = vec4 ? weight.cols / 4 : weight.cols;
   for (const part of weight.parts) {
-    const uniforms = params(m, part.rows, units, weight.rows, part.rowStart, args.bias !== undefined);
+    const uniforms = params(m, part.rows, units, weight.rows, part.rowStart, hasBias);
     const groups = grid(Math.ceil(part.rows / (GEMV_WG / tpo)));
     ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);
   }

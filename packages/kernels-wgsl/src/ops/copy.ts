@@ -1,5 +1,5 @@
 import { grid } from "../runtime/grid.js";
-import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
@@ -18,6 +18,8 @@ export function encodeCopy(pass: GPUComputePassEncoder, ctx: KernelContext, args
   if (args.count % 4 !== 0) {
     throw new KernelError("copy.bad_count", `copy count ${args.count} is not a multiple of 4`);
   }
+  requireBytes(args.src, args.count * 4, "copy src");
+  requireBytes(args.dst, args.count * 4, "copy dst");
   const pipeline = getShaderPipeline(
     ctx.device,
     `ops.copy/vec4x${COPY_PER_THREAD}/wg${COPY_WG}`,

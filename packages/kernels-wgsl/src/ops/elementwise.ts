@@ -1,5 +1,5 @@
 import { grid } from "../runtime/grid.js";
-import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { ADD_WGSL, gatherRowsWgsl, SWIGLU_WGSL } from "./elementwise.wgsl.js";
@@ -18,6 +18,8 @@ export interface SwigluArgs {
 /** Records `out = silu(gate) * up` from a fused gate|up activation. */
 export function encodeSwiglu(pass: GPUComputePassEncoder, ctx: KernelContext, args: SwigluArgs): void {
   const count = args.numTokens * args.ffn;
+  requireBytes(args.gateUp, 2 * count * 4, "swiglu gate_up");
+  requireBytes(args.out, count * 4, "swiglu out");
   const pipeline = getShaderPipeline(ctx.device, "ops.swiglu/fused_gate_up/wg256", () => SWIGLU_WGSL);
   const uniforms = new UniformWriter().u32(count).u32(args.ffn).finish();
   ctx.dispatch(pass, pipeline, uniforms, [args.gateUp, args.out], grid(Math.ceil(count / 256)));
@@ -57,6 +59,8 @@ export function encodeGatherRows(pass: GPUComputePassEncoder, ctx: KernelContext
   const key = `ops.gather_rows/${withResidual ? "residual" : "plain"}/wg256`;
   const pipeline = getShaderPipeline(ctx.device, key, () => gatherRowsWgsl(withResidual));
   const count = args.numRows * args.width;
+  requireBytes(args.out, count * 4, "gather_rows out");
+  requireBytes(args.index, args.numRows * 4, "gather_rows index");
   const uniforms = new UniformWriter().u32(count).u32(args.width).finish();
   const resources = [args.index, args.src, args.out, ...(args.residual ? [args.residual] : [])];
   ctx.dispatch(pass, pipeline, uniforms, resources, grid(Math.ceil(count / 256)));

@@ -1,5 +1,5 @@
 import { grid } from "../runtime/grid.js";
-import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { halfLoads, weightKey } from "../runtime/weight-wgsl.js";
@@ -24,6 +24,8 @@ export function encodeEmbedding(pass: GPUComputePassEncoder, ctx: KernelContext,
   const key = `ops.embedding/${weightKey(table.dtype, half)}/wg256`;
   const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(table.dtype, half));
   const count = numTokens * table.cols;
+  requireBytes(args.ids, numTokens * 4, `embedding ${table.label} ids`);
+  requireBytes(args.out, count * 4, `embedding ${table.label} out`);
   table.parts.forEach((part, i) => {
     const uniforms = new UniformWriter()
       .u32(count)

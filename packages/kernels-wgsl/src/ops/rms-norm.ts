@@ -1,5 +1,5 @@
 import { grid } from "../runtime/grid.js";
-import type { BufferRef, KernelContext } from "../runtime/kernel-context.js";
+import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { RMS_NORM_WG, type RmsNormMode, rmsNormWgsl } from "./rms-norm.wgsl.js";
@@ -24,6 +24,15 @@ export interface RmsNormArgs {
  */
 export function encodeRmsNorm(pass: GPUComputePassEncoder, ctx: KernelContext, args: RmsNormArgs): void {
   const mode: RmsNormMode = args.residual ? "residual" : "out";
+  const bytes = args.numTokens * args.width * 4;
+  for (const [ref, what] of [
+    [args.x, "x"],
+    [args.out, "out"],
+    [args.residual, "residual"],
+  ] as const) {
+    if (ref) requireBytes(ref, bytes, `rms_norm ${what}`);
+  }
+  requireBytes(args.weight, args.width * 4, "rms_norm weight");
   const io = args.residual ? [args.x, args.residual, args.out] : [args.x, args.out];
   dispatchNorm(pass, ctx, mode, args.numTokens, 1, args.width, args.width, 0, args.eps, [args.weight, ...io]);
 }

@@ -49,6 +49,18 @@ describeGpu("KernelContext", () => {
     expect([...(await readF32(device, dst, 4))]).toEqual([1, 2, 3, 4]);
   });
 
+  it("refuses a binding too small for the shape, naming the buffer", () => {
+    const src = createStorageBuffer(t.device, "test.big", 64);
+    const dst = createStorageBuffer(t.device, "test.small", 32);
+    const range = { buffer: src, offset: 32 };
+    expect(() => t.ctx.submit((pass) => encodeCopy(pass, t.ctx, { src, dst, count: 16 }))).toThrow(
+      /copy dst: buffer "test.small" holds 32 B, needs 64 B/,
+    );
+    expect(() => t.ctx.submit((pass) => encodeCopy(pass, t.ctx, { src: range, dst, count: 16 }))).toThrow(
+      /copy src: buffer "test.big" holds 32 B/,
+    );
+  });
+
   it("reads a byte range back", async () => {
     const buf = createStorageBuffer(t.device, "test.range", Int32Array.of(5, 6, 7, 8));
     expect([...new Int32Array(await readBuffer(t.device, buf, 8, 8))]).toEqual([7, 8]);

@@ -184,3 +184,27 @@ function refKey(ref: BufferRef): string {
 function toBinding(ref: BufferRef): GPUBufferBinding {
   return "buffer" in ref ? ref : { buffer: ref };
 }
+
+/** Bytes a binding of `ref` covers. */
+export function boundBytes(ref: BufferRef): number {
+  if (!("buffer" in ref)) return ref.size;
+  return ref.size ?? ref.buffer.size - (ref.offset ?? 0);
+}
+
+/**
+ * Throws when `ref` covers fewer than `bytes`: out-of-range WebGPU accesses are clamped, not
+ * reported, so a short buffer would otherwise give silently wrong results.
+ */
+export function requireBytes(ref: BufferRef, bytes: number, what: string): void {
+  const have = boundBytes(ref);
+  if (have < bytes) {
+    const label = "buffer" in ref ? ref.buffer.label : ref.label;
+    throw new KernelError(
+      "buffer.too_small",
+      `${what}: buffer "${label}" holds ${have} B, needs ${bytes} B`,
+      {
+        details: { label, have, need: bytes },
+      },
+    );
+  }
+}
