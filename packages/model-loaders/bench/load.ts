@@ -4,7 +4,7 @@
 //
 //   pnpm --filter @pagoda/model-loaders bench
 import { fork } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -140,6 +140,10 @@ async function main(): Promise<void> {
   try {
     const genMs = await child<number>(["--generate", dir]);
     const diskBytes = (await stat(join(dir, "model.safetensors"))).size;
+    // Let the kernel finish writing the file back, so the first measurement does not compete with it.
+    const written = await open(join(dir, "model.safetensors"), "r+");
+    await written.datasync();
+    await written.close();
     console.log(
       `machine: ${process.platform} ${process.arch}, ${cpus().length} cores, Node ${process.version}`,
     );
