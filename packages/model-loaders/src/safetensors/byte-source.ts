@@ -27,6 +27,13 @@ export function checkRange(source: { name: string; size: number }, offset: numbe
   }
 }
 
+/** The error every source gives for a read after `close()`. */
+export function closedError(name: string): SafetensorsError {
+  return new SafetensorsError("safetensors.closed", `${name}: read after the model was closed`, {
+    details: { file: name },
+  });
+}
+
 /** A {@link ByteSource} over bytes already in memory (a browser download, a test fixture). */
 export function memoryByteSource(name: string, data: ArrayBuffer | Uint8Array): ByteSource {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
@@ -35,11 +42,7 @@ export function memoryByteSource(name: string, data: ArrayBuffer | Uint8Array): 
     name,
     size: bytes.length,
     async readInto(offset, target) {
-      if (closed) {
-        throw new SafetensorsError("safetensors.closed", `${name}: read after the model was closed`, {
-          details: { file: name },
-        });
-      }
+      if (closed) throw closedError(name);
       checkRange(source, offset, target.length);
       target.set(bytes.subarray(offset, offset + target.length));
     },

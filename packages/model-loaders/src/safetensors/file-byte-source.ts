@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { type ByteSource, checkRange } from "./byte-source.js";
+import { type ByteSource, checkRange, closedError } from "./byte-source.js";
 
 // FileHandle.read takes at most 2 GiB per call.
 const MAX_READ = 1 << 30;
@@ -11,10 +11,12 @@ const MAX_READ = 1 << 30;
 export async function openFileByteSource(path: string): Promise<ByteSource> {
   const handle = await open(path, "r");
   const { size } = await handle.stat();
+  let closed = false;
   const source: ByteSource = {
     name: path,
     size,
     async readInto(offset, target) {
+      if (closed) throw closedError(path);
       checkRange(source, offset, target.length);
       let done = 0;
       while (done < target.length) {
@@ -26,7 +28,11 @@ export async function openFileByteSource(path: string): Promise<ByteSource> {
         done += bytesRead;
       }
     },
-    close: () => handle.close(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
   };
   return source;
 }

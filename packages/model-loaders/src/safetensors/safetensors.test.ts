@@ -68,7 +68,10 @@ describe("safetensors writer and reader", () => {
     expect(await c?.read()).toEqual(values);
     expect(source.bytesRead).toBe(file.dataStart + 24);
     await file.close();
-    await expect(c?.read()).rejects.toThrow();
+    await expect(c?.read()).rejects.toMatchObject({
+      code: "safetensors.closed",
+      message: expect.stringContaining(path),
+    });
   });
 
   it("converts big BF16 and F16 tensors slice by slice, exactly", async () => {
