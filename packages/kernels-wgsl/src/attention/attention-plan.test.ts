@@ -25,7 +25,7 @@ describe("planDecode", () => {
   });
 
   it("shrinks the partition so a wide GQA group's scores fit workgroup memory", () => {
-    expect(planDecode({ numHeads: 64, numKvHeads: 1, headDim: 64 }, 1, 1000).partSize).toBe(32);
+    expect(planDecode({ numHeads: 64, numKvHeads: 1, headDim: 64 }, 1, 1000).partSize).toBe(24);
   });
 
   it("rejects a GQA group wider than the workgroup", () => {

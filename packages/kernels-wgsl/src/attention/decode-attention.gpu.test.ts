@@ -63,8 +63,8 @@ describeGpu("encodeDecodeAttention", () => {
     expect(plan.numParts).toBe(1);
   });
 
-  it("GQA 2, headDim 64, blockSize 32: a single sequence of 1,000 tokens", async () => {
-    await check({ numHeads: 4, numKvHeads: 2, headDim: 64, blockSize: 32, seqLens: [1000], seed: 4 });
+  it("GQA 3, headDim 64, blockSize 32: a single sequence of 1,000 tokens", async () => {
+    await check({ numHeads: 6, numKvHeads: 2, headDim: 64, blockSize: 32, seqLens: [1000], seed: 4 });
   });
 
   it("an f16 cache (GQA 2, headDim 64, blockSize 16), read through packed words", async () => {

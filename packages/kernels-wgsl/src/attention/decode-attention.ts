@@ -4,7 +4,7 @@ import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
 import { type AttentionArgs, checkAttentionArgs } from "./attention-args.js";
-import { DECODE_WORKGROUP, decodeAttentionWgsl } from "./decode-attention.wgsl.js";
+import { DECODE_WORKGROUP, decodeAttentionWgsl, decodeHeadsPerThread } from "./decode-attention.wgsl.js";
 import { planDecode, workspaceLayout } from "./decode-plan.js";
 import { decodeReduceWgsl, REDUCE_WORKGROUP } from "./decode-reduce.wgsl.js";
 
@@ -56,10 +56,11 @@ export function encodeDecodeAttention(
     .finish();
   const inputs = [args.q, args.keyCache, args.valueCache, args.blockTables, args.seqLens, args.queryStartLoc];
   const dtype = args.cacheDtype ?? "f32";
-  const variant = `attention.decode/kv-${dtype}/vec4/wg${DECODE_WORKGROUP}`;
+  const heads = decodeHeadsPerThread(numHeads / numKvHeads);
+  const variant = `attention.decode/kv-${dtype}/vec4/h${heads}/wg${DECODE_WORKGROUP}`;
   if (!split) {
     const pipeline = getShaderPipeline(ctx.device, `${variant}/direct`, () =>
-      decodeAttentionWgsl(false, dtype),
+      decodeAttentionWgsl(false, dtype, heads),
     );
     ctx.dispatch(pass, pipeline, uniforms, [...inputs, args.out], [numKvHeads, numSeqs, 1]);
     return;
@@ -76,7 +77,9 @@ export function encodeDecodeAttention(
   }
   const partOut = { buffer: workspace, offset: 0, size: layout.statsOffset };
   const partStats = { buffer: workspace, offset: layout.statsOffset, size: layout.statsBytes };
-  const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () => decodeAttentionWgsl(true, dtype));
+  const pipeline = getShaderPipeline(ctx.device, `${variant}/split`, () =>
+    decodeAttentionWgsl(true, dtype, heads),
+  );
   ctx.dispatch(
     pass,
     pipeline,

@@ -4,9 +4,16 @@ import type { KvCacheDType } from "../cache/kv-cache-layout.js";
 /** Threads per workgroup of the decode kernel; also the largest GQA group it handles. */
 export const DECODE_WORKGROUP = 128;
 /** Workgroup scores buffer (f32s): a partition holds at most this many (token, head) scores. */
-export const DECODE_SCORES = 2048;
+export const DECODE_SCORES = 1536;
 /** Most context tokens one workgroup (one partition) covers. */
-export const DECODE_MAX_PARTITION = 512;
+export const DECODE_MAX_PARTITION = 256;
+/** Largest head dimension / 4 the kernel holds in workgroup memory. */
+const MAX_HEAD4 = 64;
+
+/** Query heads one thread carries at once: the largest of 4, 2, 1 dividing the GQA group. */
+export function decodeHeadsPerThread(group: number): 1 | 2 | 4 {
+  return group % 4 === 0 ? 4 : group % 2 === 0 ? 2 : 1;
+}
 
 const PARAMS = /* wgsl */ `
 struct Params {
@@ -28,14 +35,16 @@ struct Params {
  * sequence's one query token for every query head of the kv head's GQA group, over context
  * positions [part*partSize, (part+1)*partSize), so K/V are read once per group:
  *   0. the cache row of each position, through the block table, into workgroup memory;
- *   1. scores q·k * scale for every (position, head) pair;
+ *   1. scores q·k * scale: a thread takes a key and `heads` query heads (q in workgroup
+ *      memory), so each key vec4 loaded serves `heads` dot products;
  *   2. per head: max, then exp(s - max) and its sum (numerically stable softmax);
- *   3. per (head, vec4 of dims): the p-weighted sum of V rows.
+ *   3. the p-weighted sum of V rows: a thread takes a vec4 of dims, a slice of the positions
+ *      and `heads` heads; the slices are summed through workgroup memory.
  * `split` writes the unnormalised partial output and (max, sum) per partition, which
  * `decodeReduceWgsl` merges; otherwise (one partition) it writes the normalised output.
  * Sequences whose query length is not 1 are left to the prefill kernel.
  */
-export function decodeAttentionWgsl(split: boolean, dtype: KvCacheDType): string {
+export function decodeAttentionWgsl(split: boolean, dtype: KvCacheDType, heads: 1 | 2 | 4): string {
   const outputs = split
     ? /* wgsl */ `
 @group(0) @binding(7) var<storage, read_write> partOut: array<vec4f>; // [numSeqs, numHeads, numParts, headDim4]
@@ -44,20 +53,18 @@ export function decodeAttentionWgsl(split: boolean, dtype: KvCacheDType): string
 @group(0) @binding(7) var<storage, read_write> out: array<vec4f>; // [numTokens, numHeads * headDim4]`;
   const store = split
     ? /* wgsl */ `
-      let at = (seq * p.numHeads + h) * p.numParts + part;
-      partOut[at * d4n + d] = acc;
-      if (d == 0u) {
-        partStats[at] = vec2f(stats[jj], stats[MAX_GROUP + jj]);
-      }`
+        let at = (seq * p.numHeads + kvHead * group + j) * p.numParts + part;
+        partOut[at * d4n + t] = sum;
+        if (t == 0u) {
+          partStats[at] = vec2f(stats[j], stats[WG + j]);
+        }`
     : /* wgsl */ `
-      out[(token * p.numHeads + h) * d4n + d] = acc / stats[MAX_GROUP + jj];`;
+        out[(token * p.numHeads + kvHead * group + j) * d4n + t] = sum / stats[WG + j];`;
   return /* wgsl */ `
 ${PARAMS}
 
 const WG: u32 = ${DECODE_WORKGROUP}u;
-const MAX_GROUP: u32 = ${DECODE_WORKGROUP}u;
-const SCORES: u32 = ${DECODE_SCORES}u;
-const MAX_PART: u32 = ${DECODE_MAX_PARTITION}u;
+const HEADS: u32 = ${heads}u;
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -68,8 +75,9 @@ ${kvCacheWgsl(dtype, 2, 3, "read")}
 @group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
 ${outputs}
 
-var<workgroup> scores: array<f32, SCORES>; // [head j][position i], row stride partSize
-var<workgroup> rowOf: array<u32, MAX_PART>; // vec4 index of each position's cache row
+var<workgroup> scores: array<f32, ${DECODE_SCORES}>; // [head j][position i], row stride partSize
+var<workgroup> rowOf: array<u32, ${DECODE_MAX_PARTITION}>; // vec4 index of each position's cache row
+var<workgroup> qChunk: array<vec4f, ${4 * MAX_HEAD4}>; // the HEADS query rows being scored
 var<workgroup> red: array<f32, WG>;
 var<workgroup> stats: array<f32, ${2 * DECODE_WORKGROUP}>; // max per head, then sum per head
 var<workgroup> partial: array<vec4f, WG>;
@@ -111,31 +119,38 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     let block = u32(blockTables[table + pos / p.blockSize]);
     rowOf[i] = ((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize) * d4n;
   }
-  workgroupBarrier();
 
-  // 1. scores; neighbouring threads share a key row (pairs ordered position-major)
+  // 1. scores, HEADS query heads at a time
   let qRow = token * p.qRowStride4 + p.qOffset4 + kvHead * group * d4n;
-  for (var e = t; e < n * group; e += WG) {
-    let i = e / group;
-    let j = e % group;
-    let k = rowOf[i];
-    let qj = qRow + j * d4n;
-    var dot = vec4f(0.0);
-    for (var d = 0u; d < d4n; d++) {
-      dot += q[qj + d] * loadKey(k + d);
+  for (var c = 0u; c < group; c += HEADS) {
+    for (var e = t; e < HEADS * d4n; e += WG) {
+      qChunk[e] = q[qRow + c * d4n + e];
     }
-    scores[j * p.partSize + i] = (dot.x + dot.y + dot.z + dot.w) * p.scale;
+    workgroupBarrier();
+    for (var i = t; i < n; i += WG) {
+      let k = rowOf[i];
+      var dot = array<vec4f, HEADS>(); // explicit: lavapipe kept a loop-local var's old value
+      for (var d = 0u; d < d4n; d++) {
+        let kv = loadKey(k + d);
+        for (var h = 0u; h < HEADS; h++) {
+          dot[h] += qChunk[h * d4n + d] * kv;
+        }
+      }
+      for (var h = 0u; h < HEADS; h++) {
+        scores[(c + h) * p.partSize + i] = (dot[h].x + dot[h].y + dot[h].z + dot[h].w) * p.scale;
+      }
+    }
+    workgroupBarrier();
   }
-  workgroupBarrier();
 
   // 2. softmax statistics: lanes threads per head, then one thread per head folds the lanes
   let lanes = WG / group;
-  let j = t / lanes;
+  let jl = t / lanes;
   let lane = t % lanes;
   var m = NEG;
-  if (j < group) {
+  if (jl < group) {
     for (var i = lane; i < n; i += lanes) {
-      m = max(m, scores[j * p.partSize + i]);
+      m = max(m, scores[jl * p.partSize + i]);
     }
   }
   red[t] = m;
@@ -148,62 +163,52 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     stats[t] = mj;
   }
   workgroupBarrier();
-  var sum = 0.0;
-  if (j < group) {
-    let mj = stats[j];
+  var total = 0.0;
+  if (jl < group) {
+    let mj = stats[jl];
     for (var i = lane; i < n; i += lanes) {
-      let e = exp(scores[j * p.partSize + i] - mj);
-      scores[j * p.partSize + i] = e;
-      sum += e;
+      let e = exp(scores[jl * p.partSize + i] - mj);
+      scores[jl * p.partSize + i] = e;
+      total += e;
     }
   }
-  red[t] = sum;
+  red[t] = total;
   workgroupBarrier();
   if (t < group) {
     var lj = 0.0;
     for (var k = 0u; k < lanes; k++) {
       lj += red[t * lanes + k];
     }
-    stats[MAX_GROUP + t] = lj;
+    stats[WG + t] = lj;
   }
   workgroupBarrier();
 
-  // 3. p-weighted V rows. With fewer (head, dim) pairs than threads, slices of the positions
-  // run side by side and are summed through workgroup memory.
-  let pairs = group * d4n;
-  let slices = max(1u, WG / pairs);
-  var acc = vec4f(0.0);
-  if (slices > 1u) {
-    let pair = t % pairs;
-    let slice = t / pairs;
+  // 3. p-weighted V rows: thread (slice, d) sums positions slice, slice + slices, … of dims d
+  let slices = WG / d4n;
+  let d = t % d4n;
+  let slice = t / d4n;
+  for (var c = 0u; c < group; c += HEADS) {
+    var acc = array<vec4f, HEADS>();
     if (slice < slices) {
-      let jj = pair / d4n;
-      let d = pair % d4n;
       for (var i = slice; i < n; i += slices) {
-        acc += scores[jj * p.partSize + i] * loadValue(rowOf[i] + d);
+        let v = loadValue(rowOf[i] + d);
+        for (var h = 0u; h < HEADS; h++) {
+          acc[h] += scores[(c + h) * p.partSize + i] * v;
+        }
       }
     }
-    partial[t] = acc;
-    workgroupBarrier();
-    if (t < pairs) {
-      acc = vec4f(0.0);
-      for (var k = 0u; k < slices; k++) {
-        acc += partial[k * pairs + t];
+    for (var h = 0u; h < HEADS; h++) {
+      partial[t] = acc[h];
+      workgroupBarrier();
+      if (t < d4n) {
+        var sum = vec4f(0.0);
+        for (var k = 0u; k < slices; k++) {
+          sum += partial[k * d4n + t];
+        }
+        let j = c + h;${store}
       }
-      let jj = t / d4n;
-      let d = t % d4n;
-      let h = kvHead * group + jj;${store}
+      workgroupBarrier();
     }
-    return;
-  }
-  for (var e = t; e < pairs; e += WG) {
-    let jj = e / d4n;
-    let d = e % d4n;
-    acc = vec4f(0.0);
-    for (var i = 0u; i < n; i++) {
-      acc += scores[jj * p.partSize + i] * loadValue(rowOf[i] + d);
-    }
-    let h = kvHead * group + jj;${store}
   }
 }
 `;

@@ -124,7 +124,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   let myPos = pos0 + min(r, numRows - 1u);
   let kvEnd = pos0 + numRows; // keys 0 .. last query position
   let table = seq * p.maxBlocksPerSeq;
-  var acc: array<vec4f, ACC>;
+  var acc = array<vec4f, ACC>();
   var rowMax = NEG;
   var rowSum = 0.0;
 
