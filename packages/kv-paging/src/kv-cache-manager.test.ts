@@ -158,6 +158,20 @@ describe("KVCacheManager: prefix caching", () => {
     expect(kv.allocateSlots("b", 1, { newComputedBlocks: hit.blockIds, numComputedTokens: 8 })).toEqual([4]);
   });
 
+  it("refuses hit blocks that were evicted between lookup and allocation", () => {
+    const kv = new KVCacheManager({ numBlocks: 3, blockSize: B });
+    kv.allocateSlots("a", 8, { tokenIds: range(8) });
+    kv.free("a");
+    const hit = kv.getComputedBlocks(range(9));
+    expect(hit.blockIds).toEqual([1, 2]);
+    kv.allocateSlots("x", 8); // evicts both
+    kv.free("x");
+    expect(() => kv.allocateSlots("b", 1, { newComputedBlocks: hit.blockIds })).toThrow(
+      withCode("kv.invalid_argument"),
+    );
+    expect(kv.hasRequest("b")).toBe(false);
+  });
+
   it("does nothing with the prefix cache when it is off", () => {
     const kv = new KVCacheManager({ numBlocks: 16, blockSize: B, enablePrefixCaching: false });
     kv.allocateSlots("a", 9, { tokenIds: range(9) });

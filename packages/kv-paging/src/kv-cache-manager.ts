@@ -88,7 +88,8 @@ export class KVCacheManager {
   /**
    * The longest prefix of `tokenIds` whose blocks are cached, in whole blocks. At least one
    * token is always left to compute (a prompt needs logits), so a fully cached prompt hits one
-   * block short. Looks only: nothing is held until `allocateSlots` takes the blocks.
+   * block short. Looks only: nothing is held until `allocateSlots` takes the blocks, so call it
+   * right before that `allocateSlots`, with no other allocation between (one could evict them).
    */
   getComputedBlocks(tokenIds: ArrayLike<number>, options: { extraKeys?: ExtraKeys } = {}): ComputedBlocks {
     const maxBlocks = tokenIds.length === 0 ? 0 : Math.floor((tokenIds.length - 1) / this.blockSize);
