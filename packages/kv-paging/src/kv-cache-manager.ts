@@ -203,8 +203,7 @@ export class KVCacheManager {
 
   /** True when `swapOut(requestIds)` would succeed. */
   canSwapOut(requestIds: string | readonly string[]): boolean {
-    const group = this.requests.group(requestIds, false);
-    return countSwapBlocks(group, this.blockSize, false) <= this.hostPool.numFreeBlocks;
+    return this.canMove(requestIds, false);
   }
 
   /**
@@ -215,17 +214,12 @@ export class KVCacheManager {
    * as held but never computed.
    */
   swapOut(requestIds: string | readonly string[]): BlockPair[] | null {
-    const group = this.requests.group(requestIds, false);
-    const pairs = moveBlocks(this.devicePool, this.hostPool, group, false);
-    if (pairs === null) return null;
-    for (const req of group) req.swapped = true;
-    return pairs;
+    return this.move(requestIds, false);
   }
 
   /** True when `swapIn(requestIds)` would succeed. */
   canSwapIn(requestIds: string | readonly string[]): boolean {
-    const group = this.requests.group(requestIds, true);
-    return countSwapBlocks(group, this.blockSize, true) <= this.devicePool.numFreeBlocks;
+    return this.canMove(requestIds, true);
   }
 
   /**
@@ -234,11 +228,7 @@ export class KVCacheManager {
    * are free. A partly filled last block shared inside the group gets one device copy per request.
    */
   swapIn(requestIds: string | readonly string[]): BlockPair[] | null {
-    const group = this.requests.group(requestIds, true);
-    const pairs = moveBlocks(this.hostPool, this.devicePool, group, true);
-    if (pairs === null) return null;
-    for (const req of group) req.swapped = false;
-    return pairs;
+    return this.move(requestIds, true);
   }
 
   /** The request's device block table (empty while swapped out). Read-only: do not change it. */
@@ -276,6 +266,22 @@ export class KVCacheManager {
   /** Occupancy and prefix-cache counters. */
   stats(): KVCacheStats {
     return collectStats(this.devicePool, this.hostPool, this.counters);
+  }
+
+  /** Whether the group (swapped out when `fromHost`) fits on the other side. */
+  private canMove(requestIds: string | readonly string[], fromHost: boolean): boolean {
+    const group = this.requests.group(requestIds, fromHost);
+    const to = fromHost ? this.devicePool : this.hostPool;
+    return countSwapBlocks(group, this.blockSize, fromHost) <= to.numFreeBlocks;
+  }
+
+  /** Swaps the group in (`fromHost`) or out; arriving on the device, partial blocks are unshared. */
+  private move(requestIds: string | readonly string[], fromHost: boolean): BlockPair[] | null {
+    const group = this.requests.group(requestIds, fromHost);
+    const [from, to] = fromHost ? [this.hostPool, this.devicePool] : [this.devicePool, this.hostPool];
+    const pairs = moveBlocks(from, to, group, fromHost);
+    if (pairs !== null) for (const req of group) req.swapped = !fromHost;
+    return pairs;
   }
 
   private createRequest(requestId: string, extraKeys: ExtraKeys | undefined): RequestState {
