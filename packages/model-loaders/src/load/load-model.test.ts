@@ -154,5 +154,5 @@ describe("random models of every architecture", () => {
     expect(model.generationConfig.eosTokenIds).toEqual([151645, 151643]);
     expect((await model.weights.lmHead.read()).length).toBe(151936 * 8);
     await model.close();
-  });
+  }, 30_000);
 });

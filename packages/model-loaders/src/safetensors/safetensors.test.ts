@@ -92,7 +92,7 @@ describe("safetensors writer and reader", () => {
     const h = (await file.tensors.get("h")?.read()) as Float32Array;
     expect(h[n - 1]).toBeCloseTo(big[n - 1] as number, 0);
     expect(h[2_097_152]).toBeCloseTo(big[2_097_152] as number, 0);
-  });
+  }, 30_000);
 
   it("reads into a caller's staging buffer, and refuses one that is too small", async () => {
     const file = await openSafetensors(memoryByteSource("mem", serializeSafetensors(TENSORS)));

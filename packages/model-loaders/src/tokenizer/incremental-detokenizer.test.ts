@@ -12,7 +12,7 @@ let qwen: Tokenizer;
 beforeAll(async () => {
   stories = (await loadTokenizer(directoryFiles(storiesDir()))).tokenizer;
   qwen = (await loadTokenizer(directoryFiles(qwen3TokenizerDir()))).tokenizer;
-});
+}, 30_000);
 
 /** Streams `generated` one id at a time; returns every delta and the final flush. */
 function stream(tok: Tokenizer, prompt: number[], generated: number[], options: DecodeOptions = {}) {

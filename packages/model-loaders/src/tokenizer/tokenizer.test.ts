@@ -22,7 +22,7 @@ let qwenChat: ChatTemplate | null;
 beforeAll(async () => {
   stories = (await loadTokenizer(directoryFiles(storiesDir()))).tokenizer;
   ({ tokenizer: qwen, chatTemplate: qwenChat } = await loadTokenizer(directoryFiles(qwen3TokenizerDir())));
-});
+}, 30_000);
 
 describe("stories260K tokenizer", () => {
   const golden = JSON.parse(readFileSync(sharedPath("golden", "stories260K-greedy.json"), "utf8")) as {
