@@ -27,7 +27,7 @@ export function checkNumber(name: string, value: number, min: number): void {
   }
 }
 
-/** Throws `scheduler.invariant`: the scheduler's own bookkeeping is inconsistent. */
-export function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new SchedulerError("scheduler.invariant", message);
+/** Throws `scheduler.invariant`: the scheduler's own bookkeeping (or a policy's answer) is inconsistent. */
+export function broken(message: string): never {
+  throw new SchedulerError("scheduler.invariant", message);
 }

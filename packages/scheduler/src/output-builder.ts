@@ -39,8 +39,10 @@ export class OutputBuilder {
     const scheduledNewReqs: NewRequestData[] = [];
     const scheduledCachedReqs: CachedRequestData[] = [];
     const numScheduledTokens: Record<string, number> = {};
-    for (const [r, n] of budget.entries()) {
-      numScheduledTokens[r.requestId] = n;
+    const { requests, tokens } = budget;
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i] as SchedulerRequest;
+      numScheduledTokens[r.requestId] = tokens[i] as number;
       if (r.knownToExecutor) {
         scheduledCachedReqs.push({
           requestId: r.requestId,
@@ -58,7 +60,6 @@ export class OutputBuilder {
         });
         r.knownToExecutor = true;
       }
-      r.newBlockIds = [];
     }
     const out: SchedulerOutput = {
       step,

@@ -1,5 +1,5 @@
 import type { KVCacheManager } from "@pagoda/kv-paging";
-import { invariant } from "./errors.js";
+import { broken } from "./errors.js";
 import type { SchedulerRequest } from "./request.js";
 
 /**
@@ -18,10 +18,10 @@ export type Preempted = { mode: "recompute" } | { mode: "swap"; pairs: Array<[nu
  * (kv-paging would count those slots as computed), which the scheduler's victim choice ensures.
  */
 export function evict(kv: KVCacheManager, victim: SchedulerRequest, mode: PreemptionMode, step: number): Preempted {
-  invariant(victim.allocatedStep !== step, `request ${victim.requestId} was allocated this step`);
+  if (victim.allocatedStep === step) broken(`request ${victim.requestId} was allocated this step`);
   if (mode === "swap" && kv.canSwapOut(victim.requestId)) {
     const pairs = kv.swapOut(victim.requestId);
-    invariant(pairs !== null, `swap-out of ${victim.requestId} failed after canSwapOut`);
+    if (pairs === null) broken(`swap-out of ${victim.requestId} failed after canSwapOut`);
     return { mode: "swap", pairs };
   }
   kv.free(victim.requestId);
@@ -42,7 +42,7 @@ export function canResume(kv: KVCacheManager, request: SchedulerRequest, numToke
 /** Swaps `request` back to the device; returns the host → device copies. Call {@link canResume} first. */
 export function resume(kv: KVCacheManager, request: SchedulerRequest): Array<[number, number]> {
   const pairs = kv.swapIn(request.requestId);
-  invariant(pairs !== null, `swap-in of ${request.requestId} failed after canResume`);
+  if (pairs === null) broken(`swap-in of ${request.requestId} failed after canResume`);
   return pairs;
 }
 

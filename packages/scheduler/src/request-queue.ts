@@ -1,4 +1,4 @@
-import { invariant } from "./errors.js";
+import { broken } from "./errors.js";
 import type { SchedulerRequest } from "./request.js";
 
 /** Orders requests: negative when `a` is served before `b`. */
@@ -25,7 +25,7 @@ export class RequestQueue {
   }
 
   push(request: SchedulerRequest): void {
-    invariant(request.queueIndex === -1, `request ${request.requestId} is already queued`);
+    if (request.queueIndex !== -1) broken(`request ${request.requestId} is already queued`);
     request.queueIndex = this.heap.length;
     this.heap.push(request);
     this.up(request.queueIndex);
@@ -34,7 +34,7 @@ export class RequestQueue {
   /** Removes `request` (which must be in this queue). */
   remove(request: SchedulerRequest): void {
     const i = request.queueIndex;
-    invariant(this.heap[i] === request, `request ${request.requestId} is not in this queue`);
+    if (this.heap[i] !== request) broken(`request ${request.requestId} is not in this queue`);
     const last = this.heap.pop() as SchedulerRequest;
     request.queueIndex = -1;
     if (last === request) return;

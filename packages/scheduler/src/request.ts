@@ -93,8 +93,10 @@ export class SchedulerRequest implements RequestView {
   allocatedStep = -1;
   /** Step that preempted it: it is not readmitted in that step. */
   preemptedStep = -1;
-  /** Blocks added this step, for the executor's diff. */
+  /** Blocks added in the step that last scheduled it, for the executor's diff. */
   newBlockIds: number[] = [];
+  /** `allocateSlots` options for a running request, made once: its token ids feed the prefix cache. */
+  readonly allocateOptions: { readonly tokenIds: number[] };
   /** `params.stopTokenIds` as a set, or `null` when empty. */
   readonly stopTokenSet: ReadonlySet<number> | null;
 
@@ -102,6 +104,7 @@ export class SchedulerRequest implements RequestView {
     this.requestId = input.requestId;
     this.params = input.params;
     this.tokenIds = [...input.promptTokenIds];
+    this.allocateOptions = { tokenIds: this.tokenIds };
     this.numPromptTokens = input.promptTokenIds.length;
     this.arrivalTime = arrivalTime;
     this.seq = seq;

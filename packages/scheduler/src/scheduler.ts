@@ -1,6 +1,6 @@
 import type { KVCacheManager, KVCacheStats } from "@pagoda/kv-paging";
 import type { ExecutorOutput, SchedulerOutput, TokenLogprobs } from "./contract/index.js";
-import { invariant, SchedulerError } from "./errors.js";
+import { broken, SchedulerError } from "./errors.js";
 import { type ResolvedOptions, resolveOptions, type SchedulerOptions } from "./options.js";
 import { OutputBuilder } from "./output-builder.js";
 import type { SchedulingPolicy } from "./policies/policy.js";
@@ -137,8 +137,11 @@ export class Scheduler {
     const now = this.opts.clock();
     const outputs: RequestOutput[] = [];
     let finished = false;
-    for (const [r, n] of pending.budget.entries()) {
+    const { requests, tokens } = pending.budget;
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i] as SchedulerRequest;
       if (r.isFinished) continue;
+      const n = tokens[i] as number;
       r.numComputedTokens += n;
       const sampled = result.sampledTokenIds[r.requestId] ?? NO_TOKENS;
       if ((r.numComputedTokens === r.tokenIds.length) !== sampled.length > 0) {
@@ -148,18 +151,20 @@ export class Scheduler {
           { details: { requestId: r.requestId, step: output.step } },
         );
       }
-      const { kept, reason } = appendTokens(r, sampled, this.opts.eosTokenIds);
-      if (kept.length > 0) {
+      const before = r.outputTokenIds.length;
+      const reason = appendTokens(r, sampled, this.opts.eosTokenIds);
+      const numKept = r.outputTokenIds.length - before;
+      if (numKept > 0) {
         r.firstTokenTime ??= now;
         r.lastTokenTime = now;
       }
-      this.policy.onTokensServed?.(r, n, kept.length);
-      if (kept.length === 0 && reason === null) continue;
+      this.policy.onTokensServed?.(r, n, numKept);
+      if (numKept === 0 && reason === null) continue;
       const logprobs = result.logprobs[r.requestId];
       outputs.push({
         requestId: r.requestId,
-        newTokenIds: kept,
-        logprobs: logprobs === undefined ? null : logprobs.slice(0, kept.length),
+        newTokenIds: sampled.slice(0, numKept),
+        logprobs: logprobs === undefined ? null : logprobs.slice(0, numKept),
         finishReason: reason,
         stopTokenId: r.stopTokenId,
       });
@@ -216,7 +221,7 @@ export class Scheduler {
   }
 
   private finish(r: SchedulerRequest, reason: FinishReason): void {
-    invariant(!r.isFinished, `request ${r.requestId} finished twice`);
+    if (r.isFinished) broken(`request ${r.requestId} finished twice`);
     if (r.status === "WAITING") this.planner.queues.waiting.remove(r);
     if (r.status === "SWAPPED") this.planner.queues.swapped.remove(r);
     r.finishReason = reason;

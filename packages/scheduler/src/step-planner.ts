@@ -1,7 +1,7 @@
 import type { KVCacheManager } from "@pagoda/kv-paging";
 import { StepBudget } from "./budget.js";
 import type { SchedulerOutput } from "./contract/index.js";
-import { invariant } from "./errors.js";
+import { broken } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { OutputBuilder, StepMoves } from "./output-builder.js";
 import type { SchedulingPolicy, StepView } from "./policies/policy.js";
@@ -93,7 +93,7 @@ export class StepPlanner {
   /** Removes one request from the running set. */
   removeRunning(r: SchedulerRequest): void {
     const i = this.queues.running.indexOf(r);
-    invariant(i >= 0, `request ${r.requestId} is not running`);
+    if (i < 0) broken(`request ${r.requestId} is not running`);
     this.queues.running.splice(i, 1);
   }
 
@@ -113,25 +113,33 @@ export class StepPlanner {
     while (running.length > 0) {
       if (running.length < this.opts.maxNumSeqs && this.fitsBlocks(head)) return;
       const victim = this.policy.pickVictim(running) as SchedulerRequest;
-      invariant(running.includes(victim), `policy ${this.policy.name} picked a victim that is not running`);
+      if (!running.includes(victim)) broken(`policy ${this.policy.name} picked a victim that is not running`);
       if (!mayPreempt.call(this.policy, head, victim)) return;
       this.preempt(victim, s);
     }
   }
 
-  /** True when `head`'s first chunk fits in the free blocks left after the running set's needs. */
+  /**
+   * True when `head`'s first chunk fits in the free blocks left after the running set's needs.
+   * A cheap upper bound (no hashing, no table lookups) settles the common case of a roomy pool.
+   */
   private fitsBlocks(head: SchedulerRequest): boolean {
-    const maxTokens = this.opts.maxNumBatchedTokens;
-    const reserved = blocksReservedByRunning(this.kv, this.queues.running, maxTokens);
+    const free = this.kv.devicePool.numFreeBlocks;
+    const maxTokens = Math.min(this.opts.maxNumBatchedTokens, this.opts.maxChunk);
+    const { running } = this.queues;
+    let upper = this.kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
+    for (const r of running) upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
+    if (upper <= free) return true;
+    const reserved = blocksReservedByRunning(this.kv, running, maxTokens);
     let need: number;
     if (head.status === "SWAPPED") {
       need = this.kv.numBlocksNeeded(this.kv.getNumTokens(head.requestId) + Math.min(head.numPendingTokens, maxTokens));
     } else {
       const hits = this.kv.getComputedBlocks(head.tokenIds, { extraKeys: head.extraKeys });
-      const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens, this.opts.maxChunk);
+      const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens);
       need = this.kv.numFreeBlocksNeeded(head.requestId, n, { newComputedBlocks: hits.blockIds });
     }
-    return need + reserved <= this.kv.devicePool.numFreeBlocks;
+    return need + reserved <= free;
   }
 
   private scheduleRunning(s: StepState): void {
@@ -149,11 +157,11 @@ export class StepPlanner {
   /** Allocates `n` slots for running `r`, preempting victims until it fits or `r` itself is the victim. */
   private allocate(r: SchedulerRequest, n: number, s: StepState): void {
     for (;;) {
-      const added = this.kv.allocateSlots(r.requestId, n, { tokenIds: r.tokenIds });
+      const added = this.kv.allocateSlots(r.requestId, n, r.allocateOptions);
       if (added !== null) return this.commit(r, n, added, s);
       const candidates = this.queues.running.filter((c) => c.allocatedStep !== s.step);
       const victim = this.policy.pickVictim(candidates) as SchedulerRequest;
-      invariant(candidates.includes(victim), `policy ${this.policy.name} picked a victim outside the candidates`);
+      if (!candidates.includes(victim)) broken(`policy ${this.policy.name} picked a victim outside the candidates`);
       this.preempt(victim, s);
       s.preemptedRunning = true;
       if (victim === r) return;
@@ -175,8 +183,8 @@ export class StepPlanner {
     if (n === 0 || !canResume(this.kv, r, n)) return false;
     this.queues.swapped.remove(r);
     s.moves.swapIn.push(...resume(this.kv, r));
-    const added = this.kv.allocateSlots(r.requestId, n, { tokenIds: r.tokenIds });
-    invariant(added !== null, `request ${r.requestId} swapped in without room for its ${n} tokens`);
+    const added = this.kv.allocateSlots(r.requestId, n, r.allocateOptions);
+    if (added === null) broken(`request ${r.requestId} swapped in without room for its ${n} tokens`);
     this.startRunning(r);
     this.commit(r, n, added, s);
     return true;
@@ -237,7 +245,6 @@ export class StepPlanner {
     this.builder.notePreempted(victim);
     victim.numPreemptions++;
     victim.preemptedStep = s.step;
-    victim.newBlockIds = [];
     if (result.mode === "swap") {
       s.moves.swapOut.push(...result.pairs);
       victim.status = "SWAPPED";

@@ -5,26 +5,24 @@ import type { FinishReason, SchedulerRequest } from "./request.js";
  * order: an EOS id (unless `ignoreEos`), then `stopTokenIds`, then `maxTokens`. The token that
  * stops a request is kept as its last output token and recorded in `stopTokenId`, as vLLM
  * keeps it in `output_token_ids`; the engine decides whether its text is shown. Tokens sampled
- * after a stop (speculative decoding) are dropped. Returns the tokens kept and the reason to
- * finish, if any; finishing is the caller's job.
+ * after a stop (speculative decoding) are dropped. Returns the reason to finish, or `null`;
+ * finishing is the caller's job, and the tokens kept are the new tail of `outputTokenIds`.
  */
 export function appendTokens(
   request: SchedulerRequest,
   sampled: readonly number[],
   eosTokenIds: ReadonlySet<number>,
-): { kept: number[]; reason: FinishReason | null } {
-  const kept: number[] = [];
+): FinishReason | null {
   for (const token of sampled) {
     request.tokenIds.push(token);
     request.outputTokenIds.push(token);
-    kept.push(token);
     const reason = stopReason(request, token, eosTokenIds);
     if (reason !== null) {
       if (reason === "stop") request.stopTokenId = token;
-      return { kept, reason };
+      return reason;
     }
   }
-  return { kept, reason: null };
+  return null;
 }
 
 /** Why `token`, just appended, ends `request`; `null` when it does not. */
