@@ -1,4 +1,5 @@
 import type { PagodaDevice } from "../device/request-device.js";
+import { isCpuAdapter } from "../runtime/adapter.js";
 import { grid } from "../runtime/grid.js";
 import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
@@ -28,10 +29,7 @@ export interface MatmulTuning {
  * streams its weight row best; GPUs want many threads per output for coalesced reads.
  */
 export function defaultMatmulTuning(gpu: PagodaDevice): MatmulTuning {
-  const cpu = /llvmpipe|lavapipe|swiftshader/i.test(
-    `${gpu.adapterInfo.description} ${gpu.adapterInfo.device}`,
-  );
-  return cpu
+  return isCpuAdapter(gpu)
     ? { gemvMaxRows: 8, threadsPerOutput: 1, gemm: "blocked" }
     : { gemvMaxRows: 8, threadsPerOutput: 32, gemm: "tiled" };
 }

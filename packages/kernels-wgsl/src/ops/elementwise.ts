@@ -2,7 +2,7 @@ import { grid } from "../runtime/grid.js";
 import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
-import { ADD_WGSL, gatherRowsWgsl, SWIGLU_WGSL } from "./elementwise.wgsl.js";
+import { ADD_WGSL, ELEMENTWISE_BLOCK, gatherRowsWgsl, SWIGLU_WGSL } from "./elementwise.wgsl.js";
 
 /** Arguments of {@link encodeSwiglu}. */
 export interface SwigluArgs {
@@ -20,9 +20,9 @@ export function encodeSwiglu(pass: GPUComputePassEncoder, ctx: KernelContext, ar
   const count = args.numTokens * args.ffn;
   requireBytes(args.gateUp, 2 * count * 4, "swiglu gate_up");
   requireBytes(args.out, count * 4, "swiglu out");
-  const pipeline = getShaderPipeline(ctx.device, "ops.swiglu/fused_gate_up/wg256", () => SWIGLU_WGSL);
+  const pipeline = getShaderPipeline(ctx.device, "ops.swiglu/fused_gate_up/wg64x4", () => SWIGLU_WGSL);
   const uniforms = new UniformWriter().u32(count).u32(args.ffn).finish();
-  ctx.dispatch(pass, pipeline, uniforms, [args.gateUp, args.out], grid(Math.ceil(count / 256)));
+  ctx.dispatch(pass, pipeline, uniforms, [args.gateUp, args.out], grid(Math.ceil(count / ELEMENTWISE_BLOCK)));
 }
 
 /** Arguments of {@link encodeAdd}. */
@@ -35,9 +35,9 @@ export interface AddArgs {
 
 /** Records the residual add `x += y` over `count` f32. */
 export function encodeAdd(pass: GPUComputePassEncoder, ctx: KernelContext, args: AddArgs): void {
-  const pipeline = getShaderPipeline(ctx.device, "ops.add/inplace/wg256", () => ADD_WGSL);
+  const pipeline = getShaderPipeline(ctx.device, "ops.add/inplace/wg64x4", () => ADD_WGSL);
   const uniforms = new UniformWriter().u32(args.count).finish();
-  ctx.dispatch(pass, pipeline, uniforms, [args.x, args.y], grid(Math.ceil(args.count / 256)));
+  ctx.dispatch(pass, pipeline, uniforms, [args.x, args.y], grid(Math.ceil(args.count / ELEMENTWISE_BLOCK)));
 }
 
 /** Arguments of {@link encodeGatherRows}. */
@@ -56,12 +56,12 @@ export interface GatherRowsArgs {
 /** Records `out[s, :] = src[index[s], :] (+ residual[index[s], :])`. */
 export function encodeGatherRows(pass: GPUComputePassEncoder, ctx: KernelContext, args: GatherRowsArgs) {
   const withResidual = args.residual !== undefined;
-  const key = `ops.gather_rows/${withResidual ? "residual" : "plain"}/wg256`;
+  const key = `ops.gather_rows/${withResidual ? "residual" : "plain"}/wg64x4`;
   const pipeline = getShaderPipeline(ctx.device, key, () => gatherRowsWgsl(withResidual));
   const count = args.numRows * args.width;
   requireBytes(args.out, count * 4, "gather_rows out");
   requireBytes(args.index, args.numRows * 4, "gather_rows index");
   const uniforms = new UniformWriter().u32(count).u32(args.width).finish();
   const resources = [args.index, args.src, args.out, ...(args.residual ? [args.residual] : [])];
-  ctx.dispatch(pass, pipeline, uniforms, resources, grid(Math.ceil(count / 256)));
+  ctx.dispatch(pass, pipeline, uniforms, resources, grid(Math.ceil(count / ELEMENTWISE_BLOCK)));
 }

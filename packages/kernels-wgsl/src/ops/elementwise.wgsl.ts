@@ -1,10 +1,21 @@
-// Small element-wise kernels: one thread per output element, 256 per workgroup, 2-D grid.
-const HEADER = /* wgsl */ `
-@compute @workgroup_size(256)
+/** Elements per workgroup of the element-wise kernels: 64 threads × 4 elements each. */
+export const ELEMENTWISE_BLOCK = 256;
+
+// One thread handles four elements 64 apart: per-invocation cost matters on CPU adapters, and
+// on GPUs neighbouring threads still touch neighbouring words. Dispatch ceil(count / 256).
+function elementwise(body: string): string {
+  return /* wgsl */ `
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 256u + lid;
-  if (i >= p.count) { return; }`;
+  let first = (wid.x + wid.y * nwg.x) * ${ELEMENTWISE_BLOCK}u + lid;
+  for (var j = 0u; j < 4u; j++) {
+    let i = first + j * 64u;
+    if (i >= p.count) { return; }
+${body}
+  }
+}`;
+}
 
 /** `out[t, j] = silu(gate_up[t, j]) * gate_up[t, F + j]` over a fused `[T, 2F]` gate|up input. */
 export const SWIGLU_WGSL = /* wgsl */ `
@@ -12,13 +23,10 @@ struct Params { count: u32, ffn: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> gate_up: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-${HEADER}
-  let t = i / p.ffn;
-  let j = i % p.ffn;
-  let g = gate_up[t * 2u * p.ffn + j];
-  let u = gate_up[t * 2u * p.ffn + p.ffn + j];
-  out[i] = g / (1.0 + exp(-g)) * u;
-}`;
+${elementwise(`
+    let row = (i / p.ffn) * 2u * p.ffn + i % p.ffn;
+    let g = gate_up[row];
+    out[i] = g / (1.0 + exp(-g)) * gate_up[row + p.ffn];`)}`;
 
 /** `x[i] += y[i]` (the residual add). */
 export const ADD_WGSL = /* wgsl */ `
@@ -26,9 +34,7 @@ struct Params { count: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
-${HEADER}
-  x[i] += y[i];
-}`;
+${elementwise("    x[i] += y[i];")}`;
 
 /** `out[s, :] = src[index[s], :]` (+ `residual[index[s], :]` when `withResidual`). */
 export function gatherRowsWgsl(withResidual: boolean): string {
@@ -39,8 +45,7 @@ struct Params { count: u32, width: u32 }
 @group(0) @binding(2) var<storage, read> src: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 ${withResidual ? "@group(0) @binding(4) var<storage, read> residual: array<f32>;" : ""}
-${HEADER}
-  let row_at = index[i / p.width] * p.width + i % p.width;
-  out[i] = src[row_at]${withResidual ? " + residual[row_at]" : ""};
-}`;
+${elementwise(`
+    let at = index[i / p.width] * p.width + i % p.width;
+    out[i] = src[at]${withResidual ? " + residual[at]" : ""};`)}`;
 }

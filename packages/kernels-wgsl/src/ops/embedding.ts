@@ -21,7 +21,7 @@ export interface EmbeddingArgs {
 export function encodeEmbedding(pass: GPUComputePassEncoder, ctx: KernelContext, args: EmbeddingArgs): void {
   const { table, numTokens } = args;
   const half = halfLoads(ctx.gpu.features);
-  const key = `ops.embedding/${weightKey(table.dtype, half)}/wg256`;
+  const key = `ops.embedding/${weightKey(table.dtype, half)}/wg64x4`;
   const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(table.dtype, half));
   const count = numTokens * table.cols;
   requireBytes(args.ids, numTokens * 4, `embedding ${table.label} ids`);

@@ -20,19 +20,21 @@ describeGpu("RMSNorm", () => {
       afterAll(() => t.destroy());
       const buf = (label: string, a: Float32Array) => createStorageBuffer(t.device, label, a);
 
-      for (const [tokens, width] of [
-        [1, 1],
-        [3, 129],
-        [5, 1000],
+      for (const [tokens, width, layout] of [
+        [1, 1, "workgroup-per-row"],
+        [3, 129, "workgroup-per-row"],
+        [5, 1000, "workgroup-per-row"],
+        [1, 1, "thread-per-row"],
+        [67, 129, "thread-per-row"], // past one 64-row workgroup
       ] as const) {
-        it(`tokens ${tokens} width ${width}: plain and fused with the residual add`, async () => {
+        it(`tokens ${tokens} width ${width}, ${layout}: plain and fused with the residual add`, async () => {
           const x = randomF32(tokens * width, width, -3, 3);
           const r = randomF32(tokens * width, width + 1, -3, 3);
           const w = randomF32(width, width + 2, 0.5, 1.5);
           const [xb, rb, wb] = [buf("x", x), buf("r", r), buf("w", w)];
           const out = createStorageBuffer(t.device, "out", x.byteLength);
           const out2 = createStorageBuffer(t.device, "out2", x.byteLength);
-          const base = { numTokens: tokens, width, weight: wb, eps: 1e-6 };
+          const base = { numTokens: tokens, width, weight: wb, eps: 1e-6, layout };
           t.ctx.submit((pass) => {
             encodeRmsNorm(pass, t.ctx, { ...base, x: xb, out });
             encodeRmsNorm(pass, t.ctx, { ...base, x: xb, residual: rb, out: out2 });
@@ -45,12 +47,13 @@ describeGpu("RMSNorm", () => {
         });
       }
 
-      for (const [tokens, heads, headDim] of [
-        [1, 1, 8],
-        [3, 2, 64],
-        [4, 3, 128],
+      for (const [tokens, heads, headDim, layout] of [
+        [1, 1, 8, "workgroup-per-row"],
+        [3, 2, 64, "thread-per-row"],
+        [4, 3, 128, "workgroup-per-row"],
+        [23, 3, 128, "thread-per-row"],
       ] as const) {
-        it(`per-head norm of the k slice of a fused QKV row: ${tokens}x${heads}x${headDim}`, async () => {
+        it(`per-head norm of the k slice of a fused QKV row: ${tokens}x${heads}x${headDim}, ${layout}`, async () => {
           const qHeads = 2 * heads; // GQA 2: q slice before k, v slice after
           const stride = (qHeads + 2 * heads) * headDim;
           const qkv = randomF32(tokens * stride, headDim, -2, 2);
@@ -66,6 +69,7 @@ describeGpu("RMSNorm", () => {
               x: qkvBuf,
               rowStride: stride,
               colOffset: qHeads * headDim,
+              layout,
             }),
           );
           const want = qkv.slice();

@@ -1,8 +1,15 @@
+import { isCpuAdapter } from "../runtime/adapter.js";
 import { grid } from "../runtime/grid.js";
 import { type BufferRef, type KernelContext, requireBytes } from "../runtime/kernel-context.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
 import { UniformWriter } from "../runtime/uniforms.js";
-import { RMS_NORM_WG, type RmsNormMode, rmsNormWgsl } from "./rms-norm.wgsl.js";
+import {
+  RMS_NORM_ROWS_PER_WG,
+  RMS_NORM_WG,
+  type RmsNormLayout,
+  type RmsNormMode,
+  rmsNormWgsl,
+} from "./rms-norm.wgsl.js";
 
 /** Arguments of {@link encodeRmsNorm}: rows of `width` f32 in `[numTokens, width]` buffers. */
 export interface RmsNormArgs {
@@ -16,6 +23,8 @@ export interface RmsNormArgs {
   readonly residual?: BufferRef;
   /** Output, a different buffer from `x` and `residual`. */
   readonly out: BufferRef;
+  /** Overrides the adapter's default (thread per row on CPU adapters, else workgroup per row). */
+  readonly layout?: RmsNormLayout;
 }
 
 /**
@@ -34,7 +43,8 @@ export function encodeRmsNorm(pass: GPUComputePassEncoder, ctx: KernelContext, a
   }
   requireBytes(args.weight, args.width * 4, "rms_norm weight");
   const io = args.residual ? [args.x, args.residual, args.out] : [args.x, args.out];
-  dispatchNorm(pass, ctx, mode, args.numTokens, 1, args.width, args.width, 0, args.eps, [args.weight, ...io]);
+  const shape = { rows: args.numTokens, heads: 1, width: args.width, rowStride: args.width, colOffset: 0 };
+  dispatchNorm(pass, ctx, mode, shape, args, [args.weight, ...io]);
 }
 
 /** Arguments of {@link encodeHeadRmsNorm} (Qwen3's q/k norm). */
@@ -51,6 +61,8 @@ export interface HeadRmsNormArgs {
   readonly rowStride?: number;
   /** Where the heads start in each token's row (e.g. the k slice of a fused QKV buffer). */
   readonly colOffset?: number;
+  /** Overrides the adapter's default, as in {@link RmsNormArgs}. */
+  readonly layout?: RmsNormLayout;
 }
 
 /** Records per-head RMSNorm over `headDim`, in place (Qwen3 `q_norm` / `k_norm`). */
@@ -58,27 +70,44 @@ export function encodeHeadRmsNorm(pass: GPUComputePassEncoder, ctx: KernelContex
   const { numTokens, numHeads, headDim } = args;
   const stride = args.rowStride ?? numHeads * headDim;
   const offset = args.colOffset ?? 0;
-  dispatchNorm(pass, ctx, "inplace", numTokens * numHeads, numHeads, headDim, stride, offset, args.eps, [
-    args.weight,
-    args.x,
-  ]);
+  const shape = {
+    rows: numTokens * numHeads,
+    heads: numHeads,
+    width: headDim,
+    rowStride: stride,
+    colOffset: offset,
+  };
+  dispatchNorm(pass, ctx, "inplace", shape, args, [args.weight, args.x]);
+}
+
+interface NormShape {
+  readonly rows: number;
+  readonly heads: number;
+  readonly width: number;
+  readonly rowStride: number;
+  readonly colOffset: number;
 }
 
 function dispatchNorm(
   pass: GPUComputePassEncoder,
   ctx: KernelContext,
   mode: RmsNormMode,
-  rows: number,
-  heads: number,
-  width: number,
-  rowStride: number,
-  colOffset: number,
-  eps: number,
+  shape: NormShape,
+  options: { readonly eps: number; readonly layout?: RmsNormLayout | undefined },
   resources: BufferRef[],
 ): void {
-  const pipeline = getShaderPipeline(ctx.device, `ops.rms_norm/${mode}/wg${RMS_NORM_WG}`, () =>
-    rmsNormWgsl(mode),
-  );
-  const uniforms = new UniformWriter().u32(rows).u32(heads).u32(width).u32(rowStride).u32(colOffset).f32(eps);
-  ctx.dispatch(pass, pipeline, uniforms.finish(), resources, grid(rows));
+  const layout = options.layout ?? (isCpuAdapter(ctx.gpu) ? "thread-per-row" : "workgroup-per-row");
+  const perThread = layout === "thread-per-row";
+  const key = `ops.rms_norm/${mode}/${perThread ? `rows${RMS_NORM_ROWS_PER_WG}` : `wg${RMS_NORM_WG}`}`;
+  const pipeline = getShaderPipeline(ctx.device, key, () => rmsNormWgsl(mode, layout));
+  const uniforms = new UniformWriter()
+    .u32(shape.rows)
+    .u32(shape.heads)
+    .u32(shape.width)
+    .u32(shape.rowStride)
+    .u32(shape.colOffset)
+    .f32(options.eps)
+    .finish();
+  const groups = perThread ? grid(Math.ceil(shape.rows / RMS_NORM_ROWS_PER_WG)) : grid(shape.rows);
+  ctx.dispatch(pass, pipeline, uniforms, resources, groups);
 }
