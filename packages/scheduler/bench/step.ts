@@ -1,7 +1,13 @@
 // Cost of one scheduler step: schedule() + update(), the executor excluded, with 256 running
 // requests and 2,000 waiting. Run: pnpm --filter @pagoda/scheduler bench
 import { KVCacheManager } from "@pagoda/kv-paging";
-import { type ExecutorOutput, greedyParams, policyNames, Scheduler, type SchedulerOutput } from "../src/index.js";
+import {
+  type ExecutorOutput,
+  greedyParams,
+  policyNames,
+  Scheduler,
+  type SchedulerOutput,
+} from "../src/index.js";
 
 const RUNNING = 256;
 const WAITING = 2_000;
@@ -42,7 +48,7 @@ function run(policy: string, churn: boolean): { cpu: number; p50: number; p99: n
   const add = () => {
     const i = next++;
     const prompt = Array.from({ length: PROMPT }, (_, j) => 1 + ((i * 7919 + j * 104_729) % 30_000));
-    const tokens = churn ? 16 + ((i * 2_654_435_761) >>> 0) % 256 : maxTokens;
+    const tokens = churn ? 16 + (((i * 2_654_435_761) >>> 0) % 256) : maxTokens;
     scheduler.addRequest({
       requestId: `r${i}`,
       promptTokenIds: prompt,
@@ -90,10 +96,16 @@ function median(policy: string, churn: boolean, n: number): ReturnType<typeof ru
   return runs[n >> 1] as ReturnType<typeof run>;
 }
 
-console.log(`scheduler step: ${RUNNING} running, ${WAITING} waiting, ${STEPS} steps, median of 3 runs, node ${process.version}`);
-console.log("CPU = process CPU time of schedule() + update() per step; wall = wall-clock per step (p50, p99)");
+console.log(
+  `scheduler step: ${RUNNING} running, ${WAITING} waiting, ${STEPS} steps, median of 3 runs, node ${process.version}`,
+);
+console.log(
+  "CPU = process CPU time of schedule() + update() per step; wall = wall-clock per step (p50, p99)",
+);
 for (const churn of [false, true]) {
-  console.log(churn ? "\nwith churn (outputs of 16-271 tokens; finished requests replaced):" : "\nsteady decode:");
+  console.log(
+    churn ? "\nwith churn (outputs of 16-271 tokens; finished requests replaced):" : "\nsteady decode:",
+  );
   for (const policy of policyNames()) {
     const r = median(policy, churn, 3);
     console.log(

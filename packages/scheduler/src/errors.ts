@@ -12,18 +12,26 @@ export class SchedulerError extends PagodaError {}
 /** Throws `scheduler.invalid_option` unless `value` is an integer in `[min, max]`. */
 export function checkInt(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SchedulerError("scheduler.invalid_option", `${name} must be an integer in [${min}, ${max}], got ${value}`, {
-      details: { [name]: value },
-    });
+    throw new SchedulerError(
+      "scheduler.invalid_option",
+      `${name} must be an integer in [${min}, ${max}], got ${value}`,
+      {
+        details: { [name]: value },
+      },
+    );
   }
 }
 
 /** Throws `scheduler.invalid_option` unless `value` is a finite number `>= min`. */
 export function checkNumber(name: string, value: number, min: number): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    throw new SchedulerError("scheduler.invalid_option", `${name} must be a finite number >= ${min}, got ${value}`, {
-      details: { [name]: value },
-    });
+    throw new SchedulerError(
+      "scheduler.invalid_option",
+      `${name} must be a finite number >= ${min}, got ${value}`,
+      {
+        details: { [name]: value },
+      },
+    );
   }
 }
 

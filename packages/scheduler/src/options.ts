@@ -1,8 +1,8 @@
 import type { KVCacheManager } from "@pagoda/kv-paging";
 import { checkInt, SchedulerError } from "./errors.js";
-import type { PreemptionMode } from "./preemption.js";
 import type { PolicyOptions } from "./policies/options.js";
 import type { SchedulingPolicy } from "./policies/policy.js";
+import type { PreemptionMode } from "./preemption.js";
 
 /** Options of a {@link Scheduler}. */
 export interface SchedulerOptions {

@@ -14,7 +14,9 @@ function storm(mode: PreemptionMode, numHostBlocks: number, policy = "fcfs") {
     policy,
   });
   const lengths = [10, 14, 17, 20, 12, 9, 18, 15];
-  lengths.forEach((n, i) => h.add(`r${i}`, prompt(n, i), 20));
+  lengths.forEach((n, i) => {
+    h.add(`r${i}`, prompt(n, i), 20);
+  });
   h.run(2_000);
   for (const [i, n] of lengths.entries()) {
     expect(h.results.get(`r${i}`)?.tokens, `r${i}`).toEqual(h.expectedTokens(`r${i}`, n, 20));
@@ -31,7 +33,9 @@ describe("preemption storms on a tiny block pool", () => {
     expect(stats.numRecomputePreemptions).toBeGreaterThan(5);
     expect(stats.numSwapPreemptions).toBe(0);
     // A resumed request is sent in full: prompt plus the outputs it kept.
-    const resumed = h.outputs.flatMap((o) => o.scheduledNewReqs).filter((r) => r.tokenIds.length > r.numPromptTokens);
+    const resumed = h.outputs
+      .flatMap((o) => o.scheduledNewReqs)
+      .filter((r) => r.tokenIds.length > r.numPromptTokens);
     expect(resumed.length).toBeGreaterThan(0);
   });
 

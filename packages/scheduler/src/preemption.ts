@@ -17,7 +17,12 @@ export type Preempted = { mode: "recompute" } | { mode: "swap"; pairs: Array<[nu
  * there, else freed for a recompute. The victim must not have been allocated slots this step
  * (kv-paging would count those slots as computed), which the scheduler's victim choice ensures.
  */
-export function evict(kv: KVCacheManager, victim: SchedulerRequest, mode: PreemptionMode, step: number): Preempted {
+export function evict(
+  kv: KVCacheManager,
+  victim: SchedulerRequest,
+  mode: PreemptionMode,
+  step: number,
+): Preempted {
   if (victim.allocatedStep === step) broken(`request ${victim.requestId} was allocated this step`);
   if (mode === "swap" && kv.canSwapOut(victim.requestId)) {
     const pairs = kv.swapOut(victim.requestId);

@@ -73,7 +73,10 @@ export class RequestQueue {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.order(this.heap[right] as SchedulerRequest, this.heap[child] as SchedulerRequest) < 0) {
+      if (
+        right < n &&
+        this.order(this.heap[right] as SchedulerRequest, this.heap[child] as SchedulerRequest) < 0
+      ) {
         child = right;
       }
       const c = this.heap[child] as SchedulerRequest;

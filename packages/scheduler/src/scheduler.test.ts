@@ -13,7 +13,11 @@ function manual(maxTokens = 10) {
   const kv = new KVCacheManager({ numBlocks: 32, blockSize: 4 });
   const s = new Scheduler({ kvCache: kv, maxNumBatchedTokens: 16, maxNumSeqs: 4, eosTokenIds: [2] });
   const add = (id: string, extra: Partial<ReturnType<typeof greedyParams>> = {}) =>
-    s.addRequest({ requestId: id, promptTokenIds: [10, 11, 12], params: { ...greedyParams(maxTokens), ...extra } });
+    s.addRequest({
+      requestId: id,
+      promptTokenIds: [10, 11, 12],
+      params: { ...greedyParams(maxTokens), ...extra },
+    });
   return { kv, s, add };
 }
 
@@ -173,7 +177,9 @@ describe("contract checks", () => {
     expect(codeOf(() => s.update({ ...out, step: 9 }, { sampledTokenIds: {}, logprobs: {} }))).toBe(
       "scheduler.stale_output",
     );
-    expect(codeOf(() => s.update(out, { sampledTokenIds: {}, logprobs: {} }))).toBe("scheduler.bad_executor_output");
+    expect(codeOf(() => s.update(out, { sampledTokenIds: {}, logprobs: {} }))).toBe(
+      "scheduler.bad_executor_output",
+    );
   });
 
   it("rejects a token sampled for a prefill chunk that stops short of the end", () => {

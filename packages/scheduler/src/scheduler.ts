@@ -36,7 +36,11 @@ export interface SchedulerStats {
   kv: KVCacheStats;
 }
 
-const FINISHED_STATUS = { stop: "FINISHED_STOPPED", length: "FINISHED_LENGTH", abort: "FINISHED_ABORTED" } as const;
+const FINISHED_STATUS = {
+  stop: "FINISHED_STOPPED",
+  length: "FINISHED_LENGTH",
+  abort: "FINISHED_ABORTED",
+} as const;
 const NO_TOKENS: readonly number[] = [];
 
 /**
@@ -113,7 +117,10 @@ export class Scheduler {
   /** Decides the next step. Call {@link update} with its result before the next `schedule`. */
   schedule(): SchedulerOutput {
     if (this.pending !== null) {
-      throw new SchedulerError("scheduler.stale_output", `step ${this.pending.step} was scheduled but not updated`);
+      throw new SchedulerError(
+        "scheduler.stale_output",
+        `step ${this.pending.step} was scheduled but not updated`,
+      );
     }
     const { output, pending } = this.planner.plan();
     this.pending = pending;
@@ -129,9 +136,13 @@ export class Scheduler {
   update(output: SchedulerOutput, result: ExecutorOutput): RequestOutput[] {
     const pending = this.pending;
     if (pending === null || pending.step !== output.step) {
-      throw new SchedulerError("scheduler.stale_output", `step ${output.step} is not the step awaiting update`, {
-        details: { step: output.step, pending: pending?.step ?? null },
-      });
+      throw new SchedulerError(
+        "scheduler.stale_output",
+        `step ${output.step} is not the step awaiting update`,
+        {
+          details: { step: output.step, pending: pending?.step ?? null },
+        },
+      );
     }
     this.pending = null;
     const now = this.opts.clock();

@@ -69,7 +69,13 @@ export class StepPlanner {
       running: this.queues.running,
       numActiveAtStart: this.numActive,
     };
-    const s: StepState = { step, budget, view, moves: { swapOut: [], swapIn: [], blockCopies: [] }, preemptedRunning: false };
+    const s: StepState = {
+      step,
+      budget,
+      view,
+      moves: { swapOut: [], swapIn: [], blockCopies: [] },
+      preemptedRunning: false,
+    };
     const { waiting, swapped, running } = this.queues;
     const mayPreempt = this.policy.mayPreemptFor !== undefined;
     if (waiting.size + swapped.size > 0 && (running.length < this.opts.maxNumSeqs || mayPreempt)) {
@@ -128,12 +134,15 @@ export class StepPlanner {
     const maxTokens = Math.min(this.opts.maxNumBatchedTokens, this.opts.maxChunk);
     const { running } = this.queues;
     let upper = this.kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
-    for (const r of running) upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
+    for (const r of running)
+      upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
     if (upper <= free) return true;
     const reserved = blocksReservedByRunning(this.kv, running, maxTokens);
     let need: number;
     if (head.status === "SWAPPED") {
-      need = this.kv.numBlocksNeeded(this.kv.getNumTokens(head.requestId) + Math.min(head.numPendingTokens, maxTokens));
+      need = this.kv.numBlocksNeeded(
+        this.kv.getNumTokens(head.requestId) + Math.min(head.numPendingTokens, maxTokens),
+      );
     } else {
       const hits = this.kv.getComputedBlocks(head.tokenIds, { extraKeys: head.extraKeys });
       const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens);
@@ -158,10 +167,14 @@ export class StepPlanner {
   private allocate(r: SchedulerRequest, n: number, s: StepState): void {
     for (;;) {
       const added = this.kv.allocateSlots(r.requestId, n, r.allocateOptions);
-      if (added !== null) return this.commit(r, n, added, s);
+      if (added !== null) {
+        this.commit(r, n, added, s);
+        return;
+      }
       const candidates = this.queues.running.filter((c) => c.allocatedStep !== s.step);
       const victim = this.policy.pickVictim(candidates) as SchedulerRequest;
-      if (!candidates.includes(victim)) broken(`policy ${this.policy.name} picked a victim outside the candidates`);
+      if (!candidates.includes(victim))
+        broken(`policy ${this.policy.name} picked a victim outside the candidates`);
       this.preempt(victim, s);
       s.preemptedRunning = true;
       if (victim === r) return;

@@ -22,9 +22,13 @@ export function weightsOption(options: PolicyOptions, key: string): ReadonlyMap<
   const value = options[key];
   if (value === undefined) return new Map();
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new SchedulerError("scheduler.invalid_option", `policy option ${key} must be an object of weights`, {
-      details: { [key]: value },
-    });
+    throw new SchedulerError(
+      "scheduler.invalid_option",
+      `policy option ${key} must be an object of weights`,
+      {
+        details: { [key]: value },
+      },
+    );
   }
   const weights = new Map<string, number>();
   for (const [name, w] of Object.entries(value)) {

@@ -28,7 +28,8 @@ function workload(name: string, mode: PreemptionMode, seed: number) {
   const shared = prompt(12, seed);
   const specs = Array.from({ length: 40 }, (_, i) => {
     const len = 1 + Math.floor(rand() * 60);
-    const p = rand() < 0.4 ? [...shared, ...prompt(len, seed * 100 + i)].slice(0, Math.max(len, 13)) : prompt(len, i);
+    const p =
+      rand() < 0.4 ? [...shared, ...prompt(len, seed * 100 + i)].slice(0, Math.max(len, 13)) : prompt(len, i);
     return {
       id: `r${i}`,
       prompt: p,

@@ -27,7 +27,11 @@ const factories = new Map<string, PolicyFactory>([
  * @example
  * registerPolicy("lifo", () => ({ name: "lifo", compareWaiting: (a, b) => b.seq - a.seq, pickVictim: (c) => c[0]! }));
  */
-export function registerPolicy(name: string, factory: PolicyFactory, options: { replace?: boolean } = {}): void {
+export function registerPolicy(
+  name: string,
+  factory: PolicyFactory,
+  options: { replace?: boolean } = {},
+): void {
   if (name === "" || (factories.has(name) && options.replace !== true)) {
     throw new SchedulerError("scheduler.policy_exists", `a policy named '${name}' is already registered`, {
       details: { name },

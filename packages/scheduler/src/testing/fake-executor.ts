@@ -72,7 +72,11 @@ export class FakeExecutor implements Executor {
     const scheduled: Array<[string, FakeState]> = [];
     for (const r of step.scheduledNewReqs) {
       if (this.states.has(r.requestId)) fail(`'${r.requestId}' is sent in full but the executor holds it`);
-      const state = { tokenIds: [...r.tokenIds], blockIds: [...r.blockIds], numComputedTokens: r.numComputedTokens };
+      const state = {
+        tokenIds: [...r.tokenIds],
+        blockIds: [...r.blockIds],
+        numComputedTokens: r.numComputedTokens,
+      };
       this.states.set(r.requestId, state);
       scheduled.push([r.requestId, state]);
     }
@@ -80,7 +84,9 @@ export class FakeExecutor implements Executor {
       const state = this.states.get(r.requestId);
       if (state === undefined) fail(`'${r.requestId}' is sent as a diff but the executor does not hold it`);
       if (state.numComputedTokens !== r.numComputedTokens) {
-        fail(`'${r.requestId}': diff says ${r.numComputedTokens} computed, executor has ${state.numComputedTokens}`);
+        fail(
+          `'${r.requestId}': diff says ${r.numComputedTokens} computed, executor has ${state.numComputedTokens}`,
+        );
       }
       state.blockIds.push(...r.newBlockIds);
       scheduled.push([r.requestId, state]);
@@ -93,7 +99,9 @@ export class FakeExecutor implements Executor {
       const end = s.numComputedTokens + n;
       total += n;
       if (n < 1 || end > s.tokenIds.length || Math.ceil(end / this.bs) > s.blockIds.length) {
-        fail(`'${id}': ${n} tokens from ${s.numComputedTokens} of ${s.tokenIds.length} with ${s.blockIds.length} blocks`);
+        fail(
+          `'${id}': ${n} tokens from ${s.numComputedTokens} of ${s.tokenIds.length} with ${s.blockIds.length} blocks`,
+        );
       }
       for (let p = s.numComputedTokens; p < end; p++) {
         const block = s.blockIds[Math.floor(p / this.bs)] as number;
@@ -103,8 +111,13 @@ export class FakeExecutor implements Executor {
         this.device[block * this.bs + (p % this.bs)] = s.tokenIds[p] as number;
       }
     }
-    if (total !== step.totalNumScheduledTokens || Object.keys(step.numScheduledTokens).length !== scheduled.length) {
-      fail(`step ${step.step}: totalNumScheduledTokens ${step.totalNumScheduledTokens}, requests schedule ${total}`);
+    if (
+      total !== step.totalNumScheduledTokens ||
+      Object.keys(step.numScheduledTokens).length !== scheduled.length
+    ) {
+      fail(
+        `step ${step.step}: totalNumScheduledTokens ${step.totalNumScheduledTokens}, requests schedule ${total}`,
+      );
     }
     const out: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
     for (const [id, s] of scheduled) {
@@ -127,7 +140,9 @@ export class FakeExecutor implements Executor {
     for (let p = 0; p < end; p++) {
       const slot = (s.blockIds[Math.floor(p / this.bs)] as number) * this.bs + (p % this.bs);
       if (this.device[slot] !== s.tokenIds[p]) {
-        fail(`'${id}' position ${p}: the cache holds token ${this.device[slot]}, the request has ${s.tokenIds[p]}`);
+        fail(
+          `'${id}' position ${p}: the cache holds token ${this.device[slot]}, the request has ${s.tokenIds[p]}`,
+        );
       }
     }
   }

@@ -66,14 +66,25 @@ export class Harness {
       eosTokenIds: [0],
       clock: () => this.now,
     });
-    this.executor = new FakeExecutor({ numBlocks, blockSize, numHostBlocks, stopPermille: options.stopPermille });
+    this.executor = new FakeExecutor({
+      numBlocks,
+      blockSize,
+      numHostBlocks,
+      stopPermille: options.stopPermille,
+    });
   }
 
   /** Adds a request with greedy parameters (or `params`) and the given policy hints. */
   add(id: string, prompt: number[], maxTokens: number, extra: Partial<NewRequest> = {}): void {
     const { params: overrides, ...hints } = extra;
     const params: SamplingParams = { ...greedyParams(maxTokens), ...overrides };
-    this.scheduler.addRequest({ requestId: id, promptTokenIds: prompt, params, arrivalTime: this.now, ...hints });
+    this.scheduler.addRequest({
+      requestId: id,
+      promptTokenIds: prompt,
+      params,
+      arrivalTime: this.now,
+      ...hints,
+    });
     this.results.set(id, { tokens: [], finishReason: null, stopTokenId: null });
   }
 
@@ -83,8 +94,14 @@ export class Harness {
     const out = this.scheduler.schedule();
     this.outputs.push(out);
     check(isDeepStrictEqual(JSON.parse(JSON.stringify(out)), out), `step ${out.step} is not plain JSON data`);
-    check(out.totalNumScheduledTokens <= this.options.maxNumBatchedTokens, `step ${out.step} exceeds the token budget`);
-    check(this.scheduler.stats().numRunning <= this.options.maxNumSeqs, `step ${out.step} exceeds maxNumSeqs`);
+    check(
+      out.totalNumScheduledTokens <= this.options.maxNumBatchedTokens,
+      `step ${out.step} exceeds the token budget`,
+    );
+    check(
+      this.scheduler.stats().numRunning <= this.options.maxNumSeqs,
+      `step ${out.step} exceeds maxNumSeqs`,
+    );
     check(!pending || out.totalNumScheduledTokens > 0, `step ${out.step} made no progress`);
     const ids = [...out.scheduledNewReqs, ...out.scheduledCachedReqs].map((r) => r.requestId);
     check(new Set(ids).size === ids.length, `step ${out.step} schedules a request twice`);
