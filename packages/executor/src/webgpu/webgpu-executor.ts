@@ -1,0 +1,139 @@
+import {
+  cachedPipelineCount,
+  type KernelContext,
+  type PagodaDevice,
+  type WeightDType,
+} from "@pagoda/kernels-wgsl";
+import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
+import { flattenBatch } from "../batch/flat-batch.js";
+import { type RequestState, RequestStates } from "../batch/request-states.js";
+import { toTokenLogprobs } from "../batch/sampling.js";
+import { ExecutorError } from "../errors.js";
+import type { BlockMover } from "./block-moves.js";
+import { encodeForward, type ForwardResources } from "./encode-forward.js";
+import type { GpuBuffers } from "./gpu-buffers.js";
+import type { GpuSampler } from "./gpu-sampler.js";
+import type { ExecutorSizes } from "./options.js";
+import type { StepInputs } from "./step-inputs.js";
+import { planStep } from "./step-plan.js";
+
+/** Where the last step's time went, in milliseconds. */
+export interface StepTimings {
+  /** Host: apply diffs, flatten, pack and upload metadata, record the command buffer, submit. */
+  prepareMs: number;
+  /** Submit → GPU done (with `profile`); without it, submit → sampled records mapped and decoded. */
+  gpuMs: number;
+  /** GPU done → sampled records mapped and decoded (with `profile`); 0 without it. */
+  readbackMs: number;
+  /** Host: appending the sampled tokens and building the output. */
+  outputMs: number;
+}
+
+/** Everything a {@link WebGpuExecutor} runs with; `createWebGpuExecutor` builds it. */
+export interface WebGpuExecutorParts {
+  readonly gpu: PagodaDevice;
+  /** Destroy the device on close (the executor requested it). */
+  readonly ownsDevice: boolean;
+  readonly ctx: KernelContext;
+  readonly buffers: GpuBuffers;
+  readonly sizes: ExecutorSizes;
+  readonly forward: ForwardResources;
+  readonly inputs: StepInputs;
+  readonly mover: BlockMover;
+  readonly sampler: GpuSampler;
+  readonly profile: boolean;
+}
+
+/**
+ * Runs each scheduled step on WebGPU: one metadata upload, block copies and swap-ins, the whole
+ * forward pass and sampling in one command buffer, one read-back of the sampled tokens.
+ * Build it with `createWebGpuExecutor`.
+ */
+export class WebGpuExecutor implements Executor {
+  /** Timings of the most recent step that ran a forward pass. */
+  lastStepTimings: StepTimings = { prepareMs: 0, gpuMs: 0, readbackMs: 0, outputMs: 0 };
+  private readonly states = new RequestStates();
+  private closed = false;
+
+  constructor(private readonly parts: WebGpuExecutorParts) {}
+
+  /** The sizes buffers were made for; `numBlocks` is what the scheduler's block pool must use. */
+  get sizes(): ExecutorSizes {
+    return this.parts.sizes;
+  }
+
+  /** The dtype the weight matrices were uploaded in. */
+  get weightDtype(): WeightDType {
+    return this.parts.forward.weights.dtype;
+  }
+
+  /** Bind groups, pipelines and buffers created so far: constant across steps of the same shape. */
+  resourceCounts(): { bindGroups: number; pipelines: number; buffers: number } {
+    const { ctx, gpu, buffers } = this.parts;
+    return {
+      bindGroups: ctx.bindGroupsCreated,
+      pipelines: cachedPipelineCount(gpu.device),
+      buffers: buffers.created,
+    };
+  }
+
+  async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
+    if (this.closed) throw new ExecutorError("executor.closed", "the executor was closed");
+    const { ctx, gpu, sizes, forward, inputs, mover, sampler } = this.parts;
+    const start = performance.now();
+    const requests = this.states.apply(step);
+    await mover.swapOut(step.swapOut);
+    const output: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
+    for (const r of requests) output.sampledTokenIds[r.requestId] = [];
+    const batch = requests.length > 0 ? flattenBatch(step, requests, sizes.blockSize) : null;
+    const shape = batch ? planStep(batch, sizes, forward.shape.vocabSize) : null;
+    const sampled = batch ? batch.sampleSeqs.map((s) => requests[s] as RequestState) : [];
+
+    const encoder = gpu.device.createCommandEncoder({ label: `step${step.step}` });
+    if (batch && shape) inputs.write(encoder, batch, shape.tableWidth, sampler.pack(sampled));
+    mover.record(encoder, step.swapIn, step.blockCopies);
+    if (shape) {
+      ctx.reset();
+      const pass = encoder.beginComputePass({ label: `step${step.step}.forward` });
+      encodeForward(pass, ctx, forward, shape);
+      sampler.encode(pass, ctx, forward.acts.logits, sampled.length);
+      pass.end();
+      sampler.recordReadback(encoder, sampled.length);
+    }
+    gpu.device.queue.submit([encoder.finish()]);
+    if (!shape) return output;
+
+    const submitted = performance.now();
+    if (this.parts.profile) await gpu.device.queue.onSubmittedWorkDone();
+    const gpuDone = performance.now();
+    const results = await sampler.read(sampled.length);
+    const readDone = performance.now();
+    for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
+    sampled.forEach((r, i) => {
+      const result = results[i];
+      if (!result) throw new ExecutorError("executor.readback", `no sampled record for row ${i}`);
+      r.tokenIds.push(result.token);
+      output.sampledTokenIds[r.requestId] = [result.token];
+      const logprobs = toTokenLogprobs(r, result);
+      if (logprobs) output.logprobs[r.requestId] = [logprobs];
+    });
+    const profiled = this.parts.profile;
+    this.lastStepTimings = {
+      prepareMs: submitted - start,
+      gpuMs: (profiled ? gpuDone : readDone) - submitted,
+      readbackMs: profiled ? readDone - gpuDone : 0,
+      outputMs: performance.now() - readDone,
+    };
+    return output;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const { gpu, ctx, buffers, ownsDevice } = this.parts;
+    await gpu.device.queue.onSubmittedWorkDone();
+    buffers.destroyAll();
+    ctx.destroy();
+    if (ownsDevice) gpu.device.destroy();
+  }
+}
