@@ -1,0 +1,57 @@
+import type { SampleResult } from "../output.js";
+import { NO_HISTORY, type SamplingParams, type TokenHistory, validateSampling } from "../params.js";
+import { SamplingError } from "../sampling-error.js";
+import { keptSetReference } from "./filters.js";
+import { argmax } from "./float-order.js";
+import { gumbelArgmax } from "./gumbel.js";
+import { rawLogprobsReference } from "./logprobs.js";
+import { scoresReference } from "./penalties.js";
+
+/**
+ * Samples one sequence's next token on the CPU with exactly the GPU kernels' rules: penalties →
+ * greedy argmax if temperature is 0 → ÷ temperature → top-k → top-p → min-p → Gumbel-max with
+ * Philox noise. Logprobs come from the raw logits. See the README for the rules.
+ *
+ * @example
+ * const { token } = sampleReference(logits, samplingParams({ topP: 0.9, seed: 7, step: 0 }));
+ */
+export function sampleReference(
+  logits: Float32Array,
+  params: SamplingParams,
+  history: TokenHistory = NO_HISTORY,
+): SampleResult {
+  if (logits.length === 0) throw new SamplingError("sampling.empty_vocab", "logits row is empty");
+  validateSampling(params, history, logits.length);
+  const scores = scoresReference(logits, params, history);
+  let token: number;
+  let numKept = 1;
+  let cut: number;
+  if (Math.fround(params.temperature) === 0) {
+    token = argmax(scores);
+    cut = scores[token] as number;
+  } else {
+    const set = keptSetReference(scores, params);
+    token = gumbelArgmax(scores, set.kept, params.seed, params.step);
+    numKept = set.numKept;
+    cut = set.cut;
+  }
+  return { token, numKept, cut, ...rawLogprobsReference(logits, token, params.numLogprobs) };
+}
+
+/** {@link sampleReference} over a `[numSeqs, vocab]` batch of logits. */
+export function sampleBatchReference(
+  logits: Float32Array,
+  vocab: number,
+  params: readonly SamplingParams[],
+  histories: readonly TokenHistory[] = params.map(() => NO_HISTORY),
+): SampleResult[] {
+  if (logits.length !== params.length * vocab || histories.length !== params.length) {
+    throw new SamplingError(
+      "sampling.batch_mismatch",
+      `${logits.length} logits, ${params.length} parameter sets and ${histories.length} histories for vocab ${vocab}`,
+    );
+  }
+  return params.map((p, s) =>
+    sampleReference(logits.subarray(s * vocab, (s + 1) * vocab), p, histories[s] as TokenHistory),
+  );
+}
