@@ -14,6 +14,8 @@ const WAITING = 2_000;
 const PROMPT = 128;
 const BLOCK = 16;
 const STEPS = 1_000;
+/** `POLICIES=fair,fcfs pnpm bench` runs a subset. */
+const ONLY = process.env.POLICIES?.split(",");
 
 /** Samples a token for every request whose scheduled tokens reach the end of its known tokens. */
 class EchoExecutor {
@@ -106,10 +108,32 @@ for (const churn of [false, true]) {
   console.log(
     churn ? "\nwith churn (outputs of 16-271 tokens; finished requests replaced):" : "\nsteady decode:",
   );
-  for (const policy of policyNames()) {
+  for (const policy of policyNames().filter((p) => ONLY === undefined || ONLY.includes(p))) {
     const r = median(policy, churn, 3);
     console.log(
       `  ${policy.padEnd(9)} CPU ${String(r.cpu).padStart(6)} µs   wall p50 ${String(r.p50).padStart(6)} µs  p99 ${String(r.p99).padStart(7)} µs   admitted ${r.admitted}`,
     );
   }
+}
+
+// The KV cache manager's share: the same 256 decode-slot allocations, alone.
+{
+  const kv = new KVCacheManager({ numBlocks: 48_000, blockSize: BLOCK });
+  const tokens = Array.from({ length: RUNNING }, (_, i) =>
+    Array.from({ length: PROMPT }, (_, j) => 1 + ((i * 7919 + j * 104_729) % 30_000)),
+  );
+  tokens.forEach((t, i) => {
+    kv.allocateSlots(`r${i}`, PROMPT, { tokenIds: t });
+  });
+  let cpu = 0;
+  for (let step = 0; step < STEPS; step++) {
+    for (const t of tokens) t.push(step % 1000);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < RUNNING; i++) kv.allocateSlots(`r${i}`, 1, { tokenIds: tokens[i] as number[] });
+    const c = process.cpuUsage(c0);
+    cpu += c.user + c.system;
+  }
+  console.log(
+    `\nof which kv-paging allocateSlots for ${RUNNING} decodes: CPU ${Math.round((cpu / STEPS) * 10) / 10} µs`,
+  );
 }

@@ -15,7 +15,10 @@ function request(seq: number, priority: number): SchedulerRequest {
 }
 
 describe("RequestQueue", () => {
-  it("behaves like a sorted list under random pushes, removals and pops", () => {
+  it.each([
+    ["one heap", undefined],
+    ["a heap per group", (r: SchedulerRequest) => String(r.seq % 3)],
+  ])("behaves like a sorted list under random pushes, removals and pops (%s)", (_, groupOf) => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("push" as const), priority: fc.integer({ min: 0, max: 5 }) }),
       fc.record({ kind: fc.constant("remove" as const), pick: fc.nat() }),
@@ -23,7 +26,7 @@ describe("RequestQueue", () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const q = new RequestQueue(byKey);
+        const q = new RequestQueue(byKey, groupOf);
         let model: SchedulerRequest[] = [];
         let seq = 0;
         for (const o of ops) {

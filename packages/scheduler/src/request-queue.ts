@@ -1,94 +1,69 @@
-import { broken } from "./errors.js";
 import type { SchedulerRequest } from "./request.js";
+import { RequestHeap, type RequestOrder } from "./request-heap.js";
 
-/** Orders requests: negative when `a` is served before `b`. */
-export type RequestOrder = (a: SchedulerRequest, b: SchedulerRequest) => number;
+export type { RequestOrder } from "./request-heap.js";
 
 /**
- * A binary heap of requests in a policy's order, with each request's position kept in
- * `queueIndex` so that an abort removes it in O(log n). Adding and taking the head are
- * O(log n) too, so 2,000 waiting requests are never re-sorted per step. When the order itself
- * changes (a fair policy's counters moved), {@link reorder} rebuilds the heap in O(n).
+ * The waiting (or swapped) requests in a policy's order. Without groups it is one heap:
+ * adding, removing and taking the head are O(log n), so 2,000 waiting requests are never
+ * re-sorted per step. With `groupOf` (a fair policy's tenants) it keeps one heap per group and
+ * compares only the group heads, so an order that moves between groups from step to step
+ * (service counters) costs no rebuild; only the order inside a group must stay fixed.
  */
 export class RequestQueue {
-  private readonly heap: SchedulerRequest[] = [];
+  private readonly single: RequestHeap | null;
+  private readonly groups = new Map<string, RequestHeap>();
+  private count = 0;
 
-  constructor(private readonly order: RequestOrder) {}
+  constructor(
+    private readonly order: RequestOrder,
+    private readonly groupOf?: (request: SchedulerRequest) => string,
+  ) {
+    this.single = groupOf === undefined ? new RequestHeap(order) : null;
+  }
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   /** The request served next, or `undefined` when empty. */
   peek(): SchedulerRequest | undefined {
-    return this.heap[0];
+    if (this.single !== null) return this.single.peek();
+    let best: SchedulerRequest | undefined;
+    for (const heap of this.groups.values()) {
+      const head = heap.peek() as SchedulerRequest;
+      if (best === undefined || this.order(head, best) < 0) best = head;
+    }
+    return best;
   }
 
   push(request: SchedulerRequest): void {
-    if (request.queueIndex !== -1) broken(`request ${request.requestId} is already queued`);
-    request.queueIndex = this.heap.length;
-    this.heap.push(request);
-    this.up(request.queueIndex);
+    this.heapFor(request, true).push(request);
+    this.count++;
   }
 
   /** Removes `request` (which must be in this queue). */
   remove(request: SchedulerRequest): void {
-    const i = request.queueIndex;
-    if (this.heap[i] !== request) broken(`request ${request.requestId} is not in this queue`);
-    const last = this.heap.pop() as SchedulerRequest;
-    request.queueIndex = -1;
-    if (last === request) return;
-    this.heap[i] = last;
-    last.queueIndex = i;
-    this.down(this.up(i));
+    const heap = this.heapFor(request, false);
+    heap.remove(request);
+    this.count--;
+    if (heap.size === 0 && this.groupOf !== undefined) this.groups.delete(this.groupOf(request));
   }
 
-  /** Rebuilds the heap after the order changed. */
+  /** Rebuilds the order after it changed (a policy's `reorderWaiting`). */
   reorder(): void {
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+    if (this.single !== null) this.single.reorder();
+    for (const heap of this.groups.values()) heap.reorder();
   }
 
-  /** The requests in heap (not service) order; do not change them. */
-  values(): readonly SchedulerRequest[] {
-    return this.heap;
-  }
-
-  private up(i: number): number {
-    const item = this.heap[i] as SchedulerRequest;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = this.heap[parent] as SchedulerRequest;
-      if (this.order(item, p) >= 0) break;
-      this.place(p, i);
-      i = parent;
+  private heapFor(request: SchedulerRequest, create: boolean): RequestHeap {
+    if (this.single !== null) return this.single;
+    const key = (this.groupOf as (r: SchedulerRequest) => string)(request);
+    let heap = this.groups.get(key);
+    if (heap === undefined) {
+      heap = new RequestHeap(this.order);
+      if (create) this.groups.set(key, heap);
     }
-    this.place(item, i);
-    return i;
-  }
-
-  private down(i: number): void {
-    const n = this.heap.length;
-    const item = this.heap[i] as SchedulerRequest;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (
-        right < n &&
-        this.order(this.heap[right] as SchedulerRequest, this.heap[child] as SchedulerRequest) < 0
-      ) {
-        child = right;
-      }
-      const c = this.heap[child] as SchedulerRequest;
-      if (this.order(c, item) >= 0) break;
-      this.place(c, i);
-      i = child;
-    }
-    this.place(item, i);
-  }
-
-  private place(request: SchedulerRequest, i: number): void {
-    this.heap[i] = request;
-    request.queueIndex = i;
+    return heap;
   }
 }

@@ -72,10 +72,11 @@ export class Scheduler {
     const policy = options.policy ?? "fcfs";
     this.policy = typeof policy === "string" ? createPolicy(policy, options.policyOptions) : policy;
     const order = (a: SchedulerRequest, b: SchedulerRequest) => this.policy.compareWaiting(a, b);
+    const groupOf = this.policy.groupOf?.bind(this.policy);
     this.builder = new OutputBuilder(this.kv);
     this.planner = new StepPlanner(this.kv, this.policy, this.opts, this.builder, {
-      waiting: new RequestQueue(order),
-      swapped: new RequestQueue(order),
+      waiting: new RequestQueue(order, groupOf),
+      swapped: new RequestQueue(order, groupOf),
       running: [],
     });
   }

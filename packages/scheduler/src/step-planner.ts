@@ -230,7 +230,7 @@ export class StepPlanner {
     const n = Math.min(numPending, s.budget.numTokensLeft, this.opts.maxChunk);
     if (n <= 0 || this.policy.limitPrefill === undefined) return Math.max(0, n);
     const allowed = Math.floor(this.policy.limitPrefill(r, n, s.view));
-    return Math.max(0, Math.min(n, allowed));
+    return allowed > 0 ? Math.min(n, allowed) : 0; // NaN or a negative answer keeps it waiting
   }
 
   private commit(r: SchedulerRequest, n: number, added: number[], s: StepState): void {

@@ -30,7 +30,6 @@ export class FairPolicy implements SchedulingPolicy {
   private readonly weights: ReadonlyMap<string, number>;
   private readonly inputCost: number;
   private readonly outputCost: number;
-  private dirty = false;
 
   constructor(options: FairPolicyOptions = {}) {
     const opts: PolicyOptions = { ...options };
@@ -48,14 +47,13 @@ export class FairPolicy implements SchedulingPolicy {
     return this.counter(a.tenant) - this.counter(b.tenant) || byArrival(a, b);
   }
 
-  pickVictim(candidates: readonly RequestView[]): RequestView {
-    return lastInOrder(candidates, (a, b) => this.compareWaiting(a, b));
+  /** One queue per tenant: FIFO inside never changes, so moving counters need no rebuild. */
+  groupOf(request: RequestView): string {
+    return request.tenant;
   }
 
-  reorderWaiting(): boolean {
-    const changed = this.dirty;
-    this.dirty = false;
-    return changed;
+  pickVictim(candidates: readonly RequestView[]): RequestView {
+    return lastInOrder(candidates, (a, b) => this.compareWaiting(a, b));
   }
 
   onArrival(request: RequestView): void {
@@ -65,7 +63,6 @@ export class FairPolicy implements SchedulingPolicy {
       for (const tenant of this.active.keys()) least = Math.min(least, this.counter(tenant));
       if (least !== Number.POSITIVE_INFINITY && least > this.counter(request.tenant)) {
         this.counters.set(request.tenant, least);
-        this.dirty = true;
       }
     }
     this.active.set(request.tenant, n + 1);
@@ -76,7 +73,6 @@ export class FairPolicy implements SchedulingPolicy {
     if (cost === 0) return;
     const weight = this.weights.get(request.tenant) ?? 1;
     this.counters.set(request.tenant, this.counter(request.tenant) + cost / weight);
-    this.dirty = true;
   }
 
   onFinished(request: RequestView): void {

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { RequestView } from "../request.js";
 import { Harness, type HarnessOptions, prompt } from "../testing/harness.js";
 import { FairPolicy } from "./fair.js";
+import type { SchedulingPolicy } from "./policy.js";
 import { SjfPolicy } from "./sjf.js";
 import { SloPolicy } from "./slo.js";
 
 /** One seat: requests run one at a time, so admission order is the policy's order. */
-function oneSeat(policy: string, extra: Partial<HarnessOptions> = {}): Harness {
+function oneSeat(policy: string | SchedulingPolicy, extra: Partial<HarnessOptions> = {}): Harness {
   return new Harness({
     numBlocks: 256,
     blockSize: 4,
@@ -130,13 +131,38 @@ describe("fair", () => {
   it("bills weighted tokens and lifts a returning tenant to the least active counter", () => {
     const fair = new FairPolicy({ weights: { gold: 2 }, inputTokenCost: 1, outputTokenCost: 2 });
     const gold = view({ tenant: "gold" });
-    const free = view({ tenant: "free" });
+    const free = view({ tenant: "free", seq: 1 });
     fair.onArrival(gold);
     fair.onTokensServed(gold, 9, 1); // 8 input + 1 output = 10 units, weight 2
     expect(fair.counter("gold")).toBe(5);
     fair.onArrival(free);
     expect(fair.counter("free")).toBe(5);
-    expect(fair.reorderWaiting()).toBe(true);
-    expect(fair.reorderWaiting()).toBe(false);
+    expect(fair.compareWaiting(free, gold)).toBeGreaterThan(0); // equal counters: arrival decides
+    fair.onTokensServed(free, 10, 0);
+    expect(fair.compareWaiting(gold, free)).toBeLessThan(0);
+  });
+});
+
+describe("a user policy whose order changes", () => {
+  it("gets its queue rebuilt when reorderWaiting says so", () => {
+    let newestFirst = false;
+    let changed = false;
+    const flip: SchedulingPolicy = {
+      name: "flip",
+      compareWaiting: (a, b) => (newestFirst ? b.seq - a.seq : a.seq - b.seq),
+      pickVictim: (candidates) => candidates[candidates.length - 1] as RequestView,
+      reorderWaiting: () => {
+        const c = changed;
+        changed = false;
+        return c;
+      },
+    };
+    const h = oneSeat(flip);
+    for (let i = 0; i < 5; i++) h.add(`q${i}`, prompt(4, i), 2);
+    h.step();
+    newestFirst = true;
+    changed = true;
+    h.run();
+    expect(admissionOrder(h)).toEqual(["q0", "q4", "q3", "q2", "q1"]);
   });
 });

@@ -22,7 +22,7 @@ export interface StepView {
  *
  * Rules every policy must keep, or the scheduler's no-starvation bound is void:
  * `compareWaiting` is a strict total order (tie-break on `seq`) that does not change while two
- * requests wait unless `reorderWaiting` says so; `mayPreemptFor(a, b)` implies `a` before `b`
+ * requests wait (except between groups, with `groupOf`) unless `reorderWaiting` says so; `mayPreemptFor(a, b)` implies `a` before `b`
  * in that order; `limitPrefill` grants at least 1 token when nothing is running.
  */
 export interface SchedulingPolicy {
@@ -42,7 +42,13 @@ export interface SchedulingPolicy {
    * may compute this step; 0 keeps it waiting. Absent: all of them.
    */
   limitPrefill?(request: RequestView, numTokens: number, view: StepView): number;
-  /** True when the order of `compareWaiting` changed since the last call: the queues are rebuilt. */
+  /**
+   * Splits the queue into groups (e.g. tenants) whose inner order never changes: the queue keeps
+   * one heap per group and compares only the group heads with `compareWaiting`, so an order that
+   * moves between groups every step costs no rebuild. A request's group must not change.
+   */
+  groupOf?(request: RequestView): string;
+  /** True when the order of `compareWaiting` changed since the last call: the queues are rebuilt in O(n). */
   reorderWaiting?(): boolean;
   /** A request was added. */
   onArrival?(request: RequestView): void;

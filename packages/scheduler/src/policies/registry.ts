@@ -25,7 +25,7 @@ const factories = new Map<string, PolicyFactory>([
  * it. Throws `scheduler.policy_exists` when the name is taken, unless `replace` is set.
  *
  * @example
- * registerPolicy("lifo", () => ({ name: "lifo", compareWaiting: (a, b) => b.seq - a.seq, pickVictim: (c) => c[0]! }));
+ * registerPolicy("vip-first", (options) => new VipFirstPolicy(options)); // see the README
  */
 export function registerPolicy(
   name: string,
