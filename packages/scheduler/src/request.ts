@@ -39,8 +39,10 @@ export interface RequestView {
   readonly status: RequestStatus;
   /** The prompt, then every output token: what a recompute must rebuild. */
   readonly tokenIds: readonly number[];
+  /** The output tokens: a fresh copy on every read (the scheduler keeps one array per request). */
   readonly outputTokenIds: readonly number[];
   readonly numPromptTokens: number;
+  readonly numOutputTokens: number;
   /** Tokens whose K/V are in the cache (0 again after a recompute preemption). */
   readonly numComputedTokens: number;
   readonly arrivalTime: number;
@@ -68,7 +70,6 @@ export class SchedulerRequest implements RequestView {
   readonly params: SamplingParams;
   status: RequestStatus = "WAITING";
   readonly tokenIds: number[];
-  readonly outputTokenIds: number[] = [];
   readonly numPromptTokens: number;
   numComputedTokens = 0;
   readonly arrivalTime: number;
@@ -115,6 +116,14 @@ export class SchedulerRequest implements RequestView {
     this.extraKeys = input.extraKeys;
     const stops = input.params.stopTokenIds;
     this.stopTokenSet = stops.length === 0 ? null : new Set(stops);
+  }
+
+  get outputTokenIds(): number[] {
+    return this.tokenIds.slice(this.numPromptTokens);
+  }
+
+  get numOutputTokens(): number {
+    return this.tokenIds.length - this.numPromptTokens;
   }
 
   /** Tokens known but not yet in the cache: 1 while decoding, more while (re)filling. */

@@ -163,9 +163,9 @@ export class Scheduler {
           { details: { requestId: r.requestId, step: output.step } },
         );
       }
-      const before = r.outputTokenIds.length;
+      const before = r.tokenIds.length;
       const reason = appendTokens(r, sampled, this.opts.eosTokenIds);
-      const numKept = r.outputTokenIds.length - before;
+      const numKept = r.tokenIds.length - before;
       if (numKept > 0) {
         r.firstTokenTime ??= now;
         r.lastTokenTime = now;

@@ -6,7 +6,7 @@ import type { FinishReason, SchedulerRequest } from "./request.js";
  * stops a request is kept as its last output token and recorded in `stopTokenId`, as vLLM
  * keeps it in `output_token_ids`; the engine decides whether its text is shown. Tokens sampled
  * after a stop (speculative decoding) are dropped. Returns the reason to finish, or `null`;
- * finishing is the caller's job, and the tokens kept are the new tail of `outputTokenIds`.
+ * finishing is the caller's job, and the tokens kept are the new tail of `tokenIds`.
  */
 export function appendTokens(
   request: SchedulerRequest,
@@ -15,7 +15,6 @@ export function appendTokens(
 ): FinishReason | null {
   for (const token of sampled) {
     request.tokenIds.push(token);
-    request.outputTokenIds.push(token);
     const reason = stopReason(request, token, eosTokenIds);
     if (reason !== null) {
       if (reason === "stop") request.stopTokenId = token;
@@ -33,6 +32,6 @@ export function stopReason(
 ): FinishReason | null {
   if (!request.params.ignoreEos && eosTokenIds.has(token)) return "stop";
   if (request.stopTokenSet?.has(token)) return "stop";
-  if (request.outputTokenIds.length >= request.params.maxTokens) return "length";
+  if (request.tokenIds.length - request.numPromptTokens >= request.params.maxTokens) return "length";
   return null;
 }

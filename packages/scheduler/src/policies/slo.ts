@@ -96,8 +96,7 @@ export class SloPolicy implements SchedulingPolicy {
       this.tightestStep = view.step;
       this.tightest = Number.POSITIVE_INFINITY;
       for (const r of view.running) {
-        if (r.outputTokenIds.length > 0)
-          this.tightest = Math.min(this.tightest, r.tpotTargetMs ?? this.tpotMs);
+        if (r.numOutputTokens > 0) this.tightest = Math.min(this.tightest, r.tpotTargetMs ?? this.tpotMs);
       }
     }
     return this.tightest;

@@ -91,7 +91,7 @@ describe("continuous batching refills; static batching does not", () => {
         if (at === step) h.add(`r${i}`, prompt(lengths[i] as number, i), 1 + (i % 20));
       });
       const inFlight = [...seen].map((id) => h.scheduler.getRequest(id)).filter((r) => r !== undefined);
-      const decoding = inFlight.some((r) => r.outputTokenIds.length > 0);
+      const decoding = inFlight.some((r) => r.numOutputTokens > 0);
       if (!h.scheduler.hasUnfinished()) {
         h.now += 10;
         continue;
