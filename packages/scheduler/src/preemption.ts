@@ -1,6 +1,7 @@
 import type { KVCacheManager } from "@pagoda/kv-paging";
 import { broken } from "./errors.js";
 import type { SchedulerRequest } from "./request.js";
+import type { SlotReserver } from "./slots.js";
 
 /**
  * How a preempted request gives its blocks back. `recompute` frees them and recomputes the
@@ -19,6 +20,7 @@ export type Preempted = { mode: "recompute" } | { mode: "swap"; pairs: Array<[nu
  */
 export function evict(
   kv: KVCacheManager,
+  slots: SlotReserver,
   victim: SchedulerRequest,
   mode: PreemptionMode,
   step: number,
@@ -30,6 +32,7 @@ export function evict(
     return { mode: "swap", pairs };
   }
   kv.free(victim.requestId);
+  slots.reset(victim);
   victim.numComputedTokens = 0;
   return { mode: "recompute" };
 }
@@ -39,8 +42,13 @@ export function evict(
  * its host blocks plus the blocks those tokens add must fit in the free device blocks. Checked
  * before swapping in, so that a swap-in never has to be undone in the same step.
  */
-export function canResume(kv: KVCacheManager, request: SchedulerRequest, numTokens: number): boolean {
-  const needed = kv.numBlocksNeeded(kv.getNumTokens(request.requestId) + numTokens);
+export function canResume(
+  kv: KVCacheManager,
+  slots: SlotReserver,
+  request: SchedulerRequest,
+  numTokens: number,
+): boolean {
+  const needed = request.numBlocks + slots.blocksNeeded(request, numTokens);
   return kv.canSwapIn(request.requestId) && needed <= kv.devicePool.numFreeBlocks;
 }
 
@@ -57,13 +65,11 @@ export function resume(kv: KVCacheManager, request: SchedulerRequest): Array<[nu
  * high-priority arrival fits without preempting anyone.
  */
 export function blocksReservedByRunning(
-  kv: KVCacheManager,
+  slots: SlotReserver,
   running: readonly SchedulerRequest[],
   maxTokens: number,
 ): number {
   let n = 0;
-  for (const r of running) {
-    n += kv.numFreeBlocksNeeded(r.requestId, Math.min(r.numPendingTokens, maxTokens));
-  }
+  for (const r of running) n += slots.blocksNeeded(r, Math.min(r.numPendingTokens, maxTokens));
   return n;
 }

@@ -94,6 +94,10 @@ export class SchedulerRequest implements RequestView {
   allocatedStep = -1;
   /** Step that preempted it: it is not readmitted in that step. */
   preemptedStep = -1;
+  /** Tokens the KV cache manager has been told of (see `SlotReserver`). */
+  kvTokens = 0;
+  /** Blocks it holds, on the device or swapped out. */
+  numBlocks = 0;
   /** Blocks added in the step that last scheduled it, for the executor's diff. */
   newBlockIds: number[] = [];
   /** `allocateSlots` options for a running request, made once: its token ids feed the prefix cache. */

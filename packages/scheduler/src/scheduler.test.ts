@@ -90,6 +90,31 @@ describe("prefix caching", () => {
   });
 });
 
+describe("slot reservation", () => {
+  it("caches a block filled by decode tokens in the step that fills it", () => {
+    const h = small();
+    h.add("a", prompt(6, 5), 11); // 6 + 11 tokens: positions 0-15 computed, block 3 filled by a decode
+    h.run();
+    const all = [...prompt(6, 5), ...(h.results.get("a")?.tokens ?? [])];
+    h.add("b", all, 1);
+    expect(h.step().out.scheduledNewReqs[0]).toMatchObject({ requestId: "b", numComputedTokens: 16 });
+  });
+
+  it("asks the KV cache manager about twice per block, not once per decode token", () => {
+    const h = small();
+    h.add("a", prompt(4, 1), 32);
+    let calls = 0;
+    const allocate = h.kv.allocateSlots.bind(h.kv);
+    h.kv.allocateSlots = (...args) => {
+      calls++;
+      return allocate(...args);
+    };
+    h.run();
+    expect(h.results.get("a")?.tokens).toHaveLength(32);
+    expect(calls).toBe(1 + 2 * 8 - 1); // admission, then a fill and a new block per 4-token block
+  });
+});
+
 describe("stop conditions", () => {
   it("keeps a stopping EOS token as the last output token and names it", () => {
     const { s, add } = manual();

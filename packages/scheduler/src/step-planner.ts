@@ -8,6 +8,7 @@ import type { SchedulingPolicy, StepView } from "./policies/policy.js";
 import { blocksReservedByRunning, canResume, evict, resume } from "./preemption.js";
 import type { SchedulerRequest } from "./request.js";
 import type { RequestQueue } from "./request-queue.js";
+import { SlotReserver } from "./slots.js";
 
 /** The scheduler's three collections: a request is in exactly one until it finishes. */
 export interface Queues {
@@ -45,6 +46,7 @@ export class StepPlanner {
   numActive = 0;
   numRecomputePreemptions = 0;
   numSwapPreemptions = 0;
+  private readonly slots: SlotReserver;
 
   constructor(
     private readonly kv: KVCacheManager,
@@ -52,7 +54,9 @@ export class StepPlanner {
     private readonly opts: ResolvedOptions,
     private readonly builder: OutputBuilder,
     readonly queues: Queues,
-  ) {}
+  ) {
+    this.slots = new SlotReserver(kv);
+  }
 
   /** Decides the next step and builds its output. */
   plan(): { output: SchedulerOutput; pending: PendingStep } {
@@ -137,12 +141,10 @@ export class StepPlanner {
     for (const r of running)
       upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
     if (upper <= free) return true;
-    const reserved = blocksReservedByRunning(this.kv, running, maxTokens);
+    const reserved = blocksReservedByRunning(this.slots, running, maxTokens);
     let need: number;
     if (head.status === "SWAPPED") {
-      need = this.kv.numBlocksNeeded(
-        this.kv.getNumTokens(head.requestId) + Math.min(head.numPendingTokens, maxTokens),
-      );
+      need = head.numBlocks + this.slots.blocksNeeded(head, Math.min(head.numPendingTokens, maxTokens));
     } else {
       const hits = this.kv.getComputedBlocks(head.tokenIds, { extraKeys: head.extraKeys });
       const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens);
@@ -166,7 +168,7 @@ export class StepPlanner {
   /** Allocates `n` slots for running `r`, preempting victims until it fits or `r` itself is the victim. */
   private allocate(r: SchedulerRequest, n: number, s: StepState): void {
     for (;;) {
-      const added = this.kv.allocateSlots(r.requestId, n, r.allocateOptions);
+      const added = this.slots.extend(r, n);
       if (added !== null) {
         this.commit(r, n, added, s);
         return;
@@ -193,10 +195,10 @@ export class StepPlanner {
 
   private swapIn(r: SchedulerRequest, s: StepState): boolean {
     const n = r.isDecoding ? 1 : this.chunk(r, s, r.numPendingTokens);
-    if (n === 0 || !canResume(this.kv, r, n)) return false;
+    if (n === 0 || !canResume(this.kv, this.slots, r, n)) return false;
     this.queues.swapped.remove(r);
     s.moves.swapIn.push(...resume(this.kv, r));
-    const added = this.kv.allocateSlots(r.requestId, n, r.allocateOptions);
+    const added = this.slots.extend(r, n);
     if (added === null) broken(`request ${r.requestId} swapped in without room for its ${n} tokens`);
     this.startRunning(r);
     this.commit(r, n, added, s);
@@ -207,11 +209,7 @@ export class StepPlanner {
     const hits = this.kv.getComputedBlocks(r.tokenIds, { extraKeys: r.extraKeys });
     const n = this.chunk(r, s, r.tokenIds.length - hits.numComputedTokens);
     if (n === 0) return false;
-    const added = this.kv.allocateSlots(r.requestId, n, {
-      newComputedBlocks: hits.blockIds,
-      tokenIds: r.tokenIds,
-      extraKeys: r.extraKeys,
-    });
+    const added = this.slots.admit(r, hits, n);
     if (added === null) return false;
     this.queues.waiting.remove(r);
     r.numComputedTokens = hits.numComputedTokens;
@@ -254,7 +252,7 @@ export class StepPlanner {
 
   private preempt(victim: SchedulerRequest, s: StepState): void {
     this.removeRunning(victim);
-    const result = evict(this.kv, victim, this.opts.preemptionMode, s.step);
+    const result = evict(this.kv, this.slots, victim, this.opts.preemptionMode, s.step);
     this.builder.notePreempted(victim);
     victim.numPreemptions++;
     victim.preemptedStep = s.step;
