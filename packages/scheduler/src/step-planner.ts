@@ -137,7 +137,8 @@ export class StepPlanner {
     const free = this.kv.devicePool.numFreeBlocks;
     const maxTokens = Math.min(this.opts.maxNumBatchedTokens, this.opts.maxChunk);
     const { running } = this.queues;
-    let upper = this.kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
+    const held = head.status === "SWAPPED" ? head.numBlocks : 0; // its host blocks come back too
+    let upper = held + this.kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
     for (const r of running)
       upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
     if (upper <= free) return true;
