@@ -53,6 +53,7 @@ export class RequestStates {
     }
     for (const r of step.scheduledCachedReqs) {
       const state = this.get(r.requestId);
+      if (r.blockIds) state.blockIds.splice(0, state.blockIds.length, ...r.blockIds);
       state.blockIds.push(...r.newBlockIds);
       state.numComputedTokens = r.numComputedTokens;
       scheduled.push(state);

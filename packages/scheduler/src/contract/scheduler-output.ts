@@ -22,6 +22,12 @@ export interface CachedRequestData {
   requestId: string;
   /** Blocks appended to the request's table since the last step. */
   newBlockIds: number[];
+  /**
+   * When present, the request's whole block table, replacing the executor's copy (then
+   * `newBlockIds` is empty): copy-on-write swaps a shared last block for a private one, which
+   * appending cannot say.
+   */
+  blockIds?: number[];
   /** Tokens in the cache before this step's tokens are computed. */
   numComputedTokens: number;
 }
