@@ -80,3 +80,4 @@ export {
   type WeightMatrix,
   type WeightPart,
 } from "./runtime/weights.js";
+export * from "./sampling/index.js";
