@@ -1,5 +1,5 @@
 import type { SamplingParams } from "../params.js";
-import { F32_MAX, orderKey } from "./float-order.js";
+import { F32_MAX, keyValue, orderKey } from "./float-order.js";
 
 /** The set a sequence samples from, over the scaled logits `z`. */
 export interface KeptSet {
@@ -46,16 +46,15 @@ export function keptSetReference(z: Float32Array, params: SamplingParams): KeptS
   }
   const topP = Math.fround(params.topP);
   if (topP < 1) {
-    const candidates = keys.filter((k) => k >= floor);
-    const mass = new Map<number, number>();
+    const candidates = keys
+      .filter((k) => k >= floor)
+      .sort()
+      .reverse();
+    // Equal keys are equal logits, so a key's mass follows from the key itself.
+    const mass = (key: number) => Math.exp(keyValue(key) - zmax);
     let total = 0;
-    for (let i = 0; i < n; i++) {
-      if ((keys[i] as number) < floor) continue;
-      const e = Math.exp((z[i] as number) - zmax);
-      mass.set(keys[i] as number, e); // equal keys have equal z, so equal mass
-      total += e;
-    }
-    floor = thresholdKey(candidates.sort().reverse(), (key) => mass.get(key) ?? 0, topP * total);
+    for (const key of candidates) total += mass(key);
+    floor = thresholdKey(candidates, mass, topP * total);
   }
   const minP = Math.fround(params.minP);
   const kept = new Uint8Array(n);

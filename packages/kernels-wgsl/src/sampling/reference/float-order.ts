@@ -12,6 +12,12 @@ export function orderKey(x: number): number {
   return (bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
 }
 
+/** The f32 value of an order key (inverse of {@link orderKey}). */
+export function keyValue(key: number): number {
+  u32[0] = key & 0x80000000 ? key & 0x7fffffff : ~key;
+  return f32[0] as number;
+}
+
 /** Largest finite f32 magnitude: the neutral element of the GPU's max and min reductions. */
 export const F32_MAX = 3.4028234663852886e38;
 

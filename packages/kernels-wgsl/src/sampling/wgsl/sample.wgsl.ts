@@ -18,6 +18,9 @@ ${RADIX_SELECT_WGSL}
 @group(0) @binding(2) var<storage, read> params: array<SeqParams>;
 @group(0) @binding(3) var<storage, read_write> outs: array<SampleOut>;
 
+// See GUMBEL_SPAN in ../reference/gumbel.ts: tokens this far below the max cannot be drawn.
+const GUMBEL_SPAN: f32 = 20.0;
+
 var<workgroup> wgParams: SeqParams;
 var<workgroup> redMax: array<f32, WG>;
 var<workgroup> redVal: array<f32, WG>;
@@ -92,13 +95,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       if (i >= n) { break; }
       let z = scores[rowBase + i];
       if (order_key(z) < selFloor || (p.minP > 0.0 && exp(z - zmax) < p.minP)) { continue; }
+      numKept += 1u;
+      cut = min(cut, z);
+      if (z < zmax - GUMBEL_SPAN) { continue; } // cannot win the draw: skip its noise
       if (!drawn) {
         words = philox4x32_10(vec4u(g, p.step, SAMPLE_STREAM, 0u), key);
         drawn = true;
       }
       let score = z - log(-log(uniform_from_bits(words[j])));
-      numKept += 1u;
-      cut = min(cut, z);
       if (bestIdx == NONE || score > best) { best = score; bestIdx = i; }
     }
   }
