@@ -7,3 +7,6 @@ export { ExecutorError } from "./errors.js";
 export { readWeightsF32 } from "./model/read-weights.js";
 export { ropeInvFreq } from "./model/rope.js";
 export type { LayerWeights, ModelShape, ModelWeights } from "./model/shape.js";
+export { createWebGpuExecutor } from "./webgpu/create-webgpu-executor.js";
+export type { ExecutorSizes, WebGpuExecutorOptions, WeightDtypeChoice } from "./webgpu/options.js";
+export { type StepTimings, WebGpuExecutor } from "./webgpu/webgpu-executor.js";

@@ -4,6 +4,7 @@ import { allocateActivations } from "./activations.js";
 import { BlockMover } from "./block-moves.js";
 import { GpuBuffers } from "./gpu-buffers.js";
 import { GpuSampler } from "./gpu-sampler.js";
+import { GpuWait, isSoftwareAdapter } from "./gpu-wait.js";
 import { uploadWeights } from "./gpu-weights.js";
 import { GpuKvCache } from "./kv-cache.js";
 import { chooseWeightDtype, resolveSizes, type WebGpuExecutorOptions } from "./options.js";
@@ -46,6 +47,7 @@ export async function createWebGpuExecutor(options: WebGpuExecutorOptions): Prom
       inputs,
       mover,
       sampler,
+      wait: new GpuWait(options.sleepWhileWaiting ?? isSoftwareAdapter(gpu)),
       profile: options.profile ?? false,
     });
   } catch (err) {

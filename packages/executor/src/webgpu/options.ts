@@ -29,6 +29,11 @@ export interface WebGpuExecutorOptions {
   /** Called after each tensor is uploaded, with stored (checkpoint) bytes. */
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
   /**
+   * Sleep through most of a step's expected GPU time instead of letting Dawn poll for it (see
+   * `GpuWait`); default: on for software adapters, whose work runs on the host's cores.
+   */
+  sleepWhileWaiting?: boolean;
+  /**
    * Wait for the GPU before the read-back, so `lastStepTimings` splits GPU time from read-back
    * time (costs one extra round trip per step; for benchmarks).
    */

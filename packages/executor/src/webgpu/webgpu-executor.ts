@@ -13,6 +13,7 @@ import type { BlockMover } from "./block-moves.js";
 import { encodeForward, type ForwardResources } from "./encode-forward.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { GpuSampler } from "./gpu-sampler.js";
+import type { GpuWait } from "./gpu-wait.js";
 import type { ExecutorSizes } from "./options.js";
 import type { StepInputs } from "./step-inputs.js";
 import { planStep } from "./step-plan.js";
@@ -21,7 +22,10 @@ import { planStep } from "./step-plan.js";
 export interface StepTimings {
   /** Host: apply diffs, flatten, pack and upload metadata, record the command buffer, submit. */
   prepareMs: number;
-  /** Submit → GPU done (with `profile`); without it, submit → sampled records mapped and decoded. */
+  /**
+   * Submit → GPU done (with `profile`); without it, submit → sampled records mapped and decoded.
+   * Includes the sleep of a software adapter's wait (see `GpuWait`).
+   */
   gpuMs: number;
   /** GPU done → sampled records mapped and decoded (with `profile`); 0 without it. */
   readbackMs: number;
@@ -41,6 +45,7 @@ export interface WebGpuExecutorParts {
   readonly inputs: StepInputs;
   readonly mover: BlockMover;
   readonly sampler: GpuSampler;
+  readonly wait: GpuWait;
   readonly profile: boolean;
 }
 
@@ -52,10 +57,14 @@ export interface WebGpuExecutorParts {
 export class WebGpuExecutor implements Executor {
   /** Timings of the most recent step that ran a forward pass. */
   lastStepTimings: StepTimings = { prepareMs: 0, gpuMs: 0, readbackMs: 0, outputMs: 0 };
+  /** Wait for the GPU before the read-back, to split `lastStepTimings` (one extra round trip a step). */
+  profile: boolean;
   private readonly states = new RequestStates();
   private closed = false;
 
-  constructor(private readonly parts: WebGpuExecutorParts) {}
+  constructor(private readonly parts: WebGpuExecutorParts) {
+    this.profile = parts.profile;
+  }
 
   /** The sizes buffers were made for; `numBlocks` is what the scheduler's block pool must use. */
   get sizes(): ExecutorSizes {
@@ -79,7 +88,7 @@ export class WebGpuExecutor implements Executor {
 
   async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
     if (this.closed) throw new ExecutorError("executor.closed", "the executor was closed");
-    const { ctx, gpu, sizes, forward, inputs, mover, sampler } = this.parts;
+    const { ctx, gpu, sizes, forward, inputs, mover, sampler, wait } = this.parts;
     const start = performance.now();
     const requests = this.states.apply(step);
     await mover.swapOut(step.swapOut);
@@ -104,10 +113,13 @@ export class WebGpuExecutor implements Executor {
     if (!shape) return output;
 
     const submitted = performance.now();
-    if (this.parts.profile) await gpu.device.queue.onSubmittedWorkDone();
+    if (sampled.length > 0) await wait.settle(shape.numTokens);
+    const profiled = this.profile;
+    if (profiled) await gpu.device.queue.onSubmittedWorkDone();
     const gpuDone = performance.now();
     const results = await sampler.read(sampled.length);
     const readDone = performance.now();
+    if (sampled.length > 0) wait.record(shape.numTokens, readDone - submitted);
     for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
     sampled.forEach((r, i) => {
       const result = results[i];
@@ -117,7 +129,6 @@ export class WebGpuExecutor implements Executor {
       const logprobs = toTokenLogprobs(r, result);
       if (logprobs) output.logprobs[r.requestId] = [logprobs];
     });
-    const profiled = this.parts.profile;
     this.lastStepTimings = {
       prepareMs: submitted - start,
       gpuMs: (profiled ? gpuDone : readDone) - submitted,
