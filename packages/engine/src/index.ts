@@ -1,2 +1,4 @@
+export * from "./core/index.js";
 export { EngineError, SamplingParamsError } from "./errors.js";
+export * from "./offline/index.js";
 export * from "./sampling/index.js";

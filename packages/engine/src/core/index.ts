@@ -1,0 +1,4 @@
+export type { EngineRequest, TextUpdate } from "./engine-request.js";
+export { type EngineTokenizer, LLMEngine, type LLMEngineOptions } from "./llm-engine.js";
+export { type StopMatch, StopStringMatcher } from "./stop-strings.js";
+export type { EngineFinishReason, PromptInput, RequestOutput, Usage } from "./types.js";

@@ -1,0 +1,33 @@
+import type { PagodaError } from "@pagoda/errors";
+import type { TokenLogprobs } from "@pagoda/scheduler";
+
+/** Why a request ended: the scheduler's three reasons, plus `error` when its step failed. */
+export type EngineFinishReason = "stop" | "length" | "abort" | "error";
+
+/** A prompt as text (tokenized with the model's BOS) or as token ids (used as given). */
+export type PromptInput = string | readonly number[];
+
+/** Token counts of one request so far, OpenAI's `usage`. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** What one request got from one engine step (or from its abort / failure). */
+export interface RequestOutput {
+  requestId: string;
+  /** Text that became final this step; never part of a stop string, never the EOS token's text. */
+  text: string;
+  /** Tokens generated this step; a stopping EOS / stop token is included as the last id. */
+  tokenIds: number[];
+  /** Log-probabilities of `tokenIds` when the request asked for them. */
+  logprobs: TokenLogprobs[] | null;
+  /** `null` while the request goes on. */
+  finishReason: EngineFinishReason | null;
+  /** The stop string or stop token id that ended it, else `null`. */
+  stopReason: string | number | null;
+  usage: Usage;
+  /** Set with `finishReason: "error"`: why the step failed. */
+  error?: PagodaError;
+}

@@ -1,0 +1,114 @@
+import { CpuExecutor, createWebGpuExecutor, readWeightsF32 } from "@pagoda/executor";
+import { KVCacheManager, planKVCache } from "@pagoda/kv-paging";
+import type { MetricsRecorder } from "@pagoda/metrics";
+import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
+import { type Executor, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
+import { LLMEngine } from "../core/llm-engine.js";
+import { EngineError } from "../errors.js";
+import { LLM } from "./llm.js";
+
+/** Where the forward pass runs; `auto` tries WebGPU and falls back to the CPU. */
+export type Device = "cpu" | "webgpu" | "auto";
+
+/** Options of {@link createEngine}. */
+export interface CreateEngineOptions {
+  /** A model folder or a Hugging Face id (`org/name`). */
+  model: string;
+  /** Default `auto`. */
+  device?: Device;
+  /** Tokens per KV block; default 16. */
+  blockSize?: number;
+  /** KV blocks (the null block included); or give `kvCacheMemory`. */
+  numBlocks?: number;
+  /** Bytes for the KV cache when `numBlocks` is not given; default 32 MiB. */
+  kvCacheMemory?: number;
+  /** Default 64. */
+  maxNumSeqs?: number;
+  /** Default 1024. */
+  maxNumBatchedTokens?: number;
+  /** A registered policy name (`fcfs`, `priority`, `slo`, `sjf`, `fair`, `static`) or an instance. */
+  policy?: string | SchedulingPolicy;
+  metrics?: MetricsRecorder;
+}
+
+interface Built {
+  executor: Executor;
+  numBlocks: number;
+  maxModelLen: number;
+  device: "cpu" | "webgpu";
+}
+
+/**
+ * Loads a model and wires the whole stack: model-loaders → executor (CPU or WebGPU) →
+ * kv-paging → scheduler → {@link LLMEngine}. Close the result when done.
+ *
+ * @example
+ * const llm = await createEngine({ model: "../shared/models/stories260K", device: "cpu" });
+ * const [r] = await llm.generate(["Once upon a time"], { max_tokens: 20, temperature: 0 });
+ * await llm.close();
+ */
+export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
+  const model = await loadModel(options.model);
+  try {
+    const built = await buildExecutor(model, options);
+    const blockSize = options.blockSize ?? 16;
+    const kvCache = new KVCacheManager({ numBlocks: built.numBlocks, blockSize });
+    const eosTokenIds = model.generationConfig.eosTokenIds;
+    const scheduler = new Scheduler({
+      kvCache,
+      maxNumBatchedTokens: options.maxNumBatchedTokens ?? 1024,
+      maxNumSeqs: options.maxNumSeqs ?? 64,
+      policy: options.policy ?? "fcfs",
+      eosTokenIds,
+    });
+    const engine = new LLMEngine({
+      scheduler,
+      executor: built.executor,
+      tokenizer: model.tokenizer,
+      eosTokenIds,
+      maxModelLen: built.maxModelLen,
+      ...(options.metrics !== undefined && { metrics: options.metrics }),
+    });
+    return new LLM(engine, { scheduler, kvCache, executor: built.executor, device: built.device, model });
+  } finally {
+    await model.close();
+  }
+}
+
+async function buildExecutor(model: LoadedModel, o: CreateEngineOptions): Promise<Built> {
+  const device = o.device ?? "auto";
+  if (device === "cpu") return buildCpu(model, o);
+  try {
+    const executor = await createWebGpuExecutor({
+      model,
+      blockSize: o.blockSize ?? 16,
+      maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
+      maxNumSeqs: o.maxNumSeqs ?? 64,
+      ...(o.numBlocks !== undefined ? { numBlocks: o.numBlocks } : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
+    });
+    const { numBlocks, maxModelLen } = executor.sizes;
+    return { executor, numBlocks, maxModelLen, device: "webgpu" };
+  } catch (cause) {
+    if (device === "auto") return buildCpu(model, o);
+    throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, { cause });
+  }
+}
+
+async function buildCpu(model: LoadedModel, o: CreateEngineOptions): Promise<Built> {
+  const { config } = model;
+  const blockSize = o.blockSize ?? 16;
+  const numBlocks =
+    o.numBlocks ??
+    planKVCache(
+      { numLayers: config.numLayers, numKVHeads: config.numKvHeads, headDim: config.headDim, kvDtypeBytes: 4 },
+      blockSize,
+      { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 },
+    ).numBlocks;
+  if (numBlocks < 2) {
+    throw new EngineError("engine.no_kv_memory", `the KV cache needs at least 2 blocks; got ${numBlocks}`);
+  }
+  const weights = await readWeightsF32(model.weights);
+  const executor = new CpuExecutor(config, weights, { numBlocks, blockSize });
+  const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
+  return { executor, numBlocks, maxModelLen, device: "cpu" };
+}

@@ -1,0 +1,37 @@
+import type { KVCacheManager } from "@pagoda/kv-paging";
+import type { LoadedModel } from "@pagoda/model-loaders";
+import type { Executor, Scheduler } from "@pagoda/scheduler";
+import type { LLMEngine } from "../core/llm-engine.js";
+import type { PromptInput } from "../core/types.js";
+import type { CompletionResult } from "./accumulator.js";
+import { type GenerateOptions, generate } from "./generate.js";
+
+/** The parts an {@link LLM} was wired from, for inspection and tests. */
+export interface LLMParts {
+  scheduler: Scheduler;
+  kvCache: KVCacheManager;
+  executor: Executor;
+  /** Where it really runs (`auto` resolved). */
+  device: "cpu" | "webgpu";
+  /** The loaded model (its weight files are closed). */
+  model: LoadedModel;
+}
+
+/** A ready engine over one model, from `createEngine` (vLLM's `LLM` class). */
+export class LLM {
+  constructor(
+    /** The engine core, for stepping by hand or building an `AsyncEngine`. */
+    readonly engine: LLMEngine,
+    readonly parts: LLMParts,
+  ) {}
+
+  /** Runs prompts to completion: one result per prompt, in order. */
+  generate(prompts: readonly PromptInput[], params?: unknown, options?: GenerateOptions): Promise<CompletionResult[]> {
+    return generate(this.engine, prompts, params, options);
+  }
+
+  /** Releases the executor's memory; the engine is unusable afterwards. */
+  close(): Promise<void> {
+    return this.parts.executor.close();
+  }
+}
