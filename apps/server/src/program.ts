@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerGenerate } from "./generate/generate-command.js";
 
 /** Raised by a command that is part of the CLI's plan but not built yet. */
 export class NotBuiltYetError extends Error {
@@ -35,14 +36,7 @@ export function buildProgram(io: CliIo): Command {
     .action(() => {
       throw new NotBuiltYetError("serve", 10);
     });
-  program
-    .command("generate")
-    .description("generate completions offline (not built yet: issue 8)")
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new NotBuiltYetError("generate", 8);
-    });
+  registerGenerate(program, io);
   program
     .command("bench")
     .description("serving benchmarks and the simulator (not built yet: issue 11)")

@@ -1,3 +1,4 @@
+export * from "./async/index.js";
 export * from "./core/index.js";
 export { EngineError, SamplingParamsError } from "./errors.js";
 export * from "./offline/index.js";

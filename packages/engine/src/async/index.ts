@@ -1,0 +1,2 @@
+export { AsyncEngine, type EngineRequestInput } from "./async-engine.js";
+export { OutputStream } from "./output-stream.js";
