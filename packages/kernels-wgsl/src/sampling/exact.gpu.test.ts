@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectClose } from "../testing/expect-close.js";
 import { seededRandom } from "../testing/random.js";
 import { testDevice } from "../testing/test-device.js";
+import { SAMPLE_FLAGS } from "./layout.js";
 import type { SampleResult } from "./output.js";
 import { NO_HISTORY, samplingParams, type TokenHistory } from "./params.js";
 import { argmax } from "./reference/float-order.js";
@@ -111,9 +112,15 @@ describeGpu("sampling kernels: greedy, penalties and raw logprobs (exact results
         samplingParams({ temperature: 1, seed: 5, numLogprobs: 0 }),
       ];
       const histories: TokenHistory[] = params.map(() => ({ tokens: [0, vocab - 1], numPromptTokens: 1 }));
-      const { results } = await sampleOnGpu(t.ctx, logits, vocab, params, histories);
+      const { results, flags } = await sampleOnGpu(t.ctx, logits, vocab, params, histories);
       const want = sampleBatchReference(logits, vocab, params, histories);
       expectSameLogprobs(results, want);
+      if (vocab > 1024) {
+        // Distinct logits rank among candidates; the all-tied row overflows the 8 slots of each
+        // invocation and falls back to the radix select.
+        expect((flags[0] ?? 0) & SAMPLE_FLAGS.topLogprobCandidates).toBeTruthy();
+        expect((flags[1] ?? 0) & SAMPLE_FLAGS.topLogprobCandidates).toBe(0);
+      }
       expect(results[5]?.topIds).toEqual([]);
       expect(results[1]?.topIds).toEqual(want[1]?.topIds);
     },

@@ -1,5 +1,5 @@
 export { encodeSampling, type SamplingArgs } from "./encode-sampling.js";
-export { OUT, OUTPUT_WORDS, PARAM, PARAM_WORDS } from "./layout.js";
+export { OUT, OUTPUT_WORDS, PARAM, PARAM_WORDS, SAMPLE_FLAGS } from "./layout.js";
 export { decodeSamplingOutput, type SampleResult } from "./output.js";
 export { type PackedSamplingInputs, packSamplingInputs } from "./pack.js";
 export {

@@ -34,7 +34,16 @@ export const OUT = {
   numKept: 3, // u32: size of the set sampled from (1 when greedy)
   cut: 4, // f32: smallest processed logit kept (the max when greedy)
   numTop: 5, // u32: how many top logprobs follow
-  // 6, 7: reserved
+  flags: 6, // u32: SAMPLE_FLAGS bits, which path the kernels took (diagnostics)
+  // 7: reserved
   topIds: 8, // u32[20]
   topLogprobs: 28, // f32[20]
+} as const;
+
+/** Bits of the `flags` word of a `SampleOut` record. */
+export const SAMPLE_FLAGS = {
+  /** Top-k (k ≤ 128) narrowed the row to candidates in one pass instead of a radix select. */
+  topKCandidates: 1,
+  /** The top logprobs were ranked among candidates instead of radix-selected from the row. */
+  topLogprobCandidates: 2,
 } as const;

@@ -1,6 +1,8 @@
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { seededRandom } from "../testing/random.js";
 import { testDevice } from "../testing/test-device.js";
+import { SAMPLE_FLAGS } from "./layout.js";
 import type { SampleResult } from "./output.js";
 import { type SamplingParams, samplingParams, type TokenHistory } from "./params.js";
 import { keptSetReference } from "./reference/filters.js";
@@ -128,7 +130,9 @@ describeGpu("sampling kernels: seeded sampling and filters", () => {
         const params = Array.from({ length: draws }, (_, step) =>
           samplingParams({ temperature: 1.1, seed: 5, step, ...f }),
         );
-        const { results } = await sampleOnGpu(t.ctx, repeatRow(row, draws), vocab, params);
+        const { results, flags } = await sampleOnGpu(t.ctx, repeatRow(row, draws), vocab, params);
+        const narrowed = (f.topK ?? 0) > 0 && (f.topK ?? 0) <= 128;
+        expect(flags.every((x) => (x & SAMPLE_FLAGS.topKCandidates) === (narrowed ? 1 : 0))).toBe(true);
         const set = keptSetReference(
           scoresReference(row, params[0] as SamplingParams, { tokens: [], numPromptTokens: 0 }),
           params[0] as SamplingParams,
@@ -142,6 +146,20 @@ describeGpu("sampling kernels: seeded sampling and filters", () => {
       }
     },
   );
+
+  it("falls back to the whole row when ties overflow the top-k candidates", async () => {
+    const vocab = 4096;
+    const next = seededRandom(41);
+    // About half the ids tie at the top: each invocation sees ~16 of them, over its 8 slots.
+    const row = Float32Array.from({ length: vocab }, () => Math.floor(next() * 2));
+    const params = Array.from({ length: 16 }, (_, step) =>
+      samplingParams({ topK: 5, topP: 0.9, seed: 3, step }),
+    );
+    const logits = repeatRow(row, params.length);
+    const { results, flags } = await sampleOnGpu(t.ctx, logits, vocab, params);
+    expect(flags.every((x) => (x & SAMPLE_FLAGS.topKCandidates) === 0)).toBe(true);
+    expectSameDraws(results, sampleBatchReference(logits, vocab, params));
+  });
 
   it("gives the same results when the batch is split across bindings", async () => {
     const vocab = 500; // rows not a multiple of the 256-byte offset alignment

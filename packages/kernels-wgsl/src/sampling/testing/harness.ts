@@ -1,15 +1,18 @@
-import { createStorageBuffer, readF32 } from "../../runtime/buffers.js";
+import { createStorageBuffer, readBuffer, readF32 } from "../../runtime/buffers.js";
 import type { KernelContext } from "../../runtime/kernel-context.js";
 import { seededRandom } from "../../testing/random.js";
 import { encodeSampling } from "../encode-sampling.js";
-import type { SampleResult } from "../output.js";
+import { OUT, OUTPUT_WORDS } from "../layout.js";
+import { decodeSamplingOutput, type SampleResult } from "../output.js";
 import { NO_HISTORY, type SamplingParams, type TokenHistory } from "../params.js";
-import { createSamplingBuffers, readSamplingOutput, writeSamplingInputs } from "../sampling-buffers.js";
+import { createSamplingBuffers, writeSamplingInputs } from "../sampling-buffers.js";
 
 /** What one GPU sampling run produced: decoded outputs and the `scores` workspace. */
 export interface GpuSampling {
   readonly results: SampleResult[];
   readonly scores: Float32Array;
+  /** Each sequence's `flags` word (SAMPLE_FLAGS bits). */
+  readonly flags: number[];
 }
 
 /** Uploads a `[numSeqs, vocab]` batch, samples it on the GPU and reads everything back. */
@@ -43,11 +46,13 @@ export async function sampleOnGpu(
   );
   const error = await device.popErrorScope();
   if (error) throw new Error(error.message);
-  const results = await readSamplingOutput(device, buffers, numSeqs);
+  const raw = new Uint32Array(await readBuffer(device, buffers.output, numSeqs * OUTPUT_WORDS * 4));
+  const flags = Array.from({ length: numSeqs }, (_, s) => raw[s * OUTPUT_WORDS + OUT.flags] ?? 0);
+  const results = decodeSamplingOutput(raw.buffer, numSeqs);
   const scores = await readF32(device, buffers.scores, numSeqs * vocab);
   buffers.destroy();
   logitsBuffer.destroy();
-  return { results, scores };
+  return { results, scores, flags };
 }
 
 /** Seeded logits `[rows, vocab]`, normal-ish with standard deviation `scale`. */

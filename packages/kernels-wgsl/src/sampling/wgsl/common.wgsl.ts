@@ -27,9 +27,13 @@ struct SeqParams {
   numPromptTokens: u32, numOutputTokens: u32, reserved0: u32, reserved1: u32,
 }
 
+// Bits of SampleOut.flags: which path a sequence took (diagnostics and tests).
+const FLAG_TOPK_CANDIDATES: u32 = 1u;
+const FLAG_TOP_LOGPROB_CANDIDATES: u32 = 2u;
+
 struct SampleOut {
   token: u32, logprob: f32, rank: u32, numKept: u32,
-  cut: f32, numTop: u32, reserved0: u32, reserved1: u32,
+  cut: f32, numTop: u32, flags: u32, reserved: u32,
   topIds: array<u32, 20>,
   topLogprobs: array<f32, 20>,
 }

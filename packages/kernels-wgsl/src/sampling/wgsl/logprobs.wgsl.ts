@@ -1,15 +1,19 @@
+import { CANDIDATES_WGSL } from "./candidates.wgsl.js";
 import { COMMON_WGSL } from "./common.wgsl.js";
 import { RADIX_SELECT_WGSL } from "./radix-select.wgsl.js";
 
 /**
  * WGSL of the raw log-probabilities, one workgroup per sequence, after the token is chosen:
  * log-softmax of the raw logits at the sampled token, its rank, and the top `numLogprobs`
- * entries. The top set is the radix-selected N-th largest key plus, when ties straddle it, a
- * second radix select over the tied ids (lowest ids win); invocation 0 then sorts ≤ 20 entries.
+ * entries. The top entries are found among the top-N candidates (candidates.wgsl.ts), each
+ * ranked by how many candidates beat it; when those overflow (heavy ties), by a radix select of
+ * the N-th largest key plus, when ties straddle it, a second one over the tied ids (lowest ids
+ * win), after which invocation 0 sorts the ≤ 20 entries.
  */
 export const LOGPROBS_WGSL = /* wgsl */ `
 ${COMMON_WGSL}
 ${RADIX_SELECT_WGSL}
+${CANDIDATES_WGSL}
 
 const MAX_TOP: u32 = 20u;
 
@@ -65,42 +69,74 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   redCount[lid] = greater;
   workgroupBarrier();
   let xmax = fold_max(&redMax);
-  var s = 0.0;
-  for (var i = lid; i < n; i += WG) { s += exp(logits[rowBase + i] - xmax); }
-  redSum[lid] = s;
-
   let numTop = min(p.numLogprobs, min(n, MAX_TOP));
   if (numTop > 0u) {
-    var k = 0u; // the numTop-th largest key
-    var numAbove = 0u;
-    var lastTie = NONE; // highest id taken among the entries equal to k
-    // Round 0 selects by value; round 1, only when ties straddle k, by id among the tied
-    // entries, keeping the lowest ids. One call site: each is inlined.
-    for (var round = 0u; round < 2u; round++) {
-      let tied = round == 1u; // a local: private variables do not count as uniform
-      var goal = f32(numTop);
-      if (tied) {
-        if (workgroupUniformLoad(&wgTies) == 0u) { break; }
-        tieKey = k;
-        goal = f32(numTop - numAbove);
+    cand_bound(lid, &redMax, numTop);
+  }
+  workgroupBarrier();
+  let bound = candBound;
+  var s = 0.0;
+  var count = 0u;
+  for (var i = lid; i < n; i += WG) {
+    let x = logits[rowBase + i];
+    s += exp(x - xmax);
+    if (numTop > 0u && x >= bound) { cand_push(lid, &count, i); }
+  }
+  redSum[lid] = s;
+
+  var fromCandidates = false;
+  if (numTop > 0u) {
+    fromCandidates = cand_finish(lid, count);
+    if (fromCandidates) {
+      // A candidate's place is the number of candidates before it (larger, or equal with a lower id).
+      for (var c = 0u; c < count; c++) {
+        let id = candIds[lid * CAND_SLOTS + c];
+        let x = logits[rowBase + id];
+        var place = 0u;
+        for (var t = 0u; t < WG; t++) {
+          for (var o = 0u; o < candCount[t]; o++) {
+            let oid = candIds[t * CAND_SLOTS + o];
+            let ox = logits[rowBase + oid];
+            place += select(0u, 1u, ox > x || (ox == x && oid < id));
+          }
+        }
+        if (place < numTop) {
+          topIds[place] = id;
+          topVals[place] = x;
+        }
       }
-      byIndex = tied;
-      let r = radix_select(lid, n, goal, false);
-      if (tied) {
-        lastTie = NONE - r;
-      } else {
-        k = r;
-        numAbove = u32(selAbove);
-        if (lid == 0u) { wgTies = select(0u, 1u, numAbove + u32(selAt) > numTop); }
+    } else {
+      var k = 0u; // the numTop-th largest key
+      var numAbove = 0u;
+      var lastTie = NONE; // highest id taken among the entries equal to k
+      // Round 0 selects by value; round 1, only when ties straddle k, by id among the tied
+      // entries, keeping the lowest ids. One call site: each is inlined.
+      for (var round = 0u; round < 2u; round++) {
+        let tied = round == 1u; // a local: private variables do not count as uniform
+        var goal = f32(numTop);
+        if (tied) {
+          if (workgroupUniformLoad(&wgTies) == 0u) { break; }
+          tieKey = k;
+          goal = f32(numTop - numAbove);
+        }
+        byIndex = tied;
+        let r = radix_select(lid, n, goal, false);
+        if (tied) {
+          lastTie = NONE - r;
+        } else {
+          k = r;
+          numAbove = u32(selAbove);
+          if (lid == 0u) { wgTies = select(0u, 1u, numAbove + u32(selAt) > numTop); }
+        }
       }
-    }
-    for (var i = lid; i < n; i += WG) {
-      let key = order_key(logits[rowBase + i]);
-      if (key > k || (key == k && i <= lastTie)) {
-        let slot = atomicAdd(&topCount, 1u);
-        if (slot < MAX_TOP) {
-          topIds[slot] = i;
-          topVals[slot] = logits[rowBase + i];
+      for (var i = lid; i < n; i += WG) {
+        let key = order_key(logits[rowBase + i]);
+        if (key > k || (key == k && i <= lastTie)) {
+          let slot = atomicAdd(&topCount, 1u);
+          if (slot < MAX_TOP) {
+            topIds[slot] = i;
+            topVals[slot] = logits[rowBase + i];
+          }
         }
       }
     }
@@ -108,7 +144,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   workgroupBarrier();
   if (lid != 0u) { return; }
   let lse = xmax + log(fold_sum(&redSum));
-  // Insertion sort of at most 20 entries: value descending, id ascending.
+  // Entries gathered by the radix path come in any order: insertion sort, value descending,
+  // id ascending (a no-op on the candidates' already placed entries).
   for (var a = 1u; a < numTop; a++) {
     let id = topIds[a];
     let v = topVals[a];
@@ -124,6 +161,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   outs[seq].logprob = chosen - lse;
   outs[seq].rank = fold_sum_u(&redCount) + 1u;
   outs[seq].numTop = numTop;
+  outs[seq].flags = outs[seq].flags | select(0u, FLAG_TOP_LOGPROB_CANDIDATES, fromCandidates);
   for (var a = 0u; a < MAX_TOP; a++) {
     let used = a < numTop;
     outs[seq].topIds[a] = select(0u, topIds[a], used);
