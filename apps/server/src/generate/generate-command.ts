@@ -38,7 +38,10 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .action(async (flags: GenerateFlags) => {
       const prompts = await readPrompts(flags.prompt, flags.promptsFile);
       if (!DEVICES.includes(flags.device as Device)) {
-        throw new CliUsageError("cli.bad_argument", `--device must be webgpu, cpu or auto; got "${flags.device}"`);
+        throw new CliUsageError(
+          "cli.bad_argument",
+          `--device must be webgpu, cpu or auto; got "${flags.device}"`,
+        );
       }
       const params = {
         ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
@@ -46,7 +49,10 @@ export function registerGenerate(program: Command, io: CliIo): void {
         ...(flags.topP !== undefined && { top_p: numberOrText(flags.topP) }),
         ...(flags.seed !== undefined && { seed: numberOrText(flags.seed) }),
       };
-      const llm = await createEngine({ model: flags.model ?? defaultModel(), device: flags.device as Device });
+      const llm = await createEngine({
+        model: flags.model ?? defaultModel(),
+        device: flags.device as Device,
+      });
       try {
         const results = await runBatch(llm, prompts, params);
         for (const r of results) io.out(flags.json ? `${JSON.stringify(toJson(r))}\n` : `${r.text}\n`);

@@ -11,7 +11,10 @@ export async function readPrompts(prompt: string | undefined, file: string | und
   try {
     text = await readFile(file as string, "utf8");
   } catch (cause) {
-    throw new CliUsageError("cli.bad_argument", `cannot read --prompts-file ${file}: ${(cause as Error).message}`);
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `cannot read --prompts-file ${file}: ${(cause as Error).message}`,
+    );
   }
   const prompts: string[] = [];
   text.split("\n").forEach((line, i) => {

@@ -60,7 +60,9 @@ export class AsyncEngine {
         await yieldToEventLoop();
       }
     } catch (cause) {
-      const err = new EngineError("engine.step_failed", `the engine loop stopped: ${String(cause)}`, { cause });
+      const err = new EngineError("engine.step_failed", `the engine loop stopped: ${String(cause)}`, {
+        cause,
+      });
       for (const id of this.engine.requestIds()) this.engine.abort(id);
       for (const s of this.streams.values()) s.fail(err);
       this.streams.clear();

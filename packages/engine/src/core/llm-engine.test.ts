@@ -105,7 +105,10 @@ describe("LLMEngine on stories260K (CPU executor)", () => {
       }
       return ["no error"];
     };
-    expect(codeOf(() => engine.addRequest("a", "Hi", { temperature: 5 }))).toEqual(["sampling.invalid", "temperature"]);
+    expect(codeOf(() => engine.addRequest("a", "Hi", { temperature: 5 }))).toEqual([
+      "sampling.invalid",
+      "temperature",
+    ]);
     expect(codeOf(() => engine.addRequest("b", "Hi", { n: 2 }))).toEqual(["sampling.unsupported", "n"]);
     expect(codeOf(() => engine.addRequest("c", "Hi", { max_tokens: 500 }))).toEqual([
       "sampling.context_overflow",
@@ -120,11 +123,17 @@ describe("LLMEngine on stories260K (CPU executor)", () => {
     const c = goldenCases()[2];
     // Make a token of the golden continuation a stop token: it ends the output but shows no text.
     const stopId = c?.completionIds[5] as number;
-    const [r] = await generate(engine, [c?.prompt ?? ""], { temperature: 0, max_tokens: 50, stop_token_ids: [stopId] });
+    const [r] = await generate(engine, [c?.prompt ?? ""], {
+      temperature: 0,
+      max_tokens: 50,
+      stop_token_ids: [stopId],
+    });
     expect(r?.tokenIds.at(-1)).toBe(stopId);
     expect(r?.stopReason).toBe(stopId);
     const { tokenizer } = await testEngine();
-    const shown = tokenizer.decode(c?.promptIds.concat(r?.tokenIds.slice(0, -1) ?? []) ?? [], { skipSpecialTokens: true });
+    const shown = tokenizer.decode(c?.promptIds.concat(r?.tokenIds.slice(0, -1) ?? []) ?? [], {
+      skipSpecialTokens: true,
+    });
     expect(shown.endsWith(r?.text ?? "?")).toBe(true);
   });
 });

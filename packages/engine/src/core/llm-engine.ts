@@ -5,8 +5,8 @@ import type {
   Executor,
   ExecutorOutput,
   Scheduler,
-  RequestOutput as SchedulerRequestOutput,
   SchedulerOutput,
+  RequestOutput as SchedulerRequestOutput,
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
 import { parseSamplingParams } from "../sampling/index.js";
@@ -138,7 +138,9 @@ export class LLMEngine {
     const { scheduler } = this.options;
     const error: PagodaError = isPagodaError(err)
       ? err
-      : new EngineError("engine.executor_failed", `the executor failed a step: ${String(err)}`, { cause: err });
+      : new EngineError("engine.executor_failed", `the executor failed a step: ${String(err)}`, {
+          cause: err,
+        });
     const ids = [...out.scheduledNewReqs, ...out.scheduledCachedReqs].map((r) => r.requestId);
     for (const id of ids) scheduler.finishRequest(id, "abort");
     scheduler.update(out, NO_RESULT); // every scheduled request is finished, so nothing is appended

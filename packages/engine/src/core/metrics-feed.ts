@@ -21,7 +21,8 @@ export class MetricsFeed {
     if (this.recorder === undefined) return;
     const time = this.clock();
     for (const requestId of out.preemptedReqIds) this.recorder.record({ kind: "preempted", requestId, time });
-    for (const r of out.scheduledNewReqs) this.recorder.record({ kind: "scheduled", requestId: r.requestId, time });
+    for (const r of out.scheduledNewReqs)
+      this.recorder.record({ kind: "scheduled", requestId: r.requestId, time });
   }
 
   tokens(requestId: string, numTokens: number): void {

@@ -9,7 +9,11 @@ export function toTokenIds(prompt: PromptInput, tokenizer: { encode(text: string
     if (ids.length === 0) throw new EngineError("engine.empty_prompt", "the prompt encodes to no tokens");
     return ids;
   }
-  if (!Array.isArray(prompt) || prompt.length === 0 || !prompt.every((t) => Number.isSafeInteger(t) && t >= 0)) {
+  if (
+    !Array.isArray(prompt) ||
+    prompt.length === 0 ||
+    !prompt.every((t) => Number.isSafeInteger(t) && t >= 0)
+  ) {
     throw new EngineError(
       "engine.bad_prompt",
       "a prompt must be text or a non-empty array of non-negative integer token ids",

@@ -32,7 +32,7 @@ export class OutputAccumulator {
     const acc = this.running.get(o.requestId) ?? { text: "", tokenIds: [], logprobs: null };
     acc.text += o.text;
     acc.tokenIds.push(...o.tokenIds);
-    if (o.logprobs !== null) (acc.logprobs ??= []).push(...o.logprobs);
+    if (o.logprobs !== null) acc.logprobs = [...(acc.logprobs ?? []), ...o.logprobs];
     if (o.finishReason === null) {
       this.running.set(o.requestId, acc);
       return null;

@@ -84,13 +84,17 @@ async function buildExecutor(model: LoadedModel, o: CreateEngineOptions): Promis
       blockSize: o.blockSize ?? 16,
       maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: o.maxNumSeqs ?? 64,
-      ...(o.numBlocks !== undefined ? { numBlocks: o.numBlocks } : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
+      ...(o.numBlocks !== undefined
+        ? { numBlocks: o.numBlocks }
+        : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
     });
     const { numBlocks, maxModelLen } = executor.sizes;
     return { executor, numBlocks, maxModelLen, device: "webgpu" };
   } catch (cause) {
     if (device === "auto") return buildCpu(model, o);
-    throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, { cause });
+    throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, {
+      cause,
+    });
   }
 }
 
@@ -100,7 +104,12 @@ async function buildCpu(model: LoadedModel, o: CreateEngineOptions): Promise<Bui
   const numBlocks =
     o.numBlocks ??
     planKVCache(
-      { numLayers: config.numLayers, numKVHeads: config.numKvHeads, headDim: config.headDim, kvDtypeBytes: 4 },
+      {
+        numLayers: config.numLayers,
+        numKVHeads: config.numKvHeads,
+        headDim: config.headDim,
+        kvDtypeBytes: 4,
+      },
       blockSize,
       { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 },
     ).numBlocks;

@@ -1,6 +1,6 @@
-import { EngineError } from "../errors.js";
 import type { LLMEngine } from "../core/llm-engine.js";
 import type { PromptInput } from "../core/types.js";
+import { EngineError } from "../errors.js";
 import { type CompletionResult, OutputAccumulator } from "./accumulator.js";
 
 /** Options of {@link generate}. */
@@ -34,7 +34,8 @@ export async function generate(
       engine.addRequest(id, prompts[i] as PromptInput, Array.isArray(params) ? params[i] : params);
     });
     while (acc.done.size < ids.length) {
-      if (!engine.hasUnfinished()) throw new EngineError("engine.lost_request", "a request left without output");
+      if (!engine.hasUnfinished())
+        throw new EngineError("engine.lost_request", "a request left without output");
       for (const o of await engine.step()) {
         if (acc.add(o) !== null) options.onProgress?.(acc.done.size, ids.length);
       }

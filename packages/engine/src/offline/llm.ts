@@ -26,7 +26,11 @@ export class LLM {
   ) {}
 
   /** Runs prompts to completion: one result per prompt, in order. */
-  generate(prompts: readonly PromptInput[], params?: unknown, options?: GenerateOptions): Promise<CompletionResult[]> {
+  generate(
+    prompts: readonly PromptInput[],
+    params?: unknown,
+    options?: GenerateOptions,
+  ): Promise<CompletionResult[]> {
     return generate(this.engine, prompts, params, options);
   }
 
