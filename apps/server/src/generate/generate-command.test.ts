@@ -1,0 +1,63 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { run } from "../program.js";
+
+function capture() {
+  const io = { outText: "", errText: "" };
+  return Object.assign(io, {
+    out: (s: string) => {
+      io.outText += s;
+    },
+    err: (s: string) => {
+      io.errText += s;
+    },
+  });
+}
+
+const GOLDEN_START = ", there was a little girl named Lily. She loved to play outside in the park.";
+
+describe("pagoda generate", () => {
+  it("prints the greedy continuation of stories260K (default model)", async () => {
+    const io = capture();
+    const args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "60", "--temperature", "0"];
+    expect(await run([...args, "--device", "cpu"], io)).toBe(0);
+    expect(io.outText.startsWith(GOLDEN_START)).toBe(true);
+  });
+
+  it("prints one JSON object per prompt of a JSONL file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-"));
+    const file = join(dir, "p.jsonl");
+    await writeFile(file, '{"prompt": "Once upon a time"}\n\n{"prompt": "Tom"}\n');
+    const io = capture();
+    const code = await run(
+      ["generate", "--prompts-file", file, "--max-tokens", "5", "--device", "cpu", "--json"],
+      io,
+    );
+    expect(code).toBe(0);
+    const lines = io.outText
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      finish_reason: "length",
+      usage: { prompt_tokens: 5, completion_tokens: 5 },
+    });
+    expect(lines[0].token_ids).toHaveLength(5);
+    expect(typeof lines[1].text).toBe("string");
+  });
+
+  it.each([
+    [["--model", "/no/such/model", "--prompt", "x"], /no model folder at \/no\/such\/model/],
+    [["--prompt", "x", "--temperature", "hot", "--device", "cpu"], /temperature must be/],
+    [["--prompt", "x", "--device", "tpu"], /--device must be webgpu, cpu or auto/],
+    [[], /exactly one of --prompt/],
+  ])("exits 1 with a one-line reason for %j", async (args, reason) => {
+    const io = capture();
+    expect(await run(["generate", ...args], io)).toBe(1);
+    expect(io.errText).toMatch(reason);
+    expect(io.errText.trim().split("\n")).toHaveLength(1);
+  });
+});
