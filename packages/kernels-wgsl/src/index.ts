@@ -38,6 +38,7 @@ export {
   type RopeConfig,
   ropeInverseFrequencies,
 } from "./ops/rope-frequencies.js";
+export { isCpuAdapter } from "./runtime/adapter.js";
 export {
   alignTo,
   type BufferData,

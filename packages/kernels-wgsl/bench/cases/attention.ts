@@ -2,6 +2,7 @@ import {
   type AttentionShape,
   cacheElementBytes,
   createStorageBuffer,
+  type DecodeKernel,
   encodeDecodeAttention,
   encodePrefillAttention,
   encodeReshapeAndCache,
@@ -48,10 +49,15 @@ function pagedCache(ctx: KernelContext, numSeqs: number, context: number, cacheD
   return { shape, buffers };
 }
 
-function decodeCase(numSeqs: number, context: number, cacheDtype: KvCacheDType = "f32"): BenchCase {
+function decodeCase(
+  numSeqs: number,
+  context: number,
+  cacheDtype: KvCacheDType = "f32",
+  decodeKernel: DecodeKernel = "split-k",
+): BenchCase {
   const kvBytes = (2 * numSeqs * context * TOKEN_KV_BYTES * cacheElementBytes(cacheDtype)) / 4;
   return {
-    kernel: "paged_attention.decode",
+    kernel: decodeKernel === "split-k" ? "paged_attention.decode" : "paged_attention.decode_thread",
     name: `${numSeqs} seq × ${context} ctx, ${cacheDtype} cache, 16/8 heads × 128, block 16`,
     bytes: kvBytes, // the K and V read; q, out and block tables add under 0.1 %
     flops: 4 * numSeqs * SHAPE.numHeads * context * SHAPE.headDim,
@@ -72,7 +78,14 @@ function decodeCase(numSeqs: number, context: number, cacheDtype: KvCacheDType =
         workspace: createStorageBuffer(d, "bench.workspace", Math.max(4, plan.workspaceBytes)),
         ...cache.buffers,
       };
-      const args = { ...cache.shape, ...buffers, numSeqs, numTokens: numSeqs, maxSeqLen: context };
+      const args = {
+        ...cache.shape,
+        ...buffers,
+        numSeqs,
+        numTokens: numSeqs,
+        maxSeqLen: context,
+        decodeKernel,
+      };
       return {
         record: (pass) => encodeDecodeAttention(pass, ctx, args),
         destroy: () => destroyAll(buffers),
@@ -140,8 +153,17 @@ function destroyAll(buffers: Record<string, GPUBuffer>): void {
   for (const buffer of Object.values(buffers)) buffer.destroy();
 }
 
-/** Paged attention at Qwen3-0.6B shapes: decode at 1k and 4k context for 1 and 32 sequences. */
+/**
+ * Paged attention at Qwen3-0.6B shapes: decode at 1k and 4k context for 1 and 32 sequences, by
+ * split-K and by thread-per-head (the CPU-adapter kernel), plus a short-context batch for both.
+ */
 export const cases: BenchCase[] = [
+  decodeCase(64, 32),
+  decodeCase(64, 32, "f32", "thread-per-head"),
+  decodeCase(1, 1024, "f32", "thread-per-head"),
+  decodeCase(32, 1024, "f32", "thread-per-head"),
+  decodeCase(32, 4096, "f32", "thread-per-head"),
+  decodeCase(32, 4096, "f16", "thread-per-head"),
   decodeCase(1, 1024),
   decodeCase(1, 4096),
   decodeCase(32, 1024),

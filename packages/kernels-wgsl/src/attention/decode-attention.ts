@@ -1,4 +1,7 @@
 import { vec4Count } from "../cache/kv-cache-layout.js";
+import type { PagodaDevice } from "../device/request-device.js";
+import { isCpuAdapter } from "../runtime/adapter.js";
+import { grid } from "../runtime/grid.js";
 import type { KernelContext } from "../runtime/kernel-context.js";
 import { KernelError } from "../runtime/kernel-error.js";
 import { getShaderPipeline } from "../runtime/pipeline-cache.js";
@@ -7,6 +10,18 @@ import { type AttentionArgs, checkAttentionArgs } from "./attention-args.js";
 import { DECODE_WORKGROUP, decodeAttentionWgsl, decodeHeadsPerThread } from "./decode-attention.wgsl.js";
 import { planDecode, workspaceLayout } from "./decode-plan.js";
 import { decodeReduceWgsl, REDUCE_WORKGROUP } from "./decode-reduce.wgsl.js";
+import { DECODE_THREAD_WORKGROUP, decodeThreadWgsl } from "./decode-thread.wgsl.js";
+
+/** Decode kernel kind: split-K workgroups per kv head (GPUs) or a thread per query head (CPU adapters). */
+export type DecodeKernel = "split-k" | "thread-per-head";
+
+/**
+ * The decode kernel for `gpu`: on a CPU adapter (lavapipe) a thread per (sequence, query head)
+ * avoids the barriers that dominate split-K's short-context cost there; GPUs want split-K.
+ */
+export function defaultDecodeKernel(gpu: PagodaDevice): DecodeKernel {
+  return isCpuAdapter(gpu) ? "thread-per-head" : "split-k";
+}
 
 /** Arguments of {@link encodeDecodeAttention}. */
 export interface DecodeAttentionArgs extends AttentionArgs {
@@ -18,12 +33,15 @@ export interface DecodeAttentionArgs extends AttentionArgs {
   readonly workspace?: GPUBuffer;
   /** Context tokens per partition; default 256. Smaller means more workgroups in flight. */
   readonly partitionSize?: number;
+  /** Overrides {@link defaultDecodeKernel}; thread-per-head needs no workspace. */
+  readonly decodeKernel?: DecodeKernel;
 }
 
 /**
- * Records paged attention for the sequences whose query length is 1 (decode): one workgroup per
- * (kv head, sequence, context partition), then, when the context spans several partitions, a
- * merge of the partitions' softmax statistics. Rows of longer queries are left untouched.
+ * Records paged attention for the sequences whose query length is 1 (decode). Split-K: one
+ * workgroup per (kv head, sequence, context partition), then, when the context spans several
+ * partitions, a merge of the partitions' softmax statistics. Thread-per-head: one invocation per
+ * (sequence, query head) over the whole context. Rows of longer queries are left untouched.
  *
  * @example
  * const plan = planDecode(shape, maxNumSeqs, maxModelLen);
@@ -56,6 +74,13 @@ export function encodeDecodeAttention(
     .finish();
   const inputs = [args.q, args.keyCache, args.valueCache, args.blockTables, args.seqLens, args.queryStartLoc];
   const dtype = args.cacheDtype ?? "f32";
+  if ((args.decodeKernel ?? defaultDecodeKernel(ctx.gpu)) === "thread-per-head") {
+    const key = `attention.decode_thread/kv-${dtype}/vec4/wg${DECODE_THREAD_WORKGROUP}`;
+    const pipeline = getShaderPipeline(ctx.device, key, () => decodeThreadWgsl(dtype));
+    const groups = Math.ceil((numSeqs * numHeads) / DECODE_THREAD_WORKGROUP);
+    ctx.dispatch(pass, pipeline, uniforms, [...inputs, args.out], grid(groups));
+    return;
+  }
   const heads = decodeHeadsPerThread(numHeads / numKvHeads);
   const variant = `attention.decode/kv-${dtype}/vec4/h${heads}/wg${DECODE_WORKGROUP}`;
   if (!split) {

@@ -37,67 +37,72 @@ describeGpu("encodePagedAttention (a whole step: reshapeAndCache, then attention
   });
   afterAll(() => t.destroy());
 
-  it("runs a mixed batch of decodes, a chunk over a cached prefix and a new prompt, from a fused QKV", async () => {
-    const { device, ctx } = t;
-    const batch = makePagedBatch({
-      numHeads: 4,
-      numKvHeads: 2,
-      headDim: 64,
-      blockSize: 16,
-      seqLens: [300, 1, 40, 200, 77],
-      queryLens: [1, 1, 40, 20, 1],
-      seed: 21,
-    });
-    const width = batch.numKvHeads * batch.headDim;
-    const step = {
-      ...batch,
-      key: randomF32(batch.numTokens * width, 22),
-      value: randomF32(batch.numTokens * width, 23),
-      slotMapping: slotMappingOf(batch),
-      keyCache: batch.keyCache.slice(),
-      valueCache: batch.valueCache.slice(),
-    };
-    const plan = planDecode(batch, batch.numSeqs, batch.maxSeqLen, 128);
-    // One [numTokens, (numHeads + 2 numKvHeads) * headDim] buffer, as a fused QKV projection writes it.
-    const qWidth = batch.numHeads * batch.headDim;
-    const fused = { qRowStride: qWidth + 2 * width, rowStride: qWidth + 2 * width, keyColOffset: qWidth };
-    const qkv = new Float32Array(batch.numTokens * fused.rowStride);
-    for (let i = 0; i < batch.numTokens; i++) {
-      qkv.set(batch.q.subarray(i * qWidth, (i + 1) * qWidth), i * fused.rowStride);
-      qkv.set(step.key.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth);
-      qkv.set(step.value.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth + width);
-    }
-    const qkvBuffer = createStorageBuffer(device, "test.qkv", qkv);
-    const gpu = {
-      q: qkvBuffer,
-      key: qkvBuffer,
-      value: qkvBuffer,
-      slotMapping: createStorageBuffer(device, "test.slot_mapping", step.slotMapping),
-      keyCache: createStorageBuffer(device, "test.key_cache", batch.keyCache),
-      valueCache: createStorageBuffer(device, "test.value_cache", batch.valueCache),
-      blockTables: createStorageBuffer(device, "test.block_tables", batch.blockTables),
-      seqLens: createStorageBuffer(device, "test.seq_lens", batch.seqLens),
-      queryStartLoc: createStorageBuffer(device, "test.query_start_loc", batch.queryStartLoc),
-      out: createStorageBuffer(device, "test.out", new Float32Array(batch.q.length).fill(Number.NaN)),
-      workspace: createStorageBuffer(device, "test.workspace", plan.workspaceBytes),
-    };
-    const record = () =>
-      ctx.submit((pass) => {
-        encodeReshapeAndCache(pass, ctx, { ...batch, ...gpu, ...fused, valueColOffset: qWidth + width });
-        encodePagedAttention(pass, ctx, { ...batch, ...gpu, ...fused, partitionSize: 128 });
+  for (const decodeKernel of ["split-k", "thread-per-head"] as const)
+    it(`runs a mixed batch of decodes (${decodeKernel}), a chunk over a cached prefix and a new prompt, from a fused QKV`, async () => {
+      const { device, ctx } = t;
+      const batch = makePagedBatch({
+        numHeads: 4,
+        numKvHeads: 2,
+        headDim: 64,
+        blockSize: 16,
+        seqLens: [300, 1, 40, 200, 77],
+        queryLens: [1, 1, 40, 20, 1],
+        seed: 21,
       });
-    record();
-    reshapeAndCacheReference(step);
-    const want = pagedAttentionReference({ ...batch, keyCache: step.keyCache, valueCache: step.valueCache });
-    expectClose(await readF32(device, gpu.out, batch.q.length), want, TOL, "mixed step");
+      const width = batch.numKvHeads * batch.headDim;
+      const step = {
+        ...batch,
+        key: randomF32(batch.numTokens * width, 22),
+        value: randomF32(batch.numTokens * width, 23),
+        slotMapping: slotMappingOf(batch),
+        keyCache: batch.keyCache.slice(),
+        valueCache: batch.valueCache.slice(),
+      };
+      const plan = planDecode(batch, batch.numSeqs, batch.maxSeqLen, 128);
+      // One [numTokens, (numHeads + 2 numKvHeads) * headDim] buffer, as a fused QKV projection writes it.
+      const qWidth = batch.numHeads * batch.headDim;
+      const fused = { qRowStride: qWidth + 2 * width, rowStride: qWidth + 2 * width, keyColOffset: qWidth };
+      const qkv = new Float32Array(batch.numTokens * fused.rowStride);
+      for (let i = 0; i < batch.numTokens; i++) {
+        qkv.set(batch.q.subarray(i * qWidth, (i + 1) * qWidth), i * fused.rowStride);
+        qkv.set(step.key.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth);
+        qkv.set(step.value.subarray(i * width, (i + 1) * width), i * fused.rowStride + qWidth + width);
+      }
+      const qkvBuffer = createStorageBuffer(device, "test.qkv", qkv);
+      const gpu = {
+        q: qkvBuffer,
+        key: qkvBuffer,
+        value: qkvBuffer,
+        slotMapping: createStorageBuffer(device, "test.slot_mapping", step.slotMapping),
+        keyCache: createStorageBuffer(device, "test.key_cache", batch.keyCache),
+        valueCache: createStorageBuffer(device, "test.value_cache", batch.valueCache),
+        blockTables: createStorageBuffer(device, "test.block_tables", batch.blockTables),
+        seqLens: createStorageBuffer(device, "test.seq_lens", batch.seqLens),
+        queryStartLoc: createStorageBuffer(device, "test.query_start_loc", batch.queryStartLoc),
+        out: createStorageBuffer(device, "test.out", new Float32Array(batch.q.length).fill(Number.NaN)),
+        workspace: createStorageBuffer(device, "test.workspace", plan.workspaceBytes),
+      };
+      const record = () =>
+        ctx.submit((pass) => {
+          encodeReshapeAndCache(pass, ctx, { ...batch, ...gpu, ...fused, valueColOffset: qWidth + width });
+          encodePagedAttention(pass, ctx, { ...batch, ...gpu, ...fused, partitionSize: 128, decodeKernel });
+        });
+      record();
+      reshapeAndCacheReference(step);
+      const want = pagedAttentionReference({
+        ...batch,
+        keyCache: step.keyCache,
+        valueCache: step.valueCache,
+      });
+      expectClose(await readF32(device, gpu.out, batch.q.length), want, TOL, "mixed step");
 
-    // The same step again compiles nothing new and makes no new bind group.
-    const pipelines = cachedPipelineCount(device);
-    const bindGroups = ctx.bindGroupsCreated;
-    record();
-    expect(cachedPipelineCount(device)).toBe(pipelines);
-    expect(ctx.bindGroupsCreated).toBe(bindGroups);
-    expectClose(await readF32(device, gpu.out, batch.q.length), want, TOL, "mixed step, again");
-    for (const buffer of new Set(Object.values(gpu))) buffer.destroy();
-  });
+      // The same step again compiles nothing new and makes no new bind group.
+      const pipelines = cachedPipelineCount(device);
+      const bindGroups = ctx.bindGroupsCreated;
+      record();
+      expect(cachedPipelineCount(device)).toBe(pipelines);
+      expect(ctx.bindGroupsCreated).toBe(bindGroups);
+      expectClose(await readF32(device, gpu.out, batch.q.length), want, TOL, "mixed step, again");
+      for (const buffer of new Set(Object.values(gpu))) buffer.destroy();
+    });
 });
