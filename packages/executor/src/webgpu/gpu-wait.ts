@@ -1,8 +1,8 @@
-import type { PagodaDevice } from "@pagoda/kernels-wgsl";
+import { isCpuAdapter, type PagodaDevice } from "@pagoda/kernels-wgsl";
 
 /** Whether `gpu` is a software adapter whose "GPU" threads run on the host's own cores. */
 export function isSoftwareAdapter(gpu: PagodaDevice): boolean {
-  return /llvmpipe|lavapipe|swiftshader/i.test(`${gpu.adapterInfo.description} ${gpu.adapterInfo.device}`);
+  return isCpuAdapter(gpu);
 }
 
 // Sleep for this share of the expected wait; the rest is polled, so a faster step costs little.
