@@ -17,7 +17,8 @@ export interface DriverResult {
   logprobs: TokenLogprobs[];
 }
 
-function emptyStep(step: number, finished: string[]): SchedulerOutput {
+/** A step that schedules nothing and reports `finished` as finished. */
+export function emptyStep(step: number, finished: string[]): SchedulerOutput {
   return {
     step,
     scheduledNewReqs: [],

@@ -1,8 +1,9 @@
-import type { Executor, ExecutorOutput, SamplingParams, SchedulerOutput } from "@pagoda/scheduler";
+import type { Executor, ExecutorOutput, SamplingParams } from "@pagoda/scheduler";
 import type { RequestState } from "../../batch/request-states.js";
 import { sampleOnCpu } from "../../batch/sampling.js";
 import type { Sampler } from "../../cpu/cpu-executor.js";
 import { logSoftmax } from "../../cpu/ops.js";
+import { emptyStep } from "../../testing/step-driver.js";
 
 /** A request of a lockstep run: it joins at step `arrival` and prefills in chunks. */
 export interface LockstepRequest {
@@ -43,21 +44,6 @@ export function recordingSampler(): { sampler: Sampler; last: Map<string, Float6
     return sampleOnCpu(logits, r);
   };
   return { sampler, last };
-}
-
-function emptyStep(step: number, finished: string[]): SchedulerOutput {
-  return {
-    step,
-    scheduledNewReqs: [],
-    scheduledCachedReqs: [],
-    numScheduledTokens: {},
-    totalNumScheduledTokens: 0,
-    finishedReqIds: finished,
-    preemptedReqIds: [],
-    blockCopies: [],
-    swapOut: [],
-    swapIn: [],
-  };
 }
 
 /**
