@@ -3,20 +3,8 @@
  * report), with and without the Prometheus exporter attached, and one snapshot.
  * Run: pnpm --filter @pagoda/metrics bench
  */
-import { DEVICE_PROFILES, MetricsRecorder, type ModelShape, type StepRecord } from "../src/index.js";
+import { DEVICE_PROFILES, LLAMA_2_7B, MetricsRecorder, type StepRecord } from "../src/index.js";
 import { PrometheusExporter } from "../src/prometheus/index.js";
-
-const LLAMA_2_7B: ModelShape = {
-  numLayers: 32,
-  hiddenSize: 4096,
-  numHeads: 32,
-  numKvHeads: 32,
-  headDim: 128,
-  intermediateSize: 11008,
-  vocabSize: 32000,
-  weightBytesPerParam: 2,
-  kvBytesPerElement: 2,
-};
 
 const IN_FLIGHT = 256;
 

@@ -1,22 +1,10 @@
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { DEVICE_PROFILES, ridgePoint } from "./device-profiles.js";
+import { LLAMA_2_7B } from "./model-presets.js";
 import { kvBytesPerToken, type ModelShape, modelParamCounts, validateModelShape } from "./model-shape.js";
 import { analyzeStep, classifyStep } from "./roofline.js";
 import { stepCost } from "./step-cost.js";
-
-/** Llama-2-7B's config.json with F16 weights and an F16 KV cache. */
-const LLAMA_2_7B: ModelShape = {
-  numLayers: 32,
-  hiddenSize: 4096,
-  numHeads: 32,
-  numKvHeads: 32,
-  headDim: 128,
-  intermediateSize: 11008,
-  vocabSize: 32000,
-  weightBytesPerParam: 2,
-  kvBytesPerElement: 2,
-};
 
 describe("step cost on a tiny model, every term by hand", () => {
   // d=4, 2 query heads sharing 1 KV head of dim 2, plain FFN of 8, vocab 10.

@@ -1,7 +1,7 @@
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { DEVICE_PROFILES } from "../bottleneck/device-profiles.js";
-import type { ModelShape } from "../bottleneck/model-shape.js";
+import { LLAMA_2_7B } from "../bottleneck/model-presets.js";
 import type { StepRecord } from "../events.js";
 import { nearestRank } from "../sketch/quantile-sketch.js";
 import type { DistributionSummary } from "../sketch/summary.js";
@@ -218,18 +218,6 @@ const STEP: StepRecord = {
   prefixCacheQueries: 0,
   prefixCacheHits: 0,
   numPreemptions: 0,
-};
-
-const LLAMA_2_7B: ModelShape = {
-  numLayers: 32,
-  hiddenSize: 4096,
-  numHeads: 32,
-  numKvHeads: 32,
-  headDim: 128,
-  intermediateSize: 11008,
-  vocabSize: 32000,
-  weightBytesPerParam: 2,
-  kvBytesPerElement: 2,
 };
 
 describe("MetricsRecorder: steps", () => {
