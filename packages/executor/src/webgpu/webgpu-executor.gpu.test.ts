@@ -1,14 +1,13 @@
-import { type PagodaDevice, requestDevice } from "@pagoda/kernels-wgsl";
 import { planKVCache } from "@pagoda/kv-paging";
-import { type LoadedWeights, loadModelWeights } from "@pagoda/model-loaders";
 import { greedyParams } from "@pagoda/scheduler";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
-import { goldenCases, stories260KDir } from "../testing/golden.js";
+import { goldenCases } from "../testing/golden.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
 import type { WebGpuExecutorOptions } from "./options.js";
+import { useStoriesOnGpu } from "./testing/stories-on-gpu.js";
 import { makeStep, Twin } from "./testing/twin.js";
 
 // Counts what `device` creates until `restore()`: the whole device, not only the executor's own books.
@@ -32,26 +31,12 @@ function countCreations(device: GPUDevice) {
 }
 
 describeGpu("WebGpuExecutor (stories260K)", () => {
-  let gpu: PagodaDevice;
-  let model: LoadedWeights;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    gpu = await requestDevice();
-    gpu.device.onuncapturederror = (event) => errors.push(event.error.message);
-    model = await loadModelWeights(stories260KDir());
-  });
-
-  afterAll(async () => {
-    await model.close();
-    gpu.device.destroy();
-    expect(errors, "WebGPU validation errors").toEqual([]);
-  });
+  const held = useStoriesOnGpu();
 
   const make = (o: Partial<WebGpuExecutorOptions> = {}) =>
     createWebGpuExecutor({
-      model,
-      gpu,
+      model: held.model,
+      gpu: held.gpu,
       blockSize: 8,
       numBlocks: 64,
       maxNumBatchedTokens: 128,
@@ -94,7 +79,7 @@ describeGpu("WebGpuExecutor (stories260K)", () => {
     await decode(1);
     await decode(2);
     const before = exec.resourceCounts();
-    const created = countCreations(gpu.device);
+    const created = countCreations(held.gpu.device);
     try {
       for (let step = 3; step < 15; step++) await decode(step);
     } finally {
@@ -116,7 +101,7 @@ describeGpu("WebGpuExecutor (stories260K)", () => {
       kvCacheBytes,
       onProgress: (a, b) => progress.push([a, b]),
     });
-    const { config } = model;
+    const { config } = held.model;
     const shape = { numLayers: config.numLayers, numKVHeads: config.numKvHeads, headDim: config.headDim };
     expect(exec.sizes.numBlocks).toBe(
       planKVCache({ ...shape, kvDtypeBytes: 4 }, 8, { kvCacheBytes }).numBlocks,
@@ -130,7 +115,7 @@ describeGpu("WebGpuExecutor (stories260K)", () => {
   });
 
   it("runs copy-on-write forks and swap-out / swap-in like the CPU reference", async () => {
-    const cpu = new CpuExecutor(model.config, await readWeightsF32(model.weights), {
+    const cpu = new CpuExecutor(held.model.config, await readWeightsF32(held.model.weights), {
       blockSize: 8,
       numBlocks: 64,
       numSwapBlocks: 4,
