@@ -83,7 +83,7 @@ describe("AsyncEngine", () => {
     const seen: Array<string | null> = [];
     for await (const o of first) {
       seen.push(o.finishReason);
-      if (seen.length === 3) expect(online.abort("x")).toBe(true);
+      if (seen.length === 3) expect(online.abortNow("x")).toBe(true);
     }
     expect(seen.at(-1)).toBe("abort");
     for await (const _ of online.add({ requestId: "y", prompt: "Tom", params: greedy(200) })) break;

@@ -1,16 +1,9 @@
+import type { SchedulerStats } from "@pagoda/scheduler";
 import type { LLMEngine } from "../core/llm-engine.js";
-import type { PromptInput, RequestOutput } from "../core/types.js";
+import type { RequestOutput } from "../core/types.js";
 import { EngineError } from "../errors.js";
+import type { EngineClient, EngineRequestInput } from "./engine-client.js";
 import { OutputStream } from "./output-stream.js";
-
-/** A request for {@link AsyncEngine.add}. */
-export interface EngineRequestInput {
-  /** Default: a fresh `req-N`. */
-  requestId?: string;
-  prompt: PromptInput;
-  /** Sampling parameters in snake_case, as `parseSamplingParams` takes them. */
-  params?: unknown;
-}
 
 /**
  * The online engine: `add` returns a stream of outputs while a background loop steps the
@@ -22,25 +15,54 @@ export interface EngineRequestInput {
  *   process.stdout.write(o.text);
  * }
  */
-export class AsyncEngine {
+export class AsyncEngine implements EngineClient {
   private readonly streams = new Map<string, OutputStream>();
   private loop: Promise<void> | null = null;
   private counter = 0;
 
-  constructor(readonly engine: LLMEngine) {}
+  /**
+   * @param engine the core to step.
+   * @param release called by {@link close} after everything in flight is aborted (e.g. `llm.close`).
+   */
+  constructor(
+    readonly engine: LLMEngine,
+    private readonly release: () => Promise<void> = async () => {},
+  ) {}
 
   /** Queues a request; bad parameters throw here, before any stream exists. */
   add(request: EngineRequestInput): AsyncIterable<RequestOutput> {
     const requestId = request.requestId ?? `req-${this.counter++}`;
     this.engine.addRequest(requestId, request.prompt, request.params);
-    const stream = new OutputStream(() => this.abort(requestId));
+    const stream = new OutputStream(() => this.abortNow(requestId));
     this.streams.set(requestId, stream);
     this.loop ??= this.run();
     return stream;
   }
 
+  /** {@link add} for the {@link EngineClient} interface: a bad request rejects instead of throwing. */
+  async submit(request: EngineRequestInput): Promise<AsyncIterable<RequestOutput>> {
+    return this.add(request);
+  }
+
+  /** {@link abortNow} for the {@link EngineClient} interface. */
+  async abort(requestId: string): Promise<boolean> {
+    return this.abortNow(requestId);
+  }
+
+  /** Scheduler and KV-cache state now. */
+  stats(): SchedulerStats {
+    return this.engine.stats();
+  }
+
+  /** Aborts everything in flight, waits for the loop to stop, then releases the executor. */
+  async close(): Promise<void> {
+    for (const id of this.engine.requestIds()) this.abortNow(id);
+    await this.idle();
+    await this.release();
+  }
+
   /** Stops a request in any state and frees its blocks at once; false when it is not in flight. */
-  abort(requestId: string): boolean {
+  abortNow(requestId: string): boolean {
     const out = this.engine.abort(requestId);
     if (out === null) return false;
     this.deliver(out);

@@ -1,2 +1,3 @@
-export { AsyncEngine, type EngineRequestInput } from "./async-engine.js";
+export { AsyncEngine } from "./async-engine.js";
+export type { EngineClient, EngineRequestInput } from "./engine-client.js";
 export { OutputStream } from "./output-stream.js";

@@ -7,6 +7,7 @@ import type {
   Scheduler,
   SchedulerOutput,
   RequestOutput as SchedulerRequestOutput,
+  SchedulerStats,
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
 import { parseSamplingParams } from "../sampling/index.js";
@@ -81,6 +82,11 @@ export class LLMEngine {
   /** True while any request is queued, running or swapped out. */
   hasUnfinished(): boolean {
     return this.requests.size > 0;
+  }
+
+  /** Scheduler and KV-cache state now. */
+  stats(): SchedulerStats {
+    return this.options.scheduler.stats();
   }
 
   /** Ids of the requests in flight. */
@@ -174,5 +180,14 @@ function output(
   finishReason: EngineFinishReason | null,
   stopReason: string | number | null,
 ): RequestOutput {
-  return { requestId: r.requestId, text, tokenIds, logprobs, finishReason, stopReason, usage: r.usage() };
+  return {
+    requestId: r.requestId,
+    index: 0,
+    text,
+    tokenIds,
+    logprobs,
+    finishReason,
+    stopReason,
+    usage: r.usage(),
+  };
 }

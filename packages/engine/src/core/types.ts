@@ -17,6 +17,8 @@ export interface Usage {
 /** What one request got from one engine step (or from its abort / failure). */
 export interface RequestOutput {
   requestId: string;
+  /** Which of the request's `n` samples this output belongs to; 0 when `n` is 1. */
+  index: number;
   /** Text that became final this step; never part of a stop string, never the EOS token's text. */
   text: string;
   /** Tokens generated this step; a stopping EOS / stop token is included as the last id. */
