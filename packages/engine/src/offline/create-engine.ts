@@ -2,7 +2,7 @@ import { CpuExecutor, createWebGpuExecutor, readWeightsF32 } from "@pagoda/execu
 import { KVCacheManager, planKVCache } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
-import { type Executor, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
+import { type Executor, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
 import { LLM } from "./llm.js";
@@ -28,6 +28,12 @@ export interface CreateEngineOptions {
   maxNumBatchedTokens?: number;
   /** A registered policy name (`fcfs`, `priority`, `slo`, `sjf`, `fair`, `static`) or an instance. */
   policy?: string | SchedulingPolicy;
+  /** Host memory in bytes for swapped-out KV blocks (vLLM's `swap_space`); default 0: no swap. */
+  swapSpace?: number;
+  /** How to preempt when blocks run out; default `swap` when `swapSpace` is given, else `recompute`. */
+  preemptionMode?: PreemptionMode;
+  /** Automatic prefix caching; default true. */
+  enablePrefixCaching?: boolean;
   metrics?: MetricsRecorder;
 }
 
@@ -50,15 +56,22 @@ interface Built {
 export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
   const model = await loadModel(options.model);
   try {
-    const built = await buildExecutor(model, options);
     const blockSize = options.blockSize ?? 16;
-    const kvCache = new KVCacheManager({ numBlocks: built.numBlocks, blockSize });
+    const numHostBlocks = hostBlocks(model, blockSize, options.swapSpace ?? 0);
+    const built = await buildExecutor(model, options, numHostBlocks);
+    const kvCache = new KVCacheManager({
+      numBlocks: built.numBlocks,
+      blockSize,
+      numHostBlocks,
+      enablePrefixCaching: options.enablePrefixCaching ?? true,
+    });
     const eosTokenIds = model.generationConfig.eosTokenIds;
     const scheduler = new Scheduler({
       kvCache,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: options.maxNumSeqs ?? 64,
       policy: options.policy ?? "fcfs",
+      preemptionMode: options.preemptionMode ?? (numHostBlocks > 0 ? "swap" : "recompute"),
       eosTokenIds,
     });
     const engine = new LLMEngine({
@@ -75,15 +88,20 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
   }
 }
 
-async function buildExecutor(model: LoadedModel, o: CreateEngineOptions): Promise<Built> {
+async function buildExecutor(
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  numSwapBlocks: number,
+): Promise<Built> {
   const device = o.device ?? "auto";
-  if (device === "cpu") return buildCpu(model, o);
+  if (device === "cpu") return buildCpu(model, o, numSwapBlocks);
   try {
     const executor = await createWebGpuExecutor({
       model,
       blockSize: o.blockSize ?? 16,
       maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: o.maxNumSeqs ?? 64,
+      numSwapBlocks,
       ...(o.numBlocks !== undefined
         ? { numBlocks: o.numBlocks }
         : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
@@ -91,33 +109,45 @@ async function buildExecutor(model: LoadedModel, o: CreateEngineOptions): Promis
     const { numBlocks, maxModelLen } = executor.sizes;
     return { executor, numBlocks, maxModelLen, device: "webgpu" };
   } catch (cause) {
-    if (device === "auto") return buildCpu(model, o);
+    if (device === "auto") return buildCpu(model, o, numSwapBlocks);
     throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, {
       cause,
     });
   }
 }
 
-async function buildCpu(model: LoadedModel, o: CreateEngineOptions): Promise<Built> {
+// Both executors keep K/V in F32, so a host block is as big as a device block.
+function kvShape(model: LoadedModel) {
+  const { config } = model;
+  return {
+    numLayers: config.numLayers,
+    numKVHeads: config.numKvHeads,
+    headDim: config.headDim,
+    kvDtypeBytes: 4,
+  };
+}
+
+function hostBlocks(model: LoadedModel, blockSize: number, swapSpace: number): number {
+  if (!(Number.isFinite(swapSpace) && swapSpace >= 0)) {
+    throw new EngineError("engine.bad_option", `swapSpace must be a byte count >= 0; got ${swapSpace}`);
+  }
+  if (swapSpace === 0) return 0;
+  const { numBlocks } = planKVCache(kvShape(model), blockSize, { kvCacheBytes: swapSpace });
+  // Host block 0 is never used, like the device's null block: fewer than 2 is no swap space.
+  return numBlocks < 2 ? 0 : numBlocks;
+}
+
+async function buildCpu(model: LoadedModel, o: CreateEngineOptions, numSwapBlocks: number): Promise<Built> {
   const { config } = model;
   const blockSize = o.blockSize ?? 16;
   const numBlocks =
     o.numBlocks ??
-    planKVCache(
-      {
-        numLayers: config.numLayers,
-        numKVHeads: config.numKvHeads,
-        headDim: config.headDim,
-        kvDtypeBytes: 4,
-      },
-      blockSize,
-      { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 },
-    ).numBlocks;
+    planKVCache(kvShape(model), blockSize, { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }).numBlocks;
   if (numBlocks < 2) {
     throw new EngineError("engine.no_kv_memory", `the KV cache needs at least 2 blocks; got ${numBlocks}`);
   }
   const weights = await readWeightsF32(model.weights);
-  const executor = new CpuExecutor(config, weights, { numBlocks, blockSize });
+  const executor = new CpuExecutor(config, weights, { numBlocks, blockSize, numSwapBlocks });
   const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
   return { executor, numBlocks, maxModelLen, device: "cpu" };
 }

@@ -10,6 +10,11 @@ import { LLMEngine } from "../core/llm-engine.js";
 // `shared/` lies beside the repository checkout; this file is packages/engine/src/testing/.
 const shared = join(dirname(fileURLToPath(import.meta.url)), "../../../../../shared");
 
+/** The stories260K model folder. */
+export function storiesDir(): string {
+  return join(shared, "models/stories260K");
+}
+
 /** One golden greedy case of stories260K (BOS-prefixed prompt ids, 257 tokens in all or BOS). */
 export interface GoldenCase {
   prompt: string;
@@ -32,7 +37,7 @@ let cached: Promise<{ model: LoadedModel; weights: ModelWeights }> | null = null
 /** stories260K, loaded once per test file. */
 export function stories(): Promise<{ model: LoadedModel; weights: ModelWeights }> {
   cached ??= (async () => {
-    const dir = join(shared, "models/stories260K");
+    const dir = storiesDir();
     if (!existsSync(join(dir, "config.json"))) throw new Error(`stories260K not found at ${dir}`);
     const model = await loadModel(dir);
     const weights = await readWeightsF32(model.weights);

@@ -1,0 +1,54 @@
+import { isPagodaError } from "@pagoda/errors";
+import { describe, expect, it } from "vitest";
+import { goldenCases, storiesDir } from "../testing/stories.js";
+import { createEngine } from "./create-engine.js";
+
+const GOLDEN_STOP = 1; // the reference run stops on BOS
+
+describe("createEngine options", () => {
+  it("swaps instead of recomputing when given swap space, and the outputs stay golden", async () => {
+    // 20 usable blocks of 8 tokens cannot hold all four requests at full length: some are preempted.
+    const llm = await createEngine({
+      model: storiesDir(),
+      device: "cpu",
+      numBlocks: 21,
+      blockSize: 8,
+      swapSpace: 4 << 20,
+    });
+    try {
+      const cases = goldenCases().slice(1, 5);
+      const results = await llm.generate(
+        cases.map((c) => c.prompt),
+        cases.map((c) => ({ temperature: 0, max_tokens: 40, stop_token_ids: [GOLDEN_STOP] })),
+      );
+      results.forEach((r, i) => {
+        const got = r.finishReason === "stop" ? r.tokenIds.slice(0, -1) : r.tokenIds;
+        expect(got).toEqual(cases[i]?.completionIds.slice(0, got.length));
+      });
+      const stats = llm.parts.scheduler.stats();
+      expect(stats.numSwapPreemptions).toBeGreaterThan(0);
+      expect(stats.numRecomputePreemptions).toBe(0);
+      expect(stats.kv.numUsedBlocks).toBe(0);
+      expect(stats.kv.numUsedHostBlocks).toBe(0);
+    } finally {
+      await llm.close();
+    }
+  }, 60_000);
+
+  it("turns prefix caching off", async () => {
+    const llm = await createEngine({ model: storiesDir(), device: "cpu", enablePrefixCaching: false });
+    try {
+      const prompt = goldenCases()[2]?.prompt ?? "";
+      await llm.generate([prompt], { temperature: 0, max_tokens: 4 });
+      await llm.generate([prompt], { temperature: 0, max_tokens: 4 });
+      expect(llm.parts.kvCache.stats().prefixCacheHits).toBe(0);
+    } finally {
+      await llm.close();
+    }
+  });
+
+  it("rejects a negative swap space with a typed error", async () => {
+    const err = await createEngine({ model: storiesDir(), device: "cpu", swapSpace: -1 }).catch((e) => e);
+    expect(isPagodaError(err) && err.code).toBe("engine.bad_option");
+  });
+});
