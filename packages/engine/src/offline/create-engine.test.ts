@@ -19,7 +19,7 @@ describe("createEngine options", () => {
       const cases = goldenCases().slice(1, 5);
       const results = await llm.generate(
         cases.map((c) => c.prompt),
-        cases.map((c) => ({ temperature: 0, max_tokens: 40, stop_token_ids: [GOLDEN_STOP] })),
+        { temperature: 0, max_tokens: 40, stop_token_ids: [GOLDEN_STOP] },
       );
       results.forEach((r, i) => {
         const got = r.finishReason === "stop" ? r.tokenIds.slice(0, -1) : r.tokenIds;
