@@ -1,0 +1,85 @@
+import { isPagodaError } from "@pagoda/errors";
+import { describe, expect, it } from "vitest";
+import { parseByteSize } from "./byte-size.js";
+import { resolveServeConfig, type ServeFlags } from "./serve-options.js";
+
+const here = new URL(".", import.meta.url).pathname;
+const base: ServeFlags = {
+  model: here,
+  host: "127.0.0.1",
+  port: "8000",
+  device: "auto",
+  policy: "fcfs",
+  maxNumSeqs: "64",
+  maxNumBatchedTokens: "1024",
+  blockSize: "16",
+  swapSpace: "0",
+  prefixCaching: true,
+  gracePeriod: "30",
+  maxBodySize: "1MiB",
+};
+
+function codeAndMessage(fn: () => unknown): [string, string] {
+  try {
+    fn();
+  } catch (err) {
+    if (isPagodaError(err)) return [err.code, err.message];
+    throw err;
+  }
+  return ["no error", ""];
+}
+
+describe("parseByteSize", () => {
+  it("reads bytes, decimal and binary units, and a default unit for bare numbers", () => {
+    expect(parseByteSize("--x", "1024")).toBe(1024);
+    expect(parseByteSize("--x", "64MiB")).toBe(64 * 2 ** 20);
+    expect(parseByteSize("--x", "2GB")).toBe(2e9);
+    expect(parseByteSize("--x", "1.5kib")).toBe(1536);
+    expect(parseByteSize("--swap-space", "4", 2 ** 30)).toBe(4 * 2 ** 30);
+  });
+
+  it("names the flag and the value it could not read", () => {
+    expect(codeAndMessage(() => parseByteSize("--kv-cache-memory", "lots"))).toEqual([
+      "cli.bad_argument",
+      '--kv-cache-memory must be a size such as 512MiB, 2GB or a byte count; got "lots"',
+    ]);
+  });
+});
+
+describe("resolveServeConfig", () => {
+  it("fills the defaults: served name from the folder, 32 MiB of KV cache, no key, no queue limit", () => {
+    const c = resolveServeConfig({ ...base, model: "/models/stories260K/" }, "/unused");
+    expect(c).toMatchObject({
+      servedModelName: "stories260K",
+      port: 8000,
+      kvCache: { bytes: 32 * 2 ** 20 },
+      swapSpace: 0,
+      maxQueue: null,
+      graceMs: 30_000,
+      maxBodyBytes: 2 ** 20,
+    });
+  });
+
+  it("says exactly what to pass when the default model is missing", () => {
+    const [code, message] = codeAndMessage(() =>
+      resolveServeConfig({ ...base, model: undefined }, "/nowhere/stories260K"),
+    );
+    expect(code).toBe("cli.no_model");
+    expect(message).toContain("pass --model DIR|HF_ID or set PAGODA_MODEL");
+    expect(message).toContain("/nowhere/stories260K");
+  });
+
+  it.each([
+    [{ port: "80000" }, "--port must be an integer from 0 to 65535"],
+    [{ device: "tpu" }, '--device must be webgpu, cpu or auto; got "tpu"'],
+    [{ policy: "lifo" }, "--policy must be one of fcfs, priority, slo, sjf, fair, static"],
+    [{ maxNumSeqs: "0" }, "--max-num-seqs must be an integer from 1"],
+    [{ gpuMemoryUtilization: "1.5" }, "--gpu-memory-utilization must be a fraction in (0, 1]"],
+    [{ kvCacheMemory: "1GiB", gpuMemoryUtilization: "0.5" }, "not both"],
+    [{ maxQueue: "-1" }, "--max-queue must be an integer from 0"],
+  ])("rejects %o", (flags, message) => {
+    const [code, got] = codeAndMessage(() => resolveServeConfig({ ...base, ...flags }, "/unused"));
+    expect(code).toBe("cli.bad_argument");
+    expect(got).toContain(message);
+  });
+});

@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { totalmem } from "node:os";
+import { basename, resolve } from "node:path";
+import type { Device } from "@pagoda/engine";
+import { CliUsageError } from "../generate/errors.js";
+import { parseByteSize } from "./byte-size.js";
+
+/** The flags of `pagoda serve` as commander hands them over (strings, before checks). */
+export interface ServeFlags {
+  model?: string;
+  host: string;
+  port: string;
+  device: string;
+  policy: string;
+  maxNumSeqs: string;
+  maxNumBatchedTokens: string;
+  blockSize: string;
+  kvCacheMemory?: string;
+  gpuMemoryUtilization?: string;
+  swapSpace: string;
+  prefixCaching: boolean;
+  apiKey?: string;
+  maxQueue?: string;
+  chatTemplate?: string;
+  servedModelName?: string;
+  gracePeriod: string;
+  maxBodySize: string;
+  verbose?: boolean;
+}
+
+/** Everything `pagoda serve` needs, checked. */
+export interface ServeConfig {
+  model: string;
+  servedModelName: string;
+  host: string;
+  port: number;
+  device: Device;
+  policy: string;
+  maxNumSeqs: number;
+  maxNumBatchedTokens: number;
+  blockSize: number;
+  /** Bytes for the KV cache, or a share of memory (resolved once the weights' size is known). */
+  kvCache: { bytes: number } | { utilization: number; totalBytes: number };
+  swapSpace: number;
+  enablePrefixCaching: boolean;
+  apiKey: string | null;
+  maxQueue: number | null;
+  chatTemplateFile: string | null;
+  graceMs: number;
+  maxBodyBytes: number;
+}
+
+/** The scheduling policies the flag accepts. */
+export const POLICIES = ["fcfs", "priority", "slo", "sjf", "fair", "static"] as const;
+const DEVICES: readonly Device[] = ["webgpu", "cpu", "auto"];
+
+/** Checks the flags; `defaultModel` is used without `--model` and must exist. */
+export function resolveServeConfig(flags: ServeFlags, defaultModel: string): ServeConfig {
+  const model = flags.model ?? defaultModel;
+  if (flags.model === undefined && !existsSync(model)) {
+    throw new CliUsageError(
+      "cli.no_model",
+      `no model to serve: pass --model DIR|HF_ID or set PAGODA_MODEL (the default ${model} does not exist)`,
+    );
+  }
+  if (!DEVICES.includes(flags.device as Device)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--device must be webgpu, cpu or auto; got "${flags.device}"`,
+    );
+  }
+  if (!(POLICIES as readonly string[]).includes(flags.policy)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--policy must be one of ${POLICIES.join(", ")}; got "${flags.policy}"`,
+    );
+  }
+  if (flags.kvCacheMemory !== undefined && flags.gpuMemoryUtilization !== undefined) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      "give --kv-cache-memory or --gpu-memory-utilization, not both",
+    );
+  }
+  const apiKey = flags.apiKey ?? process.env.PAGODA_API_KEY ?? null;
+  return {
+    model,
+    servedModelName: flags.servedModelName ?? basename(resolve(model)),
+    host: flags.host,
+    port: integer("--port", flags.port, 0, 65535),
+    device: flags.device as Device,
+    policy: flags.policy,
+    maxNumSeqs: integer("--max-num-seqs", flags.maxNumSeqs, 1),
+    maxNumBatchedTokens: integer("--max-num-batched-tokens", flags.maxNumBatchedTokens, 1),
+    blockSize: integer("--block-size", flags.blockSize, 1, 1024),
+    kvCache:
+      flags.gpuMemoryUtilization !== undefined
+        ? { utilization: fraction(flags.gpuMemoryUtilization), totalBytes: totalmem() }
+        : { bytes: parseByteSize("--kv-cache-memory", flags.kvCacheMemory ?? "32MiB") },
+    swapSpace: parseByteSize("--swap-space", flags.swapSpace, 2 ** 30),
+    enablePrefixCaching: flags.prefixCaching,
+    apiKey: apiKey === "" ? null : apiKey,
+    maxQueue: flags.maxQueue === undefined ? null : integer("--max-queue", flags.maxQueue, 0),
+    chatTemplateFile: flags.chatTemplate ?? null,
+    graceMs: Math.round(number("--grace-period", flags.gracePeriod, 0) * 1000),
+    maxBodyBytes: parseByteSize("--max-body-size", flags.maxBodySize),
+  };
+}
+
+function number(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min) {
+    throw new CliUsageError("cli.bad_argument", `${flag} must be a number >= ${min}; got "${value}"`);
+  }
+  return n;
+}
+
+function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `${flag} must be an integer from ${min} to ${max}; got "${value}"`,
+    );
+  }
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0 && n <= 1)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--gpu-memory-utilization must be a fraction in (0, 1]; got "${value}"`,
+    );
+  }
+  return n;
+}
