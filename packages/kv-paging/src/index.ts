@@ -6,6 +6,7 @@ export {
   hashString,
   ROOT_BLOCK_HASH,
 } from "./block-hash.js";
+export type { BlockMap, BlockState } from "./block-map.js";
 export { BlockPool, type BlockPoolOptions, NO_BLOCK, NULL_BLOCK_ID } from "./block-pool.js";
 export { KVCacheError } from "./errors.js";
 export { type BlockPair, copyOnWrite, needsCopyOnWrite, shareBlocks } from "./fork.js";

@@ -1,4 +1,5 @@
 import { type BlockHasher, type ExtraKeys, hashBlockTokens } from "./block-hash.js";
+import { type BlockMap, collectBlockMap } from "./block-map.js";
 import { BlockPool } from "./block-pool.js";
 import { checkInt, KVCacheError } from "./errors.js";
 import { type BlockPair, copyOnWrite, needsCopyOnWrite, shareBlocks } from "./fork.js";
@@ -266,6 +267,11 @@ export class KVCacheManager {
   /** Occupancy and prefix-cache counters. */
   stats(): KVCacheStats {
     return collectStats(this.devicePool, this.hostPool, this.counters);
+  }
+
+  /** Who holds every device block now (for a live view of the cache; O(blocks)). */
+  blockMap(): BlockMap {
+    return collectBlockMap(this.devicePool, this.requests, this.blockSize);
   }
 
   /** Whether the group (swapped out when `fromHost`) fits on the other side. */
