@@ -38,7 +38,7 @@ function run(seed: number) {
     const step = executor.lastStep;
     if (step === null) throw new Error("no step recorded");
     expected += cost.time(step.batch).seconds;
-    shapes.push(`${[...step.batch.numNewTokens]}@${[...step.batch.numContextTokens]}`);
+    shapes.push(`${Array.from(step.batch.numNewTokens)}@${Array.from(step.batch.numContextTokens)}`);
     for (const u of scheduler.update(out, result)) tokens[u.requestId]?.push(...u.newTokenIds);
   }
   return { tokens, clock: clock.now(), expected, shapes, executor };
