@@ -1,0 +1,140 @@
+import type { LLMEngine } from "../core/llm-engine.js";
+import type { RequestOutput } from "../core/types.js";
+import { EngineError } from "../errors.js";
+import type { LLM } from "../offline/llm.js";
+import type { ForwardingRecorder } from "./forwarding-recorder.js";
+import type { EnginePort } from "./port.js";
+import type { EngineUpdate, FromWorker, ToWorker, WireOutput } from "./protocol.js";
+import { toWire } from "./wire-error.js";
+
+/**
+ * The worker side of the protocol once the engine is built: steps the {@link LLMEngine} while
+ * requests are in flight and posts one `step` message per step (its outputs, the metrics calls
+ * and the stats after it). It runs its own loop rather than an `AsyncEngine` so that a step's
+ * outputs go out as one message the moment the step ends.
+ */
+export class EngineHost {
+  private readonly engine: LLMEngine;
+  /** Requests the main thread still reads outputs of. */
+  private readonly open = new Set<string>();
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly port: EnginePort,
+    private readonly llm: LLM,
+    private readonly recorder: ForwardingRecorder | null,
+  ) {
+    this.engine = llm.engine;
+  }
+
+  /** Handles one message from the main thread. */
+  async handle(msg: ToWorker): Promise<void> {
+    switch (msg.type) {
+      case "submit": {
+        const { requestId, prompt, params } = msg.request;
+        try {
+          this.engine.addRequest(requestId, prompt, params);
+        } catch (err) {
+          this.post({ type: "rejected", call: msg.call, error: toWire(err) });
+          return;
+        }
+        this.open.add(requestId);
+        this.post({ type: "accepted", call: msg.call, requestId, update: this.update([]) });
+        this.loop ??= this.run();
+        return;
+      }
+      case "abort": {
+        const out = this.engine.abort(msg.requestId);
+        this.post({ type: "aborted", call: msg.call, aborted: out !== null, update: this.update(list(out)) });
+        return;
+      }
+      case "close": {
+        const outputs = this.abortAll();
+        while (this.loop !== null) await this.loop;
+        await this.llm.close();
+        this.post({ type: "closed", call: msg.call, update: this.update(outputs) });
+        return;
+      }
+      case "init":
+        throw new EngineError("engine.protocol", "the engine worker was initialised twice");
+    }
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.engine.hasUnfinished()) {
+        const outputs = await this.engine.step();
+        this.post({ type: "step", update: this.update(outputs) });
+        // Let submit / abort / close messages in between steps.
+        await yieldToEventLoop();
+      }
+    } catch (cause) {
+      // Not an executor error (those fail only their requests inside the step): a broken engine.
+      const error = new EngineError("engine.step_failed", `the engine loop stopped: ${String(cause)}`);
+      this.abortAll();
+      this.open.clear();
+      this.post({ type: "failed", error: toWire(error), update: this.update([]) });
+    } finally {
+      this.loop = null;
+    }
+  }
+
+  private abortAll(): RequestOutput[] {
+    return this.engine.requestIds().flatMap((id) => list(this.engine.abort(id)));
+  }
+
+  /** The outputs given, the requests that ended with them, metrics so far and the stats now. */
+  private update(outputs: readonly RequestOutput[]): EngineUpdate {
+    const live = new Set(this.engine.requestIds());
+    const ended: string[] = [];
+    for (const id of this.open) {
+      if (live.has(id)) continue;
+      ended.push(id);
+      this.open.delete(id);
+    }
+    return {
+      outputs: outputs.map(toWireOutput),
+      ended,
+      metrics: this.recorder?.take() ?? [],
+      stats: this.engine.stats(),
+    };
+  }
+
+  private post(msg: FromWorker): void {
+    this.port.postMessage(msg);
+  }
+}
+
+function toWireOutput(o: RequestOutput): WireOutput {
+  const { error, ...rest } = o;
+  return error === undefined ? rest : { ...rest, error: toWire(error) };
+}
+
+// `abort` gives one output per request today; with `n` samples it may give one per sample.
+function list(out: RequestOutput | readonly RequestOutput[] | null): RequestOutput[] {
+  if (out === null) return [];
+  return Array.isArray(out) ? [...out] : [out as RequestOutput];
+}
+
+// setImmediate in Node; a MessageChannel round trip in a Web Worker, where nested setTimeout(0)
+// is clamped to 4 ms.
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as unknown as {
+    setImmediate?: (f: () => void) => void;
+    MessageChannel?: new () => {
+      port1: { onmessage: (() => void) | null; close(): void };
+      port2: { postMessage(message: unknown): void };
+    };
+  };
+  const { setImmediate, MessageChannel } = g;
+  if (setImmediate !== undefined) return new Promise((resolve) => setImmediate(resolve));
+  if (MessageChannel === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
+  const ch = new MessageChannel();
+  return new Promise((resolve) => {
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
