@@ -13,8 +13,9 @@ export interface StepMoves {
 /**
  * Turns one step's decisions into the plain {@link SchedulerOutput}, sending each request in
  * full only when the executor does not hold it (first schedule, or after a preemption) and as a
- * diff otherwise. Keeps the ids that left since the last step (finished, aborted, preempted) so
- * that the executor can drop their state. All state is incremental: a step costs O(scheduled).
+ * diff otherwise (with the whole block table when a copy-on-write replaced one of its blocks).
+ * Keeps the ids that left since the last step (finished, aborted, preempted) so that the
+ * executor can drop their state. All state is incremental: a step costs O(scheduled).
  */
 export class OutputBuilder {
   private finished: string[] = [];
@@ -43,7 +44,14 @@ export class OutputBuilder {
     for (let i = 0; i < requests.length; i++) {
       const r = requests[i] as SchedulerRequest;
       numScheduledTokens[r.requestId] = tokens[i] as number;
-      if (r.knownToExecutor) {
+      if (r.knownToExecutor && r.tableReplaced) {
+        scheduledCachedReqs.push({
+          requestId: r.requestId,
+          newBlockIds: [],
+          blockIds: this.kv.getBlockIds(r.requestId).slice(),
+          numComputedTokens: r.numComputedTokens,
+        });
+      } else if (r.knownToExecutor) {
         scheduledCachedReqs.push({
           requestId: r.requestId,
           newBlockIds: r.newBlockIds,
@@ -60,6 +68,7 @@ export class OutputBuilder {
         });
         r.knownToExecutor = true;
       }
+      r.tableReplaced = false;
     }
     const out: SchedulerOutput = {
       step,

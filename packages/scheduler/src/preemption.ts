@@ -29,6 +29,7 @@ export function evict(
   if (mode === "swap" && kv.canSwapOut(victim.requestId)) {
     const pairs = kv.swapOut(victim.requestId);
     if (pairs === null) broken(`swap-out of ${victim.requestId} failed after canSwapOut`);
+    victim.sharedTail = false; // it comes back in private blocks
     return { mode: "swap", pairs };
   }
   kv.free(victim.requestId);
@@ -72,4 +73,34 @@ export function blocksReservedByRunning(
   let n = 0;
   for (const r of running) n += slots.blocksNeeded(r, Math.min(r.numPendingTokens, maxTokens));
   return n;
+}
+
+/**
+ * True when the queue's `head` can start (its next chunk of at most `maxTokens`) in the free
+ * blocks left after the running set's needs. A cheap upper bound (no hashing, no table lookups)
+ * settles the common case of a roomy pool.
+ */
+export function headFits(
+  kv: KVCacheManager,
+  slots: SlotReserver,
+  running: readonly SchedulerRequest[],
+  head: SchedulerRequest,
+  maxTokens: number,
+): boolean {
+  const free = kv.devicePool.numFreeBlocks;
+  const held = head.status === "SWAPPED" ? head.numBlocks : 0; // its host blocks come back too
+  let upper = held + kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
+  for (const r of running)
+    upper += r.isDecoding ? 1 : kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
+  if (upper <= free) return true;
+  const reserved = blocksReservedByRunning(slots, running, maxTokens);
+  let need: number;
+  if (head.status === "SWAPPED") {
+    need = head.numBlocks + slots.blocksNeeded(head, Math.min(head.numPendingTokens, maxTokens));
+  } else {
+    const hits = kv.getComputedBlocks(head.tokenIds, { extraKeys: head.extraKeys });
+    const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens);
+    need = kv.numFreeBlocksNeeded(head.requestId, n, { newComputedBlocks: hits.blockIds });
+  }
+  return need + reserved <= free;
 }

@@ -13,6 +13,12 @@ export type RequestStatus =
 /** Why a request finished: an EOS / stop token (or a stop string, via the engine), `maxTokens`, or abort. */
 export type FinishReason = "stop" | "length" | "abort";
 
+/** An extra sample of a request (parallel sampling, `n > 1`): its own id and parameters. */
+export interface SampleFork {
+  requestId: string;
+  params: SamplingParams;
+}
+
 /** What {@link Scheduler.addRequest} takes: the prompt, the parameters and the policy's hints. */
 export interface NewRequest {
   requestId: string;
@@ -30,6 +36,13 @@ export interface NewRequest {
   tpotTargetMs?: number | null;
   /** Prefix-cache namespace (model, adapter, salt): prompts only share blocks within one. */
   extraKeys?: ExtraKeys;
+  /**
+   * Extra samples of the same prompt. The request prefills all but its last prompt token, then
+   * each fork becomes a request of its own sharing those blocks (copy-on-write); every sample
+   * computes the last prompt token and samples from there. Each one holds a `maxNumSeqs` seat
+   * from the request's admission on. Aborting the request before that point cancels them.
+   */
+  forks?: readonly SampleFork[];
 }
 
 /** A request as policies and the engine see it: read only. */
@@ -104,6 +117,17 @@ export class SchedulerRequest implements RequestView {
   readonly allocateOptions: { readonly tokenIds: number[] };
   /** `params.stopTokenIds` as a set, or `null` when empty. */
   readonly stopTokenSet: ReadonlySet<number> | null;
+  /** Samples to fork off once this request has computed all but its last prompt token. */
+  readonly pendingForks: SchedulerRequest[] = [];
+  /** While this is a sample not yet forked: the request it will be forked from. */
+  forkOf: SchedulerRequest | null = null;
+  /**
+   * Its last block may be shared since a fork: the next slot reservation must ask the KV cache
+   * manager (which copies the block on write) instead of writing into it directly.
+   */
+  sharedTail = false;
+  /** A copy-on-write replaced a block of its table: the executor needs the whole table again. */
+  tableReplaced = false;
 
   constructor(input: NewRequest, arrivalTime: number, seq: number) {
     this.requestId = input.requestId;
@@ -143,5 +167,15 @@ export class SchedulerRequest implements RequestView {
   /** True once finished, stopped, or aborted. */
   get isFinished(): boolean {
     return this.finishReason !== null;
+  }
+
+  /** Prompt tokens computed before the samples are forked off: all but the last. */
+  get forkPoint(): number {
+    return this.numPromptTokens - 1;
+  }
+
+  /** `maxNumSeqs` seats it needs: its own and one per sample still to fork. */
+  get numSeats(): number {
+    return 1 + this.pendingForks.length;
   }
 }

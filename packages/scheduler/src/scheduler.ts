@@ -1,5 +1,5 @@
 import type { KVCacheManager, KVCacheStats } from "@pagoda/kv-paging";
-import type { ExecutorOutput, SchedulerOutput, TokenLogprobs } from "./contract/index.js";
+import type { ExecutorOutput, SamplingParams, SchedulerOutput, TokenLogprobs } from "./contract/index.js";
 import { broken, SchedulerError } from "./errors.js";
 import { type ResolvedOptions, resolveOptions, type SchedulerOptions } from "./options.js";
 import { OutputBuilder } from "./output-builder.js";
@@ -82,37 +82,54 @@ export class Scheduler {
   }
 
   /**
-   * Queues a request. Throws `scheduler.duplicate_request` for an id still in flight,
-   * `scheduler.invalid_request` for an empty prompt or `maxTokens < 1`, and
-   * `scheduler.request_too_long` when prompt + `maxTokens` cannot fit in the whole KV cache.
+   * Queues a request and its samples (`forks`). Throws `scheduler.duplicate_request` for an id
+   * still in flight (or given twice), `scheduler.invalid_request` for an empty prompt,
+   * `maxTokens < 1` or more samples than `maxNumSeqs`, and `scheduler.request_too_long` when
+   * prompt + `maxTokens` cannot fit in the whole KV cache. Returns the request (not its samples).
    */
   addRequest(input: NewRequest): RequestView {
-    const { requestId, promptTokenIds, params } = input;
-    if (this.requests.has(requestId)) {
-      throw new SchedulerError("scheduler.duplicate_request", `request '${requestId}' is already in flight`, {
-        details: { requestId },
-      });
+    const forks = input.forks ?? [];
+    const samples = [input, ...forks];
+    const ids = new Set<string>();
+    for (const { requestId } of samples) {
+      if (this.requests.has(requestId) || ids.has(requestId)) {
+        throw new SchedulerError(
+          "scheduler.duplicate_request",
+          `request '${requestId}' is already in flight`,
+          {
+            details: { requestId },
+          },
+        );
+      }
+      ids.add(requestId);
     }
-    if (promptTokenIds.length === 0 || !Number.isInteger(params.maxTokens) || params.maxTokens < 1) {
+    if (samples.length > this.opts.maxNumSeqs) {
       throw new SchedulerError(
         "scheduler.invalid_request",
-        `request '${requestId}' needs a non-empty prompt and maxTokens >= 1 (got ${promptTokenIds.length} prompt tokens, maxTokens ${params.maxTokens})`,
-        { details: { requestId, numPromptTokens: promptTokenIds.length, maxTokens: params.maxTokens } },
+        `request '${input.requestId}' has ${samples.length} samples but maxNumSeqs is ${this.opts.maxNumSeqs}`,
+        {
+          details: {
+            requestId: input.requestId,
+            numSamples: samples.length,
+            maxNumSeqs: this.opts.maxNumSeqs,
+          },
+        },
       );
     }
-    const blocks = this.kv.numBlocksNeeded(promptTokenIds.length + params.maxTokens);
-    if (blocks > this.kv.devicePool.numTotalBlocks) {
-      throw new SchedulerError(
-        "scheduler.request_too_long",
-        `request '${requestId}' may need ${blocks} blocks but the KV cache has ${this.kv.devicePool.numTotalBlocks}`,
-        { details: { requestId, blocks, numTotalBlocks: this.kv.devicePool.numTotalBlocks } },
-      );
-    }
-    const request = new SchedulerRequest(input, input.arrivalTime ?? this.opts.clock(), this.seq++);
-    this.requests.set(requestId, request);
-    this.policy.onArrival?.(request);
+    for (const { requestId, params } of samples) this.checkRequest(requestId, input.promptTokenIds, params);
+    const arrivalTime = input.arrivalTime ?? this.opts.clock();
+    const request = this.track(new SchedulerRequest(input, arrivalTime, this.seq++));
+    const children = forks.map((f) =>
+      this.track(new SchedulerRequest({ ...input, ...f, forks: [] }, arrivalTime, this.seq++)),
+    );
+    this.planner.forks.attach(request, children);
     this.planner.queues.waiting.push(request);
     return request;
+  }
+
+  /** The most requests (samples included) in the running set at once. */
+  get maxNumSeqs(): number {
+    return this.opts.maxNumSeqs;
   }
 
   /** Decides the next step. Call {@link update} with its result before the next `schedule`. */
@@ -189,7 +206,10 @@ export class Scheduler {
     return outputs;
   }
 
-  /** Aborts a request in any state and frees its blocks at once; false when it is not in flight. */
+  /**
+   * Aborts a request in any state and frees its blocks at once; false when it is not in flight.
+   * Aborting a request before its samples are forked cancels them too; after, each is on its own.
+   */
   abort(requestId: string): boolean {
     return this.finishRequest(requestId, "abort");
   }
@@ -234,7 +254,8 @@ export class Scheduler {
 
   private finish(r: SchedulerRequest, reason: FinishReason): void {
     if (r.isFinished) broken(`request ${r.requestId} finished twice`);
-    if (r.status === "WAITING") this.planner.queues.waiting.remove(r);
+    if (r.forkOf !== null) this.planner.forks.detach(r);
+    else if (r.status === "WAITING") this.planner.queues.waiting.remove(r);
     if (r.status === "SWAPPED") this.planner.queues.swapped.remove(r);
     r.finishReason = reason;
     r.status = FINISHED_STATUS[reason];
@@ -245,5 +266,31 @@ export class Scheduler {
     this.numFinished++;
     if (reason === "abort") this.numAborted++;
     this.policy.onFinished?.(r);
+    // Samples not yet forked cannot go on without the prompt's K/V: they end with it.
+    for (const sample of r.pendingForks.slice()) this.finish(sample, reason);
+  }
+
+  private track(request: SchedulerRequest): SchedulerRequest {
+    this.requests.set(request.requestId, request);
+    this.policy.onArrival?.(request);
+    return request;
+  }
+
+  private checkRequest(requestId: string, promptTokenIds: readonly number[], params: SamplingParams): void {
+    if (promptTokenIds.length === 0 || !Number.isInteger(params.maxTokens) || params.maxTokens < 1) {
+      throw new SchedulerError(
+        "scheduler.invalid_request",
+        `request '${requestId}' needs a non-empty prompt and maxTokens >= 1 (got ${promptTokenIds.length} prompt tokens, maxTokens ${params.maxTokens})`,
+        { details: { requestId, numPromptTokens: promptTokenIds.length, maxTokens: params.maxTokens } },
+      );
+    }
+    const blocks = this.kv.numBlocksNeeded(promptTokenIds.length + params.maxTokens);
+    if (blocks > this.kv.devicePool.numTotalBlocks) {
+      throw new SchedulerError(
+        "scheduler.request_too_long",
+        `request '${requestId}' may need ${blocks} blocks but the KV cache has ${this.kv.devicePool.numTotalBlocks}`,
+        { details: { requestId, blocks, numTotalBlocks: this.kv.devicePool.numTotalBlocks } },
+      );
+    }
   }
 }

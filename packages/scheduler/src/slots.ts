@@ -9,7 +9,9 @@ import type { SchedulerRequest } from "./request.js";
  * at its next call. Block allocation and prefix caching are the same as calling every step; the
  * manager's per-request token count may trail by less than a block, so the scheduler keeps its
  * own counts (`kvTokens`, `numBlocks`) and never reads `getNumTokens`. A decode step thus costs
- * 256 running requests about 2 × 256 / blockSize manager calls instead of 256.
+ * 256 running requests about 2 × 256 / blockSize manager calls instead of 256. A request whose
+ * last block may be shared since a fork (`sharedTail`) always asks the manager once, so that the
+ * block is copied before anyone writes into it.
  */
 export class SlotReserver {
   constructor(private readonly kv: KVCacheManager) {}
@@ -21,9 +23,14 @@ export class SlotReserver {
   extend(r: SchedulerRequest, n: number): number[] | null {
     const target = r.numComputedTokens + n;
     const bs = this.kv.blockSize;
-    if (target <= r.numBlocks * bs && target % bs !== 0) return [];
+    if (target <= r.numBlocks * bs && target % bs !== 0 && !r.sharedTail) return [];
+    const numBlocks = r.numBlocks;
     const added = this.kv.allocateSlots(r.requestId, target - r.kvTokens, r.allocateOptions);
-    if (added !== null) this.record(r, target);
+    if (added === null) return null;
+    this.record(r, target);
+    // The manager copied a shared last block on write: its copy replaced a block of the table.
+    if (added.length > r.numBlocks - numBlocks) r.tableReplaced = true;
+    r.sharedTail = false;
     return added;
   }
 
@@ -38,15 +45,17 @@ export class SlotReserver {
     return added;
   }
 
-  /** Free blocks that computing `n` more tokens of running or swapped `r` needs (no fork: no copy-on-write). */
+  /** Free blocks that computing `n` more tokens of running or swapped `r` needs, a copy on write included. */
   blocksNeeded(r: SchedulerRequest, n: number): number {
-    return Math.max(0, this.kv.numBlocksNeeded(r.numComputedTokens + n) - r.numBlocks);
+    const copy = r.sharedTail && r.kvTokens % this.kv.blockSize !== 0 ? 1 : 0;
+    return Math.max(0, this.kv.numBlocksNeeded(r.numComputedTokens + n) - r.numBlocks) + copy;
   }
 
   /** `r` holds no blocks any more (freed for a recompute, or finished). */
   reset(r: SchedulerRequest): void {
     r.kvTokens = 0;
     r.numBlocks = 0;
+    r.sharedTail = false;
   }
 
   private record(r: SchedulerRequest, kvTokens: number): void {

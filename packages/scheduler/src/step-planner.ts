@@ -1,11 +1,12 @@
-import type { KVCacheManager } from "@pagoda/kv-paging";
+import type { ComputedBlocks, KVCacheManager } from "@pagoda/kv-paging";
 import { StepBudget } from "./budget.js";
 import type { SchedulerOutput } from "./contract/index.js";
 import { broken } from "./errors.js";
+import { Forks } from "./forks.js";
 import type { ResolvedOptions } from "./options.js";
 import type { OutputBuilder, StepMoves } from "./output-builder.js";
 import type { SchedulingPolicy, StepView } from "./policies/policy.js";
-import { blocksReservedByRunning, canResume, evict, resume } from "./preemption.js";
+import { canResume, evict, headFits, resume } from "./preemption.js";
 import type { SchedulerRequest } from "./request.js";
 import type { RequestQueue } from "./request-queue.js";
 import { SlotReserver } from "./slots.js";
@@ -31,6 +32,8 @@ interface StepState {
   view: StepView;
   /** A running request was preempted for lack of blocks: admit nothing more this step. */
   preemptedRunning: boolean;
+  /** `maxNumSeqs` seats that running requests hold for samples not yet forked. */
+  reservedSeats: number;
 }
 
 /**
@@ -38,7 +41,8 @@ interface StepState {
  * room first; (2) running requests, decodes before prefill chunks, allocate their slots,
  * preempting the policy's victim when blocks run out; (3) swapped and waiting requests are
  * admitted in policy order while a sequence slot, tokens and blocks remain. Admission stops at
- * the first request that does not fit, so nothing overtakes the policy's head.
+ * the first request that does not fit, so nothing overtakes the policy's head. Before all that,
+ * requests that reached their fork point fork their samples (see {@link Forks}).
  */
 export class StepPlanner {
   numSteps = 0;
@@ -46,6 +50,8 @@ export class StepPlanner {
   numActive = 0;
   numRecomputePreemptions = 0;
   numSwapPreemptions = 0;
+  /** Samples waiting for their fork. */
+  readonly forks: Forks;
   private readonly slots: SlotReserver;
 
   constructor(
@@ -56,6 +62,7 @@ export class StepPlanner {
     readonly queues: Queues,
   ) {
     this.slots = new SlotReserver(kv);
+    this.forks = new Forks(kv);
   }
 
   /** Decides the next step and builds its output. */
@@ -79,10 +86,16 @@ export class StepPlanner {
       view,
       moves: { swapOut: [], swapIn: [], blockCopies: [] },
       preemptedRunning: false,
+      reservedSeats: 0,
     };
     const { waiting, swapped, running } = this.queues;
+    if (this.forks.numUnforked > 0) {
+      for (const r of running.slice()) if (this.forks.isReady(r)) this.startSamples(r);
+      s.reservedSeats = this.forks.reservedSeats(running);
+    }
     const mayPreempt = this.policy.mayPreemptFor !== undefined;
-    if (waiting.size + swapped.size > 0 && (running.length < this.opts.maxNumSeqs || mayPreempt)) {
+    const seats = running.length + s.reservedSeats;
+    if (waiting.size + swapped.size > 0 && (seats < this.opts.maxNumSeqs || mayPreempt)) {
       this.syncOrder();
       if (mayPreempt) this.preemptForHead(s);
     }
@@ -120,38 +133,15 @@ export class StepPlanner {
     const { running } = this.queues;
     if (head === undefined || head.preemptedStep === s.step) return;
     const mayPreempt = this.policy.mayPreemptFor as NonNullable<SchedulingPolicy["mayPreemptFor"]>;
+    const maxTokens = Math.min(this.opts.maxNumBatchedTokens, this.opts.maxChunk);
     while (running.length > 0) {
-      if (running.length < this.opts.maxNumSeqs && this.fitsBlocks(head)) return;
+      const seats = running.length + s.reservedSeats + head.numSeats;
+      if (seats <= this.opts.maxNumSeqs && headFits(this.kv, this.slots, running, head, maxTokens)) return;
       const victim = this.policy.pickVictim(running) as SchedulerRequest;
       if (!running.includes(victim)) broken(`policy ${this.policy.name} picked a victim that is not running`);
       if (!mayPreempt.call(this.policy, head, victim)) return;
       this.preempt(victim, s);
     }
-  }
-
-  /**
-   * True when `head`'s first chunk fits in the free blocks left after the running set's needs.
-   * A cheap upper bound (no hashing, no table lookups) settles the common case of a roomy pool.
-   */
-  private fitsBlocks(head: SchedulerRequest): boolean {
-    const free = this.kv.devicePool.numFreeBlocks;
-    const maxTokens = Math.min(this.opts.maxNumBatchedTokens, this.opts.maxChunk);
-    const { running } = this.queues;
-    const held = head.status === "SWAPPED" ? head.numBlocks : 0; // its host blocks come back too
-    let upper = held + this.kv.numBlocksNeeded(Math.min(head.numPendingTokens, maxTokens)) + 1;
-    for (const r of running)
-      upper += r.isDecoding ? 1 : this.kv.numBlocksNeeded(Math.min(r.numPendingTokens, maxTokens)) + 1;
-    if (upper <= free) return true;
-    const reserved = blocksReservedByRunning(this.slots, running, maxTokens);
-    let need: number;
-    if (head.status === "SWAPPED") {
-      need = head.numBlocks + this.slots.blocksNeeded(head, Math.min(head.numPendingTokens, maxTokens));
-    } else {
-      const hits = this.kv.getComputedBlocks(head.tokenIds, { extraKeys: head.extraKeys });
-      const n = Math.min(head.tokenIds.length - hits.numComputedTokens, maxTokens);
-      need = this.kv.numFreeBlocksNeeded(head.requestId, n, { newComputedBlocks: hits.blockIds });
-    }
-    return need + reserved <= free;
   }
 
   private scheduleRunning(s: StepState): void {
@@ -160,7 +150,7 @@ export class StepPlanner {
       for (const r of snapshot) {
         if (r.status !== "RUNNING" || r.allocatedStep === s.step || r.isDecoding !== decode) continue;
         if (s.budget.numTokensLeft === 0) return;
-        const n = decode ? 1 : this.chunk(r, s, r.numPendingTokens);
+        const n = decode ? 1 : this.chunk(r, s, this.forks.numPending(r, r.numComputedTokens));
         if (n > 0) this.allocate(r, n, s);
       }
     }
@@ -186,16 +176,21 @@ export class StepPlanner {
 
   private admit(s: StepState): void {
     const { running } = this.queues;
-    while (running.length < this.opts.maxNumSeqs && s.budget.numTokensLeft > 0) {
+    const max = this.opts.maxNumSeqs;
+    while (running.length + s.reservedSeats < max && s.budget.numTokensLeft > 0) {
       const r = this.nextCandidate();
       if (r === undefined || r.preemptedStep === s.step) return;
+      if (running.length + s.reservedSeats + r.numSeats > max) return;
       const admitted = r.status === "SWAPPED" ? this.swapIn(r, s) : this.admitWaiting(r, s);
       if (!admitted) return;
+      s.reservedSeats += r.pendingForks.length;
     }
   }
 
+  // A swapped request with samples waiting is short of its fork point: it forks only when
+  // running, at the start of the step after its last pre-fork chunk, before any preemption.
   private swapIn(r: SchedulerRequest, s: StepState): boolean {
-    const n = r.isDecoding ? 1 : this.chunk(r, s, r.numPendingTokens);
+    const n = r.isDecoding ? 1 : this.chunk(r, s, this.forks.numPending(r, r.numComputedTokens));
     if (n === 0 || !canResume(this.kv, this.slots, r, n)) return false;
     this.queues.swapped.remove(r);
     s.moves.swapIn.push(...resume(this.kv, r));
@@ -208,10 +203,42 @@ export class StepPlanner {
 
   private admitWaiting(r: SchedulerRequest, s: StepState): boolean {
     const hits = this.kv.getComputedBlocks(r.tokenIds, { extraKeys: r.extraKeys });
-    const n = this.chunk(r, s, r.tokenIds.length - hits.numComputedTokens);
+    if (r.pendingForks.length > 0 && hits.numComputedTokens === r.forkPoint)
+      return this.admitAtFork(r, hits, s);
+    const n = this.chunk(r, s, this.forks.numPending(r, hits.numComputedTokens));
     if (n === 0) return false;
     const added = this.slots.admit(r, hits, n);
     if (added === null) return false;
+    this.startAdmitted(r, hits, s);
+    this.commit(r, n, added, s);
+    return true;
+  }
+
+  /**
+   * Admits `r` whose prefix-cache hits (possibly none) already reach its fork point, which is
+   * then a block boundary: it takes the hits, forks its samples at once, and each of them gets
+   * its last prompt token this step as far as the budget and free blocks go (nothing is shared
+   * partly filled, so nothing is copied).
+   */
+  private admitAtFork(r: SchedulerRequest, hits: ComputedBlocks, s: StepState): boolean {
+    if (this.chunk(r, s, 1) === 0) return false;
+    if (!this.kv.canAllocate(r.requestId, 1, { newComputedBlocks: hits.blockIds })) return false;
+    if (this.slots.admit(r, hits, 0) === null) broken(`request ${r.requestId} lost its prefix-cache hits`);
+    this.startAdmitted(r, hits, s);
+    const samples = this.startSamples(r);
+    const added = this.slots.extend(r, 1);
+    if (added === null) broken(`request ${r.requestId} forked without room for its last prompt token`);
+    this.commit(r, 1, added, s);
+    for (const sample of samples) {
+      const slots = s.budget.numTokensLeft > 0 ? this.slots.extend(sample, 1) : null;
+      if (slots === null) break;
+      this.commit(sample, 1, slots, s);
+    }
+    return true;
+  }
+
+  /** Moves waiting `r`, whose slots were just reserved after `hits`, to the running set. */
+  private startAdmitted(r: SchedulerRequest, hits: ComputedBlocks, s: StepState): void {
     this.queues.waiting.remove(r);
     r.numComputedTokens = hits.numComputedTokens;
     if (r.firstScheduledStep === null) {
@@ -220,8 +247,16 @@ export class StepPlanner {
       this.numActive++;
     }
     this.startRunning(r);
-    this.commit(r, n, added, s);
-    return true;
+  }
+
+  /** Forks running `parent`'s samples into the running set; returns them. */
+  private startSamples(parent: SchedulerRequest): SchedulerRequest[] {
+    const samples = this.forks.fork(parent);
+    for (const sample of samples) {
+      this.numActive++;
+      this.startRunning(sample);
+    }
+    return samples;
   }
 
   /** Tokens of `r`'s next prefill chunk: its pending tokens within the budget, the cap and the policy. */
@@ -253,6 +288,7 @@ export class StepPlanner {
 
   private preempt(victim: SchedulerRequest, s: StepState): void {
     this.removeRunning(victim);
+    s.reservedSeats -= victim.pendingForks.length;
     const result = evict(this.kv, this.slots, victim, this.opts.preemptionMode, s.step);
     this.builder.notePreempted(victim);
     victim.numPreemptions++;

@@ -1,13 +1,15 @@
 import { seededRandom } from "@pagoda/kv-paging";
 import { describe, expect, it } from "vitest";
+import { greedyParams } from "../contract/index.js";
 import type { PreemptionMode } from "../preemption.js";
 import { registerVipFirst } from "../testing/example-policy.js";
 import { Harness, prompt } from "../testing/harness.js";
 import { policyNames } from "./registry.js";
 
 // One conformance suite for every registered policy: the six built-ins and the README's
-// user-defined one. A random workload with shared prefixes, random stops, arrivals during the
-// run and aborts in every state, on a block pool small enough to force preemption storms.
+// user-defined one. A random workload with shared prefixes, parallel samples, random stops,
+// arrivals during the run and aborts in every state, on a block pool small enough to force
+// preemption storms.
 registerVipFirst();
 
 const TENANTS = ["a", "b", "c"];
@@ -30,10 +32,16 @@ function workload(name: string, mode: PreemptionMode, seed: number) {
     const len = 1 + Math.floor(rand() * 60);
     const p =
       rand() < 0.4 ? [...shared, ...prompt(len, seed * 100 + i)].slice(0, Math.max(len, 13)) : prompt(len, i);
+    const id = `r${i}`;
+    const maxTokens = 1 + Math.floor(rand() * 40);
+    const samples = rand() < 0.25 ? [`${id}.1`, `${id}.2`].slice(0, 1 + Math.floor(rand() * 2)) : [];
     return {
-      id: `r${i}`,
+      id,
+      samples,
+      // Aborts hit a sample instead of the request now and then.
+      abortId: samples.length > 0 && rand() < 0.5 ? (samples[0] as string) : id,
       prompt: p,
-      maxTokens: 1 + Math.floor(rand() * 40),
+      maxTokens,
       arrival: rand() < 0.5 ? 0 : Math.floor(rand() * 60),
       abortAt: rand() < 0.15 ? Math.floor(rand() * 80) : -1,
       extra: {
@@ -46,8 +54,9 @@ function workload(name: string, mode: PreemptionMode, seed: number) {
   });
   const steps = h.run(5_000, (step) => {
     for (const s of specs) {
-      if (s.arrival === step) h.add(s.id, s.prompt, s.maxTokens, s.extra);
-      if (s.abortAt === step) h.abort(s.id);
+      const forks = s.samples.map((requestId) => ({ requestId, params: greedyParams(s.maxTokens) }));
+      if (s.arrival === step) h.add(s.id, s.prompt, s.maxTokens, { ...s.extra, forks });
+      if (s.abortAt === step) h.abort(s.abortId);
     }
   });
   return { h, specs, steps };
@@ -63,18 +72,22 @@ describe.each(policyNames())("policy %s passes the conformance suite", (name) =>
     const { h, specs } = workload(name, mode, seed);
     // No request lost or duplicated: each one finished exactly once, with the model's tokens.
     for (const s of specs) {
-      const r = h.results.get(s.id);
-      expect(r?.finishReason, s.id).not.toBeNull();
-      if (r?.finishReason === "abort") {
-        expect(s.abortAt).toBeGreaterThanOrEqual(0);
-        continue;
+      for (const id of [s.id, ...s.samples]) {
+        const r = h.results.get(id);
+        expect(r?.finishReason, id).not.toBeNull();
+        if (r?.finishReason === "abort") {
+          expect(s.abortAt).toBeGreaterThanOrEqual(0);
+          continue;
+        }
+        expect(r?.tokens, id).toEqual(h.expectedTokens(id, s.prompt.length, s.maxTokens));
+        expect(r?.finishReason).toBe(r?.tokens.at(-1) === 0 ? "stop" : "length");
       }
-      expect(r?.tokens, s.id).toEqual(h.expectedTokens(s.id, s.prompt.length, s.maxTokens));
-      expect(r?.finishReason).toBe(r?.tokens.at(-1) === 0 ? "stop" : "length");
     }
     // Every block freed, every queue empty.
     const stats = h.scheduler.stats();
-    expect(stats).toMatchObject({ numWaiting: 0, numRunning: 0, numSwapped: 0, numFinished: specs.length });
+    const numRequests = specs.reduce((n, s) => n + 1 + s.samples.length, 0);
+    expect(numRequests).toBeGreaterThan(specs.length);
+    expect(stats).toMatchObject({ numWaiting: 0, numRunning: 0, numSwapped: 0, numFinished: numRequests });
     expect(stats.kv.numUsedBlocks).toBe(0);
     expect(stats.kv.numUsedHostBlocks).toBe(0);
     expect(stats.kv.numFreeBlocks).toBe(stats.kv.numTotalBlocks);

@@ -88,6 +88,11 @@ export class FakeExecutor implements Executor {
           `'${r.requestId}': diff says ${r.numComputedTokens} computed, executor has ${state.numComputedTokens}`,
         );
       }
+      if (r.blockIds !== undefined) {
+        if (r.newBlockIds.length > 0)
+          fail(`'${r.requestId}': a whole block table and new blocks in one diff`);
+        state.blockIds = [...r.blockIds];
+      }
       state.blockIds.push(...r.newBlockIds);
       scheduled.push([r.requestId, state]);
     }

@@ -85,7 +85,9 @@ export class Harness {
       arrivalTime: this.now,
       ...hints,
     });
-    this.results.set(id, { tokens: [], finishReason: null, stopTokenId: null });
+    for (const sampleId of [id, ...(extra.forks ?? []).map((f) => f.requestId)]) {
+      this.results.set(sampleId, { tokens: [], finishReason: null, stopTokenId: null });
+    }
   }
 
   /** One schedule → execute → update round with the invariant checks; returns the step and its outputs. */
@@ -128,11 +130,17 @@ export class Harness {
     throw new Error(`harness: requests still unfinished after ${maxSteps} steps`);
   }
 
-  /** Marks `id` aborted in the results after aborting it in the scheduler. */
+  /**
+   * Marks `id` aborted in the results after aborting it in the scheduler, and so every request
+   * that left with it (samples not yet forked).
+   */
   abort(id: string): boolean {
     const done = this.scheduler.abort(id);
-    const r = this.results.get(id);
-    if (done && r !== undefined) r.finishReason = "abort";
+    if (!done) return false;
+    for (const [other, r] of this.results) {
+      const gone = other === id || this.scheduler.getRequest(other) === undefined;
+      if (gone && r.finishReason === null) r.finishReason = "abort";
+    }
     return done;
   }
 
