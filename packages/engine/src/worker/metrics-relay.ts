@@ -3,9 +3,9 @@ import type { WireMetric } from "./protocol.js";
 
 /**
  * Replays the worker engine's metrics calls on the main thread's recorder. Event times are
- * `performance.now() / 1000` in the worker, whose `performance.timeOrigin` is not the main
- * thread's; the relay shifts them onto the main thread's clock, so request events from both
- * threads (and the server's own timings) can be compared.
+ * `performance.now() / 1000` in the worker; a Web Worker's clock starts when the worker does
+ * (Node 20's worker threads happen to share the process's `timeOrigin`), so the relay shifts them
+ * onto this thread's clock and request events from both threads can be compared.
  */
 export class MetricsRelay {
   /** Seconds to add to a worker time to get the same instant on this thread's clock. */
