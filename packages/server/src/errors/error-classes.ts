@@ -13,6 +13,7 @@ const UNAVAILABLE: ErrorClass = { status: 503, type: "service_unavailable_error"
 // Exact codes win over prefixes, so `request.too_large` is 413 while other `request.*` are 400.
 const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   "model.not_found": { status: 404, type: "invalid_request_error" },
+  "route.not_found": { status: 404, type: "invalid_request_error" },
   "request.too_large": { status: 413, type: "invalid_request_error" },
   "queue.full": { status: 429, type: "rate_limit_error" },
   "server.not_ready": UNAVAILABLE,

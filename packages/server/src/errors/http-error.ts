@@ -5,9 +5,13 @@ export type HttpErrorCode =
   | "auth.missing_api_key"
   | "auth.invalid_api_key"
   | "model.not_found"
+  | "route.not_found"
   | "request.invalid"
   | "request.invalid_json"
   | "request.too_large"
+  | "request.unsupported"
+  | "request.cancelled"
+  | "request.no_chat_template"
   | "queue.full"
   | "server.not_ready"
   | "server.draining";

@@ -1,0 +1,41 @@
+import type { FinishReason } from "./completion-format.js";
+import type { ChatTokenLogprob } from "./logprobs.js";
+import type { OpenAIUsage, ResponseHead } from "./usage.js";
+
+/** Chat logprobs of a choice or chunk. */
+export type ChatLogprobs = { content: ChatTokenLogprob[] } | null;
+
+/** One choice of a non-streamed chat answer. */
+export interface ChatChoice {
+  index: number;
+  message: { role: "assistant"; content: string };
+  logprobs: ChatLogprobs;
+  finish_reason: FinishReason;
+}
+
+/** What a chunk adds to a choice: the role first, then content. */
+export type ChatDelta = { role: "assistant"; content: string } | { content: string } | Record<string, never>;
+
+/** The `chat.completion` object of a non-streamed answer. */
+export function chatBody(head: ResponseHead, choices: ChatChoice[], usage: OpenAIUsage) {
+  return { ...head, object: "chat.completion" as const, choices, usage };
+}
+
+/** One `chat.completion.chunk` for one choice (`usage: null` when the stream will end with usage). */
+export function chatChunk(
+  head: ResponseHead,
+  choice: { index: number; delta: ChatDelta; logprobs: ChatLogprobs; finish_reason: FinishReason | null },
+  includeUsage: boolean,
+) {
+  return {
+    ...head,
+    object: "chat.completion.chunk" as const,
+    choices: [choice],
+    ...(includeUsage && { usage: null }),
+  };
+}
+
+/** The closing usage chunk of a chat stream with `stream_options.include_usage`. */
+export function chatUsageChunk(head: ResponseHead, usage: OpenAIUsage) {
+  return { ...head, object: "chat.completion.chunk" as const, choices: [], usage };
+}

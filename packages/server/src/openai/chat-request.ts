@@ -1,0 +1,91 @@
+import { SAMPLING_LIMITS } from "@pagoda/engine";
+import type { ChatMessage } from "@pagoda/model-loaders";
+import { z } from "zod";
+import { HttpError } from "../errors/http-error.js";
+import { checkCommon, endpointFields, pickSampling, samplingFields } from "./common-fields.js";
+
+const textPart = z.strictObject({ type: z.literal("text"), text: z.string() });
+
+/** One chat message: the role and text content are checked, other fields reach the template. */
+export const chatMessageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+  content: z
+    .union([z.string(), z.array(textPart)], {
+      error: "content must be a string or an array of text parts (images, audio and files are not supported)",
+    })
+    .nullish(),
+});
+
+/** The body of `POST /v1/chat/completions`: OpenAI's fields plus vLLM's sampling extras. */
+export const chatRequestSchema = z.strictObject({
+  ...samplingFields,
+  ...endpointFields,
+  messages: z.array(chatMessageSchema).min(1),
+  // Chat spells these differently from completions; they are mapped onto the engine's fields.
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.int().min(0).max(SAMPLING_LIMITS.maxLogprobs).nullish(),
+  max_completion_tokens: z.unknown().optional(),
+  tools: z.array(z.unknown()).nullish(),
+  tool_choice: z.unknown().optional(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: z.looseObject({ type: z.string() }).nullish(),
+  /** vLLM's: extra template variables, e.g. `{ enable_thinking: false }` for Qwen3. */
+  chat_template_kwargs: z.record(z.string(), z.unknown()).nullish(),
+  add_generation_prompt: z.boolean().nullish(),
+});
+
+/** A parsed `POST /v1/chat/completions` body. */
+export type ChatRequest = z.output<typeof chatRequestSchema>;
+
+function unsupported(param: string, message: string): HttpError {
+  return new HttpError("request.unsupported", message, { details: { param } });
+}
+
+/** Rejects what the server cannot do (tools, JSON mode) and contradictory fields. */
+export function checkChatRequest(r: ChatRequest): void {
+  if (r.tools != null && r.tools.length > 0) {
+    throw unsupported("tools", "tools (function calling) are not supported by this server");
+  }
+  if (r.tool_choice != null && r.tool_choice !== "none" && r.tool_choice !== "auto") {
+    throw unsupported("tool_choice", "tool_choice needs tools, which this server does not support");
+  }
+  if (r.response_format != null && r.response_format.type !== "text") {
+    throw unsupported("response_format", `response_format ${r.response_format.type} is not supported`);
+  }
+  if (r.top_logprobs != null && r.logprobs !== true) {
+    throw new HttpError("request.invalid", "top_logprobs requires logprobs: true", {
+      details: { param: "top_logprobs" },
+    });
+  }
+  if (r.max_completion_tokens != null && r.max_tokens != null && r.max_completion_tokens !== r.max_tokens) {
+    throw new HttpError(
+      "request.invalid",
+      `max_completion_tokens (${String(r.max_completion_tokens)}) and max_tokens (${String(r.max_tokens)}) differ; give one`,
+      { details: { param: "max_completion_tokens" } },
+    );
+  }
+  checkCommon(r);
+}
+
+/** The messages as the chat template takes them: text parts joined, `developer` read as `system`. */
+export function templateMessages(r: Pick<ChatRequest, "messages">): ChatMessage[] {
+  return r.messages.map((m) => ({
+    ...m,
+    role: m.role === "developer" ? "system" : m.role,
+    content: Array.isArray(m.content) ? m.content.map((p) => p.text).join("\n") : (m.content ?? ""),
+  }));
+}
+
+/**
+ * The engine's sampling fields of a chat request: `max_completion_tokens` is `max_tokens`,
+ * `logprobs: true` + `top_logprobs: k` is the engine's `logprobs: k`. Without a `max_tokens`, the
+ * output may fill the rest of the context (`room`), as OpenAI and vLLM do for chat.
+ */
+export function chatSampling(r: ChatRequest, room: number): Record<string, unknown> {
+  const sampling = pickSampling(r);
+  sampling.max_tokens = r.max_completion_tokens ?? r.max_tokens ?? (room >= 1 ? room : undefined);
+  if (sampling.max_tokens === undefined) delete sampling.max_tokens;
+  if (r.logprobs === true) sampling.logprobs = r.top_logprobs ?? 0;
+  else delete sampling.logprobs;
+  return sampling;
+}

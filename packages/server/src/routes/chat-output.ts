@@ -1,0 +1,78 @@
+import type { Logger } from "pino";
+import { answerError } from "../app/answer-error.js";
+import { choiceOutputs } from "../generation/choice-outputs.js";
+import type { Generation } from "../generation/generation.js";
+import {
+  type ChatChoice,
+  type ChatDelta,
+  type ChatLogprobs,
+  chatBody,
+  chatChunk,
+  chatUsageChunk,
+} from "../openai/chat-format.js";
+import { chatLogprobs } from "../openai/logprobs.js";
+import { type ResponseHead, toUsage } from "../openai/usage.js";
+import type { ServerTokenizer } from "../state/served-model.js";
+
+/** How a chat answer's choices are laid out. */
+export interface ChatLayout {
+  head: ResponseHead;
+  /** Choices (`n`). */
+  n: number;
+  tokenizer: ServerTokenizer;
+}
+
+/** Runs a chat completion to its end: the non-streamed `chat.completion` body. */
+export async function collectChat(gen: Generation, l: ChatLayout) {
+  const choices = Array.from({ length: l.n }, (_, index) => ({
+    index,
+    text: "",
+    logprobs: null as ChatLogprobs,
+    finish: null as ChatChoice["finish_reason"] | null,
+  }));
+  for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
+    const c = choices[index];
+    if (c === undefined) throw new Error(`engine output for choice ${index} of ${choices.length}`);
+    c.text += output.text;
+    if (output.logprobs !== null) {
+      const more = chatLogprobs(l.tokenizer, output.logprobs).content;
+      c.logprobs = { content: [...(c.logprobs?.content ?? []), ...more] };
+    }
+    if (finishReason !== null) c.finish = finishReason;
+  }
+  const out: ChatChoice[] = choices.map((c) => ({
+    index: c.index,
+    message: { role: "assistant", content: c.text },
+    logprobs: c.logprobs,
+    finish_reason: c.finish ?? "stop",
+  }));
+  return chatBody(l.head, out, toUsage(gen.usage()));
+}
+
+/**
+ * The chunks of a streamed chat answer: a first chunk per choice with the role, then one per
+ * output that adds content, tokens or a finish reason (the finish reason rides on the last
+ * content), then (with `include_usage`) the usage; a failure becomes an error event.
+ */
+export async function* streamChat(
+  gen: Generation,
+  l: ChatLayout,
+  o: { includeUsage: boolean; requestId: string; logger: Logger },
+): AsyncGenerator<unknown> {
+  try {
+    for (let index = 0; index < l.n; index++) {
+      const delta = { role: "assistant" as const, content: "" };
+      yield chatChunk(l.head, { index, delta, logprobs: null, finish_reason: null }, o.includeUsage);
+    }
+    for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
+      const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
+      if (output.text === "" && finishReason === null && !hasLogprobs) continue;
+      const logprobs = output.logprobs === null ? null : chatLogprobs(l.tokenizer, output.logprobs);
+      const delta: ChatDelta = output.text === "" && finishReason !== null ? {} : { content: output.text };
+      yield chatChunk(l.head, { index, delta, logprobs, finish_reason: finishReason }, o.includeUsage);
+    }
+    if (o.includeUsage) yield chatUsageChunk(l.head, toUsage(gen.usage()));
+  } catch (err) {
+    yield answerError(err, o.requestId, o.logger).body;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Logger } from "pino";
+import { answerError } from "../app/answer-error.js";
+import { choiceOutputs } from "../generation/choice-outputs.js";
+import type { Generation } from "../generation/generation.js";
+import {
+  type CompletionChoice,
+  completionBody,
+  completionChunk,
+  completionUsageChunk,
+} from "../openai/completion-format.js";
+import { type CompletionLogprobs, CompletionLogprobsBuilder } from "../openai/logprobs.js";
+import { type ResponseHead, toUsage } from "../openai/usage.js";
+import type { ServerTokenizer } from "../state/served-model.js";
+
+/** How a completion's choices are laid out. */
+export interface CompletionLayout {
+  head: ResponseHead;
+  /** Samples per prompt. */
+  n: number;
+  /** Text to put before each prompt's choices (`echo`), or `null`. */
+  echo: string[] | null;
+  numPrompts: number;
+  tokenizer: ServerTokenizer;
+}
+
+function builders(l: CompletionLayout): CompletionLogprobsBuilder[] {
+  return Array.from(
+    { length: l.numPrompts * l.n },
+    (_, i) => new CompletionLogprobsBuilder(l.tokenizer, l.echo?.[Math.floor(i / l.n)]?.length ?? 0),
+  );
+}
+
+/** Runs a completion to its end: the non-streamed `text_completion` body. */
+export async function collectCompletion(gen: Generation, l: CompletionLayout) {
+  const lp = builders(l);
+  const choices: CompletionChoice[] = lp.map((_, index) => ({
+    index,
+    text: l.echo?.[Math.floor(index / l.n)] ?? "",
+    logprobs: null,
+    finish_reason: null,
+  }));
+  for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
+    const choice = choices[index];
+    if (choice === undefined) throw new Error(`engine output for choice ${index} of ${choices.length}`);
+    choice.text += output.text;
+    if (output.logprobs !== null) choice.logprobs = append(choice.logprobs, lp[index]?.next(output.logprobs));
+    if (finishReason !== null) choice.finish_reason = finishReason;
+  }
+  return completionBody(l.head, choices, toUsage(gen.usage()));
+}
+
+function append(a: CompletionLogprobs | null, b: CompletionLogprobs | undefined): CompletionLogprobs | null {
+  if (b === undefined) return a;
+  if (a === null) return b;
+  return {
+    tokens: [...a.tokens, ...b.tokens],
+    token_logprobs: [...a.token_logprobs, ...b.token_logprobs],
+    top_logprobs: [...a.top_logprobs, ...b.top_logprobs],
+    text_offset: [...a.text_offset, ...b.text_offset],
+  };
+}
+
+/**
+ * The chunks of a streamed completion: the echoed prompts first, then one chunk per output that
+ * adds text, tokens or a finish reason, then (with `include_usage`) the usage; a failure becomes
+ * an error event.
+ */
+export async function* streamCompletion(
+  gen: Generation,
+  l: CompletionLayout,
+  o: { includeUsage: boolean; requestId: string; logger: Logger },
+): AsyncGenerator<unknown> {
+  const lp = builders(l);
+  const chunk = (c: CompletionChoice) => completionChunk(l.head, c, o.includeUsage);
+  try {
+    if (l.echo !== null) {
+      for (let index = 0; index < lp.length; index++) {
+        const text = l.echo[Math.floor(index / l.n)] ?? "";
+        yield chunk({ index, text, logprobs: null, finish_reason: null });
+      }
+    }
+    for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
+      const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
+      if (output.text === "" && finishReason === null && !hasLogprobs) continue;
+      const logprobs = output.logprobs === null ? null : (lp[index]?.next(output.logprobs) ?? null);
+      yield chunk({ index, text: output.text, logprobs, finish_reason: finishReason });
+    }
+    if (o.includeUsage) yield completionUsageChunk(l.head, toUsage(gen.usage()));
+  } catch (err) {
+    yield answerError(err, o.requestId, o.logger).body;
+  }
+}

@@ -1,0 +1,41 @@
+import type { Handler } from "hono";
+import type { RouteDeps, ServerEnv } from "../app/env.js";
+import { samplesPerPrompt } from "../generation/choice-outputs.js";
+import { pickSampling } from "../openai/common-fields.js";
+import { checkCompletionRequest, completionRequestSchema, promptList } from "../openai/completion-request.js";
+import { unixSeconds } from "../openai/usage.js";
+import { collectCompletion, streamCompletion } from "./completion-output.js";
+import { checkModel, readBody } from "./read-body.js";
+import { respondWithStream } from "./respond-stream.js";
+import { encodePrompt, startGeneration } from "./start-generation.js";
+
+/** `POST /v1/completions`: text or token-id prompts (or a batch), streamed or not. */
+export function completionsRoute(deps: RouteDeps): Handler<ServerEnv> {
+  return async (c) => {
+    const model = deps.state.model();
+    const body = await readBody(c, completionRequestSchema);
+    checkModel(body.model, deps.servedModelName);
+    checkCompletionRequest(body);
+    const texts = promptList(body.prompt);
+    const prompts = texts.map((p) => encodePrompt(model.tokenizer, p));
+    const params = pickSampling(body);
+    const requestId = c.get("requestId");
+    const head = { id: `cmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
+    const gen = await startGeneration(c, deps, { engine: model.engine, requestId: head.id, prompts, params });
+    const layout = {
+      head,
+      n: samplesPerPrompt(params),
+      numPrompts: prompts.length,
+      tokenizer: model.tokenizer,
+      echo: body.echo
+        ? texts.map((t, i) =>
+            typeof t === "string" ? t : model.tokenizer.decode(prompts[i] ?? [], { skipSpecialTokens: true }),
+          )
+        : null,
+    };
+    if (body.stream !== true) return c.json(await collectCompletion(gen, layout));
+    const includeUsage = body.stream_options?.include_usage === true;
+    const events = streamCompletion(gen, layout, { includeUsage, requestId, logger: deps.logger });
+    return respondWithStream(c, gen, events);
+  };
+}
