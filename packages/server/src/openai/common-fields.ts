@@ -8,7 +8,7 @@ import { HttpError } from "../errors/http-error.js";
  */
 export const samplingFields = Object.fromEntries(
   SAMPLING_PARAM_KEYS.map((key) => [key, z.unknown().optional()]),
-) as Record<SamplingKey, z.ZodUnknown>;
+) as Record<SamplingKey, z.ZodOptional<z.ZodUnknown>>;
 
 type SamplingKey = (typeof SAMPLING_PARAM_KEYS)[number];
 
