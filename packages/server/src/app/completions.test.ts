@@ -12,6 +12,7 @@ beforeAll(async () => {
 afterAll(() => live.running.close());
 
 const golden = goldenCases().filter((c) => c.prompt !== "");
+const goldenText = (prompt: string) => golden.find((c) => c.prompt === prompt)?.text ?? "";
 
 describe("POST /v1/completions through the openai client", () => {
   it("answers the golden greedy continuation, and the stream has the same text", async () => {
@@ -52,9 +53,9 @@ describe("POST /v1/completions through the openai client", () => {
       temperature: 0,
     });
     expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
-    const [a, b] = golden;
-    expect(a?.text.startsWith(`Once upon a time${res.choices[0]?.text}`)).toBe(true);
-    expect(b?.text.startsWith(`Tom and Lily went to the park.${res.choices[1]?.text}`)).toBe(true);
+    expect(goldenText("Once upon a time").startsWith(`Once upon a time${res.choices[0]?.text}`)).toBe(true);
+    const tom = "Tom and Lily went to the park.";
+    expect(goldenText(tom).startsWith(`${tom}${res.choices[1]?.text}`)).toBe(true);
     expect(res.usage).toEqual({ prompt_tokens: 5 + 13, completion_tokens: 16, total_tokens: 34 });
   });
 
