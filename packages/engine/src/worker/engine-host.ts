@@ -44,8 +44,13 @@ export class EngineHost {
         return;
       }
       case "abort": {
-        const out = this.engine.abort(msg.requestId);
-        this.post({ type: "aborted", call: msg.call, aborted: out !== null, update: this.update(list(out)) });
+        const outputs = list(this.engine.abort(msg.requestId));
+        this.post({
+          type: "aborted",
+          call: msg.call,
+          aborted: outputs.length > 0,
+          update: this.update(outputs),
+        });
         return;
       }
       case "close": {
@@ -110,7 +115,7 @@ function toWireOutput(o: RequestOutput): WireOutput {
   return error === undefined ? rest : { ...rest, error: toWire(error) };
 }
 
-// `abort` gives one output per request today; with `n` samples it may give one per sample.
+// `abort` gives an output (or null) per request, or one per unfinished sample (or none) with `n`.
 function list(out: RequestOutput | readonly RequestOutput[] | null): RequestOutput[] {
   if (out === null) return [];
   return Array.isArray(out) ? [...out] : [out as RequestOutput];

@@ -59,6 +59,32 @@ describe("WorkerEngine over a MessageChannel (protocol core, in-thread)", () => 
     }
   });
 
+  it("fails every open stream with engine.step_failed when the step loop breaks", async () => {
+    // An executor that answers its third step with tokens for nobody breaks a scheduler invariant.
+    let calls = 0;
+    const wrap = (inner: Executor): Executor => ({
+      execute: async (step) => {
+        const out = await inner.execute(step);
+        return ++calls === 3 ? { sampledTokenIds: {}, logprobs: {} } : out;
+      },
+      close: () => inner.close(),
+    });
+    const { engine, dispose } = await inThreadWorkerEngine(buildTestLLM({ wrap }));
+    try {
+      const streams = await Promise.all(
+        ["Tom", "Once upon a time"].map((prompt) => engine.submit({ prompt, params: { max_tokens: 20 } })),
+      );
+      for (const s of streams) {
+        const err = await collect(s).catch((e: unknown) => e);
+        expect(isPagodaError(err, "engine.step_failed")).toBe(true);
+      }
+      expect(engine.stats().kv.numUsedBlocks).toBe(0);
+    } finally {
+      await engine.close();
+      dispose();
+    }
+  });
+
   it("ends every open stream on close and refuses requests afterwards", async () => {
     const { engine, dispose } = await inThreadWorkerEngine(buildTestLLM());
     try {
