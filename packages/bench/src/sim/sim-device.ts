@@ -1,5 +1,6 @@
 import { DEVICE_PROFILES, type DeviceProfile } from "@pagoda/metrics";
 import { BenchError } from "./errors.js";
+import { MEASURED_DEVICE } from "./measured-profile.js";
 
 const GiB = 1024 ** 3;
 
@@ -54,10 +55,14 @@ export function simDeviceNames(): string[] {
   return Object.keys(SIM_DEVICES);
 }
 
-/** The simulated device called `name` (case-insensitive); throws `bench.unknown_device`. */
-export function resolveDevice(name: string, measured?: SimDevice): SimDevice {
+/**
+ * The simulated device called `name` (case-insensitive): a datasheet GPU, or `measured`, this
+ * machine's CPU engine as calibrated by bench/calibrate.ts (pass `measured` to use another fit).
+ * Throws `bench.unknown_device`.
+ */
+export function resolveDevice(name: string, measured: SimDevice = MEASURED_DEVICE): SimDevice {
   const key = name.toLowerCase();
-  if (key === "measured" && measured !== undefined) return measured;
+  if (key === "measured") return measured;
   const device = SIM_DEVICES[key];
   if (device === undefined) {
     throw new BenchError(

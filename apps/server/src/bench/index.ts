@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import { registerSim } from "./sim-command.js";
+
+/**
+ * Registers `pagoda bench` and its subcommands (sim, batch, serve, sweep) on `program`. Output
+ * goes through the program's configured `writeOut`, so tests capture it like any other command.
+ */
+export function registerBenchCommands(program: Command): void {
+  const output = program.configureOutput();
+  const write = (text: string) => (output.writeOut ?? ((t: string) => process.stdout.write(t)))(text);
+  const bench = program.command("bench").description("serving benchmarks and the scheduling simulator");
+  registerSim(bench, write);
+}

@@ -1,0 +1,3 @@
+export { RecordingExecutor } from "./recording-executor.js";
+export { type EngineRunResult, type MeasuredStep, type RunEngineOptions, runEngine } from "./run-engine.js";
+export { type StepShape, StepShapeTracker } from "./step-shape.js";

@@ -1,0 +1,16 @@
+export {
+  type BatchRow,
+  batchRow,
+  batchSweep,
+  powersOfTwo,
+  type StaticVsContinuous,
+  staticVsContinuous,
+} from "./batch-sweep.js";
+export {
+  engineRunner,
+  type Runner,
+  type RunnerOptions,
+  type RunOutcome,
+  type RunSpec,
+  simRunner,
+} from "./runner.js";

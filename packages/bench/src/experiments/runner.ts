@@ -1,0 +1,81 @@
+import { createEngine } from "@pagoda/engine";
+import type { BenchResult } from "../driver/bench-result.js";
+import type { GoodputSlo } from "../driver/goodput.js";
+import { simulate } from "../driver/simulate.js";
+import type { StepSample } from "../driver/step-sample.js";
+import type { BenchRequest } from "../driver/trace.js";
+import { runEngine } from "../engine/run-engine.js";
+import type { SimModel } from "../sim/model-presets.js";
+import type { SimDevice } from "../sim/sim-device.js";
+
+/** One run of an experiment: a trace under a batch limit and a policy. */
+export interface RunSpec {
+  requests: readonly BenchRequest[];
+  maxNumSeqs: number;
+  policy: string;
+  goodput?: GoodputSlo;
+}
+
+/** What a run gives an experiment. */
+export interface RunOutcome {
+  result: BenchResult;
+  steps: readonly StepSample[];
+}
+
+/** Runs one spec: on the simulator or on a real engine. */
+export type Runner = (spec: RunSpec) => Promise<RunOutcome>;
+
+/** Options shared by the runners. */
+export interface RunnerOptions {
+  maxNumBatchedTokens?: number;
+  blockSize?: number;
+  seed?: number;
+}
+
+/** A runner that simulates `model` on `device`. */
+export function simRunner(
+  model: SimModel,
+  device: SimDevice,
+  options: RunnerOptions & { numBlocks?: number } = {},
+): Runner {
+  return async (spec) => {
+    const { result, steps } = await simulate({
+      model,
+      device,
+      requests: spec.requests,
+      maxNumSeqs: spec.maxNumSeqs,
+      policy: spec.policy,
+      ...options,
+      ...(spec.goodput !== undefined && { goodput: spec.goodput }),
+    });
+    return { result, steps };
+  };
+}
+
+/** A runner that builds a real engine per run (`createEngine`) and runs the trace in wall time. */
+export function engineRunner(
+  modelPath: string,
+  device: "cpu" | "webgpu",
+  options: RunnerOptions = {},
+): Runner {
+  const run = async (spec: RunSpec): Promise<RunOutcome> => {
+    const llm = await createEngine({
+      model: modelPath,
+      device,
+      maxNumSeqs: spec.maxNumSeqs,
+      policy: spec.policy,
+      ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),
+      ...(options.blockSize !== undefined && { blockSize: options.blockSize }),
+    });
+    try {
+      const out = await runEngine(llm, spec.requests, {
+        ...(options.seed !== undefined && { seed: options.seed }),
+        ...(spec.goodput !== undefined && { goodput: spec.goodput }),
+      });
+      return { result: out.result, steps: out.steps };
+    } finally {
+      await llm.close();
+    }
+  };
+  return run;
+}
