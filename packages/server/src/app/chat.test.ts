@@ -1,0 +1,142 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LiveServer, liveServer } from "../testing/live-server.js";
+import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
+import { parseSse, postJson } from "../testing/sse.js";
+
+let live: LiveServer;
+let client: OpenAI;
+let remove: () => Promise<void>;
+beforeAll(async () => {
+  const model = await tinyQwen3();
+  remove = model.remove;
+  live = await liveServer({
+    modelDir: model.dir,
+    maxModelLen: QWEN3_TINY_CONTEXT,
+    app: { servedModelName: "qwen3-tiny" },
+  });
+  client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
+}, 60_000);
+afterAll(async () => {
+  await live.running.close();
+  await remove();
+});
+
+const messages = [
+  { role: "system" as const, content: "Be brief." },
+  { role: "user" as const, content: "Hi there" },
+];
+const tokenize = async (body: unknown) =>
+  (await (await postJson(`${live.url}/tokenize`, body)).json()) as { count: number; tokens: number[] };
+
+describe("POST /v1/chat/completions on a Qwen3 model with its chat template", () => {
+  it("renders the template, and the stream has the same content as the answer", async () => {
+    const vllmExtras = { ignore_eos: true };
+    const params = {
+      model: "qwen3-tiny",
+      messages,
+      max_completion_tokens: 12,
+      temperature: 0,
+      ...vllmExtras,
+    };
+    const whole = await client.chat.completions.create(params);
+    expect(whole).toMatchObject({ object: "chat.completion", model: "qwen3-tiny" });
+    expect(whole.id).toMatch(/^chatcmpl-/);
+    const choice = whole.choices[0];
+    expect(choice?.message.role).toBe("assistant");
+    expect(choice?.finish_reason).toBe("length");
+    expect(choice?.message.content?.length).toBeGreaterThan(0);
+    const rendered = await tokenize({ messages });
+    expect(whole.usage?.prompt_tokens).toBe(rendered.count);
+    // The template's markers are in the prompt: <|im_start|> (151644) opens each turn.
+    expect(rendered.tokens.filter((t) => t === 151644)).toHaveLength(3);
+
+    const chunks = [];
+    for await (const c of await client.chat.completions.create({ ...params, stream: true })) chunks.push(c);
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "" });
+    const content = chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
+    expect(content).toBe(choice?.message.content);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe(choice?.finish_reason);
+    expect(chunks.slice(0, -1).every((c) => c.choices[0]?.finish_reason === null)).toBe(true);
+  });
+
+  it("streams raw chunks in OpenAI's shape with a closing usage chunk", async () => {
+    const res = await postJson(`${live.url}/v1/chat/completions`, {
+      messages,
+      max_tokens: 5,
+      temperature: 0,
+      ignore_eos: true,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const events = parseSse(await res.text()) as Array<Record<string, unknown>>;
+    expect(events.at(-1)).toBe("[DONE]");
+    const usage = events.at(-2);
+    expect(usage).toMatchObject({
+      object: "chat.completion.chunk",
+      choices: [],
+      usage: { completion_tokens: 5 },
+    });
+    const chunks = events.slice(0, -2);
+    for (const c of chunks) {
+      expect(c).toMatchObject({ object: "chat.completion.chunk", model: "qwen3-tiny", usage: null });
+      expect(c.choices).toHaveLength(1);
+    }
+    const last = (chunks.at(-1)?.choices as Array<Record<string, unknown>>)[0];
+    expect(last?.finish_reason).toBe("length");
+  });
+
+  it("maps logprobs + top_logprobs, chat_template_kwargs and max_completion_tokens errors", async () => {
+    const res = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      max_tokens: 3,
+      temperature: 0,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const content = res.choices[0]?.logprobs?.content ?? [];
+    expect(content.length).toBeGreaterThan(0);
+    for (const t of content) {
+      expect(t.top_logprobs).toHaveLength(2);
+      expect(t.bytes).toEqual([...new TextEncoder().encode(t.token)]);
+    }
+    const plain = await tokenize({ messages });
+    const noThinking = await tokenize({ messages, chat_template_kwargs: { enable_thinking: false } });
+    expect(noThinking.count).toBeGreaterThan(plain.count); // an empty <think></think> block is added
+
+    const over = await postJson(`${live.url}/v1/chat/completions`, { messages, max_completion_tokens: 999 });
+    const err = ((await over.json()) as { error: { param: string; message: string } }).error;
+    expect(over.status).toBe(400);
+    expect(err.param).toBe("max_completion_tokens");
+    expect(err.message).toContain(`max_completion_tokens is 999`);
+    expect(err.message).toContain(`context is ${QWEN3_TINY_CONTEXT} tokens`);
+    const tools = await postJson(`${live.url}/v1/chat/completions`, {
+      messages,
+      tools: [{ type: "function", function: { name: "f" } }],
+    });
+    expect(tools.status).toBe(400);
+  });
+});
+
+describe("--chat-template on a base model", () => {
+  it("lets stories260K chat with the given template", async () => {
+    const stories = await liveServer({
+      app: { chatTemplate: "{% for m in messages %}{{ m.content }}{% endfor %}" },
+    });
+    try {
+      const c = new OpenAI({ baseURL: stories.baseURL, apiKey: "unused", maxRetries: 0 });
+      const res = await c.chat.completions.create({
+        model: "stories260K",
+        messages: [{ role: "user", content: "Once upon a time" }],
+        max_tokens: 6,
+        temperature: 0,
+      });
+      // The template adds no BOS, so the prompt is the text's 4 tokens.
+      expect(res.usage?.prompt_tokens).toBe(4);
+      expect(res.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    } finally {
+      await stories.running.close();
+    }
+  });
+});
