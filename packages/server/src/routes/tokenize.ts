@@ -46,7 +46,7 @@ export function registerTokenizeRoutes(app: Hono<ServerEnv>, deps: RouteDeps): v
       max_model_len: model.maxModelLen,
       tokens,
       ...(body.return_token_strs === true && {
-        token_strs: tokens.map((id) => model.tokenizer.decode([id])),
+        token_strs: tokens.map((id) => model.tokenizer.idToToken(id) ?? ""),
       }),
     });
   });

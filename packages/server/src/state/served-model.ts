@@ -4,7 +4,7 @@ import { ChatTemplate, type Tokenizer } from "@pagoda/model-loaders";
 /** What the server needs of a tokenizer: `@pagoda/model-loaders`' `Tokenizer` fits. */
 export type ServerTokenizer = Pick<
   Tokenizer,
-  "encode" | "decode" | "vocabSize" | "bosToken" | "eosToken" | "config"
+  "encode" | "decode" | "idToToken" | "vocabSize" | "bosToken" | "eosToken" | "config"
 >;
 
 /**
