@@ -34,7 +34,7 @@ describe("health, models, tokenize", () => {
     const bare = await (
       await postJson(`${live.url}/tokenize`, { prompt: "Once", add_special_tokens: false })
     ).json();
-    expect(bare.tokens).toEqual([403]);
+    expect((bare as { tokens: number[] }).tokens).toEqual([403]);
     const d = await (await postJson(`${live.url}/detokenize`, { tokens: [403, 407, 261, 378] })).json();
     expect(d).toEqual({ prompt: "Once upon a time" });
     expect((await postJson(`${live.url}/detokenize`, { tokens: [600] })).status).toBe(400);
