@@ -7,7 +7,9 @@ import { OutputStream } from "./output-stream.js";
 
 /**
  * The online engine: `add` returns a stream of outputs while a background loop steps the
- * {@link LLMEngine} as long as requests are in flight; `abort` stops one in any state.
+ * {@link LLMEngine} as long as requests are in flight; `abort` stops one in any state. A request
+ * with `n` samples has one stream carrying every sample's outputs (`index`); it ends after the
+ * output with `finished`, once all of them are done.
  *
  * @example
  * const engine = new AsyncEngine(llm.engine);
@@ -61,12 +63,11 @@ export class AsyncEngine implements EngineClient {
     await this.release();
   }
 
-  /** Stops a request in any state and frees its blocks at once; false when it is not in flight. */
+  /** Stops a request (every sample) in any state and frees its blocks at once; false when it is not in flight. */
   abortNow(requestId: string): boolean {
-    const out = this.engine.abort(requestId);
-    if (out === null) return false;
-    this.deliver(out);
-    return true;
+    const outputs = this.engine.abort(requestId);
+    for (const o of outputs) this.deliver(o);
+    return outputs.length > 0;
   }
 
   /** Resolves once no request is in flight and the loop has stopped. */
@@ -97,7 +98,7 @@ export class AsyncEngine implements EngineClient {
     const s = this.streams.get(o.requestId);
     if (s === undefined) return;
     s.push(o);
-    if (o.finishReason !== null) this.streams.delete(o.requestId);
+    if (o.finished) this.streams.delete(o.requestId);
   }
 }
 

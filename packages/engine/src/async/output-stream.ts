@@ -1,8 +1,9 @@
 import type { RequestOutput } from "../core/types.js";
 
 /**
- * One request's outputs as an `AsyncIterable`. Unbounded: the step loop never waits for a slow
- * reader (each output is small, and a request's total is bounded by `max_tokens`).
+ * One request's outputs (all its samples') as an `AsyncIterable`, ending after the output that
+ * has `finished`. Unbounded: the step loop never waits for a slow reader (each output is small,
+ * and a request's total is bounded by `n × max_tokens`).
  */
 export class OutputStream implements AsyncIterable<RequestOutput> {
   private readonly queue: RequestOutput[] = [];
@@ -13,11 +14,11 @@ export class OutputStream implements AsyncIterable<RequestOutput> {
   /** @param onCancel called when the reader stops early (`break`), so the request can be aborted. */
   constructor(private readonly onCancel: () => void) {}
 
-  /** Queues an output; the stream ends after one with a finish reason. */
+  /** Queues an output; the stream ends after the request's last one (`finished`). */
   push(o: RequestOutput): void {
     if (this.ended) return;
     this.queue.push(o);
-    if (o.finishReason !== null) this.ended = true;
+    if (o.finished) this.ended = true;
     this.wake();
   }
 
@@ -36,7 +37,7 @@ export class OutputStream implements AsyncIterable<RequestOutput> {
         const o = this.queue.shift();
         if (o !== undefined) {
           yield o;
-          if (o.finishReason !== null) {
+          if (o.finished) {
             finished = true;
             return;
           }

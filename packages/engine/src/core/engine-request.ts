@@ -1,54 +1,57 @@
-import { type Decoder, IncrementalDetokenizer } from "@pagoda/model-loaders";
+import type { SamplingParams } from "@pagoda/scheduler";
 import type { ParsedSamplingParams } from "../sampling/index.js";
-import { StopStringMatcher } from "./stop-strings.js";
+import type { EngineSample } from "./engine-sample.js";
 import type { Usage } from "./types.js";
 
-/** The text a step added to a request, and the stop string that ended it, if any. */
-export interface TextUpdate {
-  text: string;
-  stop: string | null;
-}
-
 /**
- * The engine's side of one request: its detokenizer and stop-string matcher, and the counts
- * for `usage`. The scheduler owns the tokens and blocks; this owns only what becomes text.
+ * The engine's side of one user request: its prompt, parameters and `n` samples (filled in by
+ * the engine), and the `usage` over all of them. It finishes when its last sample does.
  */
 export class EngineRequest {
-  private readonly detok: IncrementalDetokenizer;
-  private readonly matcher: StopStringMatcher;
-  private numOutputTokens = 0;
+  /** Sample `i` at index `i`. */
+  readonly samples: EngineSample[] = [];
+  private numFinished = 0;
 
   constructor(
     readonly requestId: string,
     readonly promptTokenIds: readonly number[],
     readonly params: ParsedSamplingParams,
-    decoder: Decoder,
-  ) {
-    this.detok = new IncrementalDetokenizer(decoder, promptTokenIds, { skipSpecialTokens: true });
-    this.matcher = new StopStringMatcher(params.stop);
+  ) {}
+
+  /** True once every sample has finished. */
+  get finished(): boolean {
+    return this.numFinished === this.samples.length;
   }
 
-  /**
-   * Takes a step's new tokens. A stopping EOS / stop token (`stopTokenId`, the last id) is
-   * counted but never detokenized. When `finished`, everything held back is released.
-   */
-  consume(tokenIds: readonly number[], stopTokenId: number | null, finished: boolean): TextUpdate {
-    this.numOutputTokens += tokenIds.length;
-    const shown = stopTokenId === null ? tokenIds : tokenIds.slice(0, -1);
-    let delta = shown.length > 0 ? this.detok.push(shown) : "";
-    if (finished) delta += this.detok.finish();
-    const match = this.matcher.push(delta);
-    if (match.stop !== null) return { text: match.emit, stop: match.stop };
-    return { text: finished ? match.emit + this.matcher.flush() : match.emit, stop: null };
+  /** Records that one more sample finished; true when it was the last. */
+  noteFinished(): boolean {
+    this.numFinished++;
+    return this.finished;
   }
 
-  /** Token counts so far. */
+  /** OpenAI's `usage`: the prompt once, plus every sample's output tokens so far. */
   usage(): Usage {
     const promptTokens = this.promptTokenIds.length;
-    return {
-      promptTokens,
-      completionTokens: this.numOutputTokens,
-      totalTokens: promptTokens + this.numOutputTokens,
-    };
+    let completionTokens = 0;
+    for (const s of this.samples) completionTokens += s.numOutputTokens;
+    return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
   }
+}
+
+/** The scheduler id of sample `index` of `requestId`: the request's own id for sample 0. */
+export function sampleId(requestId: string, index: number): string {
+  return index === 0 ? requestId : `${requestId}#${index}`;
+}
+
+const SEED_SPAN = 2 ** 53;
+
+/**
+ * The parameters of sample `index`: the request's, with seed `seed + index` (so sample 0 draws
+ * exactly what an `n = 1` request with that seed draws), kept in the executors' seed range
+ * [0, 2^53) by wrapping around.
+ */
+export function sampleParams(params: SamplingParams & { seed: number }, index: number): SamplingParams {
+  const base = ((params.seed % SEED_SPAN) + SEED_SPAN) % SEED_SPAN;
+  const seed = base + index < SEED_SPAN ? base + index : base - SEED_SPAN + index;
+  return { ...params, seed };
 }

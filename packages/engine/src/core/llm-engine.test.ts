@@ -109,7 +109,7 @@ describe("LLMEngine on stories260K (CPU executor)", () => {
       "sampling.invalid",
       "temperature",
     ]);
-    expect(codeOf(() => engine.addRequest("b", "Hi", { n: 2 }))).toEqual(["sampling.unsupported", "n"]);
+    expect(codeOf(() => engine.addRequest("b", "Hi", { n: 17 }))).toEqual(["sampling.invalid", "n"]);
     expect(codeOf(() => engine.addRequest("c", "Hi", { max_tokens: 500 }))).toEqual([
       "sampling.context_overflow",
       "max_tokens",

@@ -11,9 +11,10 @@ import type {
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
 import { parseSamplingParams } from "../sampling/index.js";
-import { EngineRequest } from "./engine-request.js";
-import { MetricsFeed } from "./metrics-feed.js";
-import { checkParams, drawSeed, toTokenIds } from "./prepare.js";
+import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
+import { EngineSample } from "./engine-sample.js";
+import { MetricsFeed, type SampleLookup } from "./metrics-feed.js";
+import { checkSamples, drawSeed, toTokenIds } from "./prepare.js";
 import type { EngineFinishReason, PromptInput, RequestOutput } from "./types.js";
 
 /** The tokenizer calls the engine makes. */
@@ -30,7 +31,7 @@ export interface LLMEngineOptions {
   eosTokenIds: readonly number[];
   /** The model's context length: prompt + `max_tokens` must fit. */
   maxModelLen: number;
-  /** Per-request timing events go here when given. */
+  /** Request events and one `StepRecord` per step go here when given. */
   metrics?: MetricsRecorder;
   /** Draws the seed of a request that gave none (default: `Math.random`); recorded, so runs replay. */
   random?: () => number;
@@ -40,7 +41,9 @@ const NO_RESULT: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
 
 /**
  * The synchronous engine core: a step is schedule → execute → update → postprocess
- * (detokenize, stop strings, outputs), as in nano-vllm.
+ * (detokenize, stop strings, outputs), as in nano-vllm. A request with `n` samples is `n`
+ * scheduler requests (sample 0 under the request's id, sample i under `id#i`) that share the
+ * prompt's blocks; everything public works on the request's id.
  *
  * @example
  * engine.addRequest("a", "Once upon a time", { max_tokens: 32, temperature: 0 });
@@ -48,15 +51,23 @@ const NO_RESULT: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
  */
 export class LLMEngine {
   private readonly requests = new Map<string, EngineRequest>();
+  /** By scheduler id. */
+  private readonly samples = new Map<string, EngineSample>();
   private readonly feed: MetricsFeed;
+  private readonly lookup: SampleLookup = (id) => {
+    const r = this.samples.get(id)?.request;
+    return r && { requestId: r.requestId, numPromptTokens: r.promptTokenIds.length };
+  };
 
   constructor(private readonly options: LLMEngineOptions) {
-    this.feed = new MetricsFeed(options.metrics);
+    this.feed = new MetricsFeed(options.metrics, options.scheduler.stats());
   }
 
   /**
-   * Validates and queues a request. Throws `SamplingParamsError` for bad parameters (naming the
-   * field) or a prompt + `max_tokens` beyond the context, and `EngineError` for a bad prompt.
+   * Validates and queues a request and its `n` samples; sample `i` samples with seed
+   * `seed + i`. Throws `SamplingParamsError` for bad parameters (naming the field), a prompt +
+   * `max_tokens` beyond the context or `n` above the scheduler's `maxNumSeqs`, and `EngineError`
+   * for a bad prompt or an id in flight.
    */
   addRequest(requestId: string, prompt: PromptInput, params?: unknown): void {
     const { scheduler, tokenizer, maxModelLen } = this.options;
@@ -65,17 +76,32 @@ export class LLMEngine {
     }
     const promptTokenIds = toTokenIds(prompt, tokenizer);
     const parsed = parseSamplingParams(params, { maxModelLen, numPromptTokens: promptTokenIds.length });
-    checkParams(parsed);
-    parsed.sampling.seed ??= drawSeed(this.options.random ?? Math.random);
+    checkSamples(parsed, scheduler.maxNumSeqs);
+    const seed = parsed.sampling.seed ?? drawSeed(this.options.random ?? Math.random);
+    const sampling = { ...parsed.sampling, seed };
+    const ids = Array.from({ length: parsed.n }, (_, i) => sampleId(requestId, i));
+    for (const id of ids) {
+      const owner = this.samples.get(id)?.request.requestId;
+      if (owner !== undefined) {
+        throw new EngineError("engine.duplicate_request", `id '${id}' is in use by a sample of '${owner}'`);
+      }
+    }
     scheduler.addRequest({
       requestId,
       promptTokenIds,
-      params: parsed.sampling,
+      params: sampleParams(sampling, 0),
+      forks: ids.slice(1).map((id, i) => ({ requestId: id, params: sampleParams(sampling, i + 1) })),
       priority: parsed.priority,
       ttftTargetMs: parsed.ttftTargetMs,
       tpotTargetMs: parsed.tpotTargetMs,
     });
-    this.requests.set(requestId, new EngineRequest(requestId, promptTokenIds, parsed, tokenizer));
+    const request = new EngineRequest(requestId, promptTokenIds, { ...parsed, sampling });
+    ids.forEach((id, i) => {
+      const sample = new EngineSample(request, i, id, tokenizer);
+      request.samples.push(sample);
+      this.samples.set(id, sample);
+    });
+    this.requests.set(requestId, request);
     this.feed.arrived(requestId, promptTokenIds.length);
   }
 
@@ -89,55 +115,69 @@ export class LLMEngine {
     return this.options.scheduler.stats();
   }
 
-  /** Ids of the requests in flight. */
+  /** Ids of the requests in flight (one per request, whatever its `n`). */
   requestIds(): string[] {
     return [...this.requests.keys()];
   }
 
   /**
-   * One step. An executor failure fails only the requests of this step (`finishReason: "error"`)
-   * and the engine goes on serving the rest.
+   * One step. An executor failure fails only the requests of this step (`finishReason: "error"`,
+   * every sample) and the engine goes on serving the rest.
    */
   async step(): Promise<RequestOutput[]> {
     const { scheduler, executor } = this.options;
     const out = scheduler.schedule();
-    this.feed.scheduled(out);
+    this.feed.scheduled(out, this.lookup);
+    const shape = this.feed.shape(out, this.lookup);
+    const start = performance.now();
     let result: ExecutorOutput;
     try {
       result = await executor.execute(out);
     } catch (err) {
       return this.failStep(out, err);
     }
+    const seconds = (performance.now() - start) / 1000;
+    const updates = scheduler.update(out, result);
+    this.feed.tokens(updates, this.lookup);
     const outputs: RequestOutput[] = [];
-    for (const update of scheduler.update(out, result)) {
+    for (const update of updates) {
       const o = this.postprocess(update);
       if (o !== null) outputs.push(o);
+    }
+    this.feed.step(shape, seconds, scheduler.stats());
+    return outputs;
+  }
+
+  /**
+   * Aborts a request in any state, every sample of it, freeing their blocks at once. Returns an
+   * output per sample still going (the last one `finished`); empty when it is not in flight.
+   */
+  abort(requestId: string): RequestOutput[] {
+    const request = this.requests.get(requestId);
+    if (request === undefined) return [];
+    const outputs: RequestOutput[] = [];
+    for (const s of request.samples) {
+      if (s.finished) continue;
+      // Aborting sample 0 before the fork also cancels the samples waiting on it: false for them.
+      this.options.scheduler.abort(s.schedulerId);
+      outputs.push(this.finish(s, "abort", null, "", [], null));
     }
     return outputs;
   }
 
-  /** Aborts a request in any state, freeing its blocks at once; `null` when it is not in flight. */
-  abort(requestId: string): RequestOutput | null {
-    const r = this.requests.get(requestId);
-    if (r === undefined) return null;
-    this.options.scheduler.abort(requestId);
-    return this.finish(r, "abort", null, "", [], null);
-  }
-
   private postprocess(u: SchedulerRequestOutput): RequestOutput | null {
-    const r = this.requests.get(u.requestId);
-    if (r === undefined) return null;
-    this.feed.tokens(u.requestId, u.newTokenIds.length);
-    const { text, stop } = r.consume(u.newTokenIds, u.stopTokenId, u.finishReason !== null);
+    const s = this.samples.get(u.requestId);
+    if (s === undefined) return null;
+    const { text, stop } = s.consume(u.newTokenIds, u.stopTokenId, u.finishReason !== null);
     if (stop !== null) {
       if (u.finishReason === null) this.options.scheduler.finishRequest(u.requestId, "stop");
-      return this.finish(r, "stop", stop, text, u.newTokenIds, u.logprobs);
+      return this.finish(s, "stop", stop, text, u.newTokenIds, u.logprobs);
     }
     if (u.finishReason !== null) {
       const eos = u.stopTokenId !== null && this.options.eosTokenIds.includes(u.stopTokenId);
-      return this.finish(r, u.finishReason, eos ? null : u.stopTokenId, text, u.newTokenIds, u.logprobs);
+      return this.finish(s, u.finishReason, eos ? null : u.stopTokenId, text, u.newTokenIds, u.logprobs);
     }
-    return output(r, text, u.newTokenIds, u.logprobs, null, null);
+    return output(s, text, u.newTokenIds, u.logprobs, null, null);
   }
 
   private failStep(out: SchedulerOutput, err: unknown): RequestOutput[] {
@@ -147,33 +187,38 @@ export class LLMEngine {
       : new EngineError("engine.executor_failed", `the executor failed a step: ${String(err)}`, {
           cause: err,
         });
-    const ids = [...out.scheduledNewReqs, ...out.scheduledCachedReqs].map((r) => r.requestId);
-    for (const id of ids) scheduler.finishRequest(id, "abort");
-    scheduler.update(out, NO_RESULT); // every scheduled request is finished, so nothing is appended
-    const outputs: RequestOutput[] = [];
-    for (const id of ids) {
-      const r = this.requests.get(id);
-      if (r !== undefined) outputs.push({ ...this.finish(r, "error", null, "", [], null), error });
+    const failed = new Set<EngineRequest>();
+    for (const r of [...out.scheduledNewReqs, ...out.scheduledCachedReqs]) {
+      const request = this.samples.get(r.requestId)?.request;
+      if (request !== undefined) failed.add(request); // else aborted while the step ran
     }
-    return outputs;
+    const going = [...failed].flatMap((r) => r.samples.filter((s) => !s.finished));
+    for (const s of going) scheduler.finishRequest(s.schedulerId, "abort");
+    scheduler.update(out, NO_RESULT); // every scheduled request is finished, so nothing is appended
+    return going.map((s) => ({ ...this.finish(s, "error", null, "", [], null), error }));
   }
 
   private finish(
-    r: EngineRequest,
+    s: EngineSample,
     reason: EngineFinishReason,
     stopReason: string | number | null,
     text: string,
     tokenIds: number[],
     logprobs: SchedulerRequestOutput["logprobs"],
   ): RequestOutput {
-    this.requests.delete(r.requestId);
-    this.feed.finished(r.requestId, reason);
-    return output(r, text, tokenIds, logprobs, reason, stopReason);
+    s.finished = true;
+    this.samples.delete(s.schedulerId);
+    const { request } = s;
+    if (request.noteFinished()) {
+      this.requests.delete(request.requestId);
+      this.feed.finished(request.requestId, reason); // the last sample's reason is the request's
+    }
+    return output(s, text, tokenIds, logprobs, reason, stopReason);
   }
 }
 
 function output(
-  r: EngineRequest,
+  s: EngineSample,
   text: string,
   tokenIds: number[],
   logprobs: SchedulerRequestOutput["logprobs"],
@@ -181,13 +226,14 @@ function output(
   stopReason: string | number | null,
 ): RequestOutput {
   return {
-    requestId: r.requestId,
-    index: 0,
+    requestId: s.request.requestId,
+    index: s.index,
     text,
     tokenIds,
     logprobs,
     finishReason,
     stopReason,
-    usage: r.usage(),
+    finished: s.request.finished,
+    usage: s.request.usage(),
   };
 }

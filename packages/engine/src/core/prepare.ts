@@ -22,13 +22,13 @@ export function toTokenIds(prompt: PromptInput, tokenizer: { encode(text: string
   return [...prompt];
 }
 
-/** Rejects what the engine cannot do yet, with the same typed error as a bad value. */
-export function checkParams(p: ParsedSamplingParams): void {
-  if (p.n !== 1) {
+/** Rejects more samples (`n`) than the scheduler has seats for, with the same typed error as a bad value. */
+export function checkSamples(p: ParsedSamplingParams, maxNumSeqs: number): void {
+  if (p.n > maxNumSeqs) {
     throw new SamplingParamsError(
-      "sampling.unsupported",
-      `n must be 1 for now: parallel samples (fork / copy-on-write) are not built in the engine yet; got ${p.n}`,
-      { details: { param: "n" } },
+      "sampling.invalid",
+      `n must be at most ${maxNumSeqs}, the engine's maxNumSeqs (every sample runs as a sequence); got ${p.n}`,
+      { details: { param: "n", maxNumSeqs } },
     );
   }
 }

@@ -14,10 +14,13 @@ export interface Usage {
   totalTokens: number;
 }
 
-/** What one request got from one engine step (or from its abort / failure). */
+/**
+ * What one sample of a request got from one engine step (or from its abort / failure). A request
+ * with `n` samples gives one output per sample that changed; its last output has `finished`.
+ */
 export interface RequestOutput {
   requestId: string;
-  /** Which of the request's `n` samples this output belongs to; 0 when `n` is 1. */
+  /** Which of the request's `n` samples this output belongs to (0 to n − 1); 0 when `n` is 1. */
   index: number;
   /** Text that became final this step; never part of a stop string, never the EOS token's text. */
   text: string;
@@ -25,10 +28,13 @@ export interface RequestOutput {
   tokenIds: number[];
   /** Log-probabilities of `tokenIds` when the request asked for them. */
   logprobs: TokenLogprobs[] | null;
-  /** `null` while the request goes on. */
+  /** `null` while this sample goes on. */
   finishReason: EngineFinishReason | null;
-  /** The stop string or stop token id that ended it, else `null`. */
+  /** The stop string or stop token id that ended this sample, else `null`. */
   stopReason: string | number | null;
+  /** True on the request's last output: every sample has finished. */
+  finished: boolean;
+  /** The whole request's so far: the prompt once plus every sample's output tokens. */
   usage: Usage;
   /** Set with `finishReason: "error"`: why the step failed. */
   error?: PagodaError;

@@ -14,7 +14,8 @@ let batchCounter = 0;
 /**
  * Runs a batch of prompts to completion and returns one result per prompt, in order (vLLM's
  * `LLM.generate`). `params` is one set of sampling parameters for all, or an array with one per
- * prompt. Bad parameters throw before anything runs; the batch's requests are then aborted.
+ * prompt; with `n > 1` a result holds every sample in `samples` (sample 0 at the top level).
+ * Bad parameters throw before anything runs; the batch's requests are then aborted.
  *
  * @example
  * const [r] = await generate(engine, ["Once upon a time"], { max_tokens: 20, temperature: 0 });

@@ -1,0 +1,48 @@
+import { type Decoder, IncrementalDetokenizer } from "@pagoda/model-loaders";
+import type { EngineRequest } from "./engine-request.js";
+import { StopStringMatcher } from "./stop-strings.js";
+
+/** The text a step added to a sample, and the stop string that ended it, if any. */
+export interface TextUpdate {
+  text: string;
+  stop: string | null;
+}
+
+/**
+ * One of a request's `n` samples: a scheduler request of its own, with its own detokenizer and
+ * stop-string matcher. The scheduler owns the tokens and blocks; this owns only what becomes text.
+ */
+export class EngineSample {
+  private readonly detok: IncrementalDetokenizer;
+  private readonly matcher: StopStringMatcher;
+  /** Output tokens so far, a stopping EOS / stop token included. */
+  numOutputTokens = 0;
+  finished = false;
+
+  constructor(
+    /** The request it belongs to. */
+    readonly request: EngineRequest,
+    /** Its place among the request's samples: `RequestOutput.index`. */
+    readonly index: number,
+    /** Its id in the scheduler (the request's own id for sample 0). */
+    readonly schedulerId: string,
+    decoder: Decoder,
+  ) {
+    this.detok = new IncrementalDetokenizer(decoder, request.promptTokenIds, { skipSpecialTokens: true });
+    this.matcher = new StopStringMatcher(request.params.stop);
+  }
+
+  /**
+   * Takes a step's new tokens. A stopping EOS / stop token (`stopTokenId`, the last id) is
+   * counted but never detokenized. When `finished`, everything held back is released.
+   */
+  consume(tokenIds: readonly number[], stopTokenId: number | null, finished: boolean): TextUpdate {
+    this.numOutputTokens += tokenIds.length;
+    const shown = stopTokenId === null ? tokenIds : tokenIds.slice(0, -1);
+    let delta = shown.length > 0 ? this.detok.push(shown) : "";
+    if (finished) delta += this.detok.finish();
+    const match = this.matcher.push(delta);
+    if (match.stop !== null) return { text: match.emit, stop: match.stop };
+    return { text: finished ? match.emit + this.matcher.flush() : match.emit, stop: null };
+  }
+}
