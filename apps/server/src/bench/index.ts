@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBatch } from "./batch-command.js";
 import { registerSim } from "./sim-command.js";
 
 /**
@@ -10,4 +11,5 @@ export function registerBenchCommands(program: Command): void {
   const write = (text: string) => (output.writeOut ?? ((t: string) => process.stdout.write(t)))(text);
   const bench = program.command("bench").description("serving benchmarks and the scheduling simulator");
   registerSim(bench, write);
+  registerBatch(bench, write);
 }

@@ -1,0 +1,122 @@
+import {
+  type BatchRow,
+  batchLatencyChart,
+  batchSweep,
+  batchThroughputChart,
+  engineRunner,
+  formatTable,
+  powersOfTwo,
+  type Runner,
+  resolveDevice,
+  simRunner,
+  staticVsContinuous,
+  writeReport,
+} from "@pagoda/bench";
+import type { Command } from "commander";
+import { defaultModel } from "../default-model.js";
+import { choiceFlag, intFlag } from "./flags.js";
+import { loadSimModel } from "./model-config.js";
+import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
+
+interface BatchFlags extends WorkloadFlags {
+  engine: string;
+  modelConfig: string;
+  device: string;
+  model?: string;
+  maxBatch: string;
+}
+
+const ENGINES = ["sim", "cpu", "webgpu"] as const;
+
+/** Registers `pagoda bench batch`: batch size against throughput and latency, and static against continuous batching. */
+export function registerBatch(bench: Command, write: (text: string) => void): void {
+  const cmd = bench
+    .command("batch")
+    .description("batch size 1, 2, 4 … N against throughput and latency; static vs continuous batching")
+    .option("--engine <sim|cpu|webgpu>", "simulate, or run the real engine on the CPU or WebGPU", "sim")
+    .option("--model-config <name|path>", "sim: model preset or config.json", "llama-2-7b")
+    .option("--device <name>", "sim: device profile", "a100-80gb")
+    .option("--model <dir>", "cpu/webgpu: model folder (default: $PAGODA_MODEL or stories260K)")
+    .option("--max-batch <n>", "largest batch limit N (also the static-vs-continuous limit)", "64");
+  addWorkloadFlags(cmd, { numPrompts: 256, inputLen: 128, outputLen: 128 }).action(
+    async (flags: BatchFlags) => {
+      const engine = choiceFlag("engine", flags.engine, ENGINES);
+      const maxBatch = intFlag("max-batch", flags.maxBatch, 1);
+      let runner: Runner;
+      let maxModelLen: number;
+      let label: string;
+      if (engine === "sim") {
+        const model = await loadSimModel(flags.modelConfig);
+        const device = resolveDevice(flags.device);
+        runner = simRunner(model, device, { seed: intFlag("seed", flags.seed) });
+        maxModelLen = model.maxModelLen;
+        label = `simulated ${model.name} on ${device.name}`;
+      } else {
+        const path = flags.model ?? defaultModel();
+        runner = engineRunner(path, engine, { seed: intFlag("seed", flags.seed) });
+        maxModelLen = 512; // bounds log-normal draws; longer requests count as failed
+        label = `${path} on the ${engine} engine`;
+      }
+      const requests = readTrace(flags, maxModelLen);
+      const log = (row: BatchRow) =>
+        process.stderr.write(
+          `batch ${row.max_num_seqs} (${row.policy}): ${row.result.output_throughput.toFixed(1)} tok/s\n`,
+        );
+      const sweep = await batchSweep(runner, { requests, policy: "fcfs" }, powersOfTwo(maxBatch), log);
+      const svc = await staticVsContinuous(runner, { requests, maxNumSeqs: maxBatch });
+      const json = { engine: label, sweep, static_vs_continuous: svc };
+      if (flags.json) {
+        write(`${JSON.stringify(json)}\n`);
+      } else {
+        write(`Batch sweep, ${label}, ${requests.length} requests (fcfs):\n`);
+        write(formatTable(COLUMNS, sweep.map(cells)));
+        write(`\nStatic vs continuous at batch ${maxBatch}:\n`);
+        write(formatTable(COLUMNS, [cells(svc.static), cells(svc.continuous)]));
+        write(`continuous / static output throughput: ${svc.throughput_ratio.toFixed(2)}×\n`);
+      }
+      if (flags.out !== undefined) {
+        await writeReport(flags.out, {
+          title: `pagoda bench batch: ${label}`,
+          config: { ...flags },
+          data: json,
+          charts: [
+            batchThroughputChart({ continuous: sweep }),
+            batchLatencyChart(sweep),
+            batchThroughputChart(
+              { static: [{ ...svc.static, max_num_seqs: maxBatch }], continuous: [svc.continuous] },
+              "Static vs continuous batching",
+            ),
+          ],
+          tables: [{ title: "Batch sweep", columns: COLUMNS, rows: sweep.map(cells) }],
+        });
+      }
+    },
+  );
+}
+
+const COLUMNS = [
+  "batch",
+  "policy",
+  "mean batch",
+  "step ms",
+  "out tok/s",
+  "req/s",
+  "TTFT p50 ms",
+  "TPOT p50 ms",
+  "E2E p99 ms",
+];
+
+function cells(r: BatchRow): Array<string | number> {
+  const n = (v: number | null) => v ?? Number.NaN;
+  return [
+    r.max_num_seqs,
+    r.policy,
+    r.mean_batch,
+    r.mean_step_ms,
+    r.result.output_throughput,
+    r.result.request_throughput,
+    n(r.result.ttft_ms.p50),
+    n(r.result.tpot_ms.p50),
+    n(r.result.e2e_ms.p99),
+  ];
+}

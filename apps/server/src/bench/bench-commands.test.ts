@@ -1,0 +1,134 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isPagodaError } from "@pagoda/errors";
+import { Command, CommanderError } from "commander";
+import { describe, expect, it } from "vitest";
+import { registerBenchCommands } from "./index.js";
+
+/** Runs `pagoda bench …` as program.ts does: typed errors become exit 1 and one line on stderr. */
+async function bench(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = { out: "", err: "" };
+  const program = new Command("pagoda")
+    .configureOutput({ writeOut: (t) => void (io.out += t), writeErr: (t) => void (io.err += t) })
+    .exitOverride();
+  registerBenchCommands(program);
+  try {
+    await program.parseAsync(["bench", ...args], { from: "user" });
+    return { code: 0, ...io };
+  } catch (err) {
+    if (err instanceof CommanderError) return { code: err.exitCode, ...io };
+    if (!isPagodaError(err)) throw err;
+    return { code: 1, out: io.out, err: `pagoda: ${err.message}\n` };
+  }
+}
+
+const FIELDS = ["completed", "failed", "duration_s", "request_throughput", "output_throughput"];
+const LATENCIES = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
+const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories260K");
+
+describe("pagoda bench sim", () => {
+  it.each(["fcfs", "priority", "slo", "sjf", "fair", "static"])(
+    "--policy %s --json prints every field",
+    async (policy) => {
+      const { code, out } = await bench([
+        "sim",
+        "--policy",
+        policy,
+        "--num-prompts",
+        "150",
+        "--request-rate",
+        "8",
+        "--input-len",
+        "256",
+        "--output-len",
+        "64",
+        "--range-ratio",
+        "0.5",
+        "--goodput",
+        "ttft:500",
+        "tpot:40",
+        "--json",
+      ]);
+      expect(code).toBe(0);
+      const json = JSON.parse(out);
+      for (const f of FIELDS) expect(typeof json[f]).toBe("number");
+      for (const f of LATENCIES) expect(Object.keys(json[f])).toEqual(["mean", "p50", "p90", "p99"]);
+      expect(json.completed).toBe(150);
+      expect(json.goodput.slo).toEqual({ ttft: 500, tpot: 40 });
+      expect(json.policy).toBe(policy);
+      expect(out.trim().split("\n")).toHaveLength(1);
+    },
+  );
+
+  it("reads a model folder's config.json and the measured profile, and writes an HTML report with its JSON", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pagoda-bench-"));
+    const out = join(dir, "report.html");
+    const r = await bench([
+      "sim",
+      "--model-config",
+      STORIES,
+      "--device",
+      "measured",
+      "--num-prompts",
+      "40",
+      "--input-len",
+      "32",
+      "--output-len",
+      "32",
+      "--max-num-seqs",
+      "8",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Output token throughput (tok/s):");
+    const html = await readFile(out, "utf8");
+    expect(html).toContain("uPlot");
+    expect(html).toContain('id="chart-1"');
+    const json = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+    expect(json.data.completed).toBe(40);
+    expect(json.data.model).toBe("stories260K");
+  });
+
+  it.each([
+    [["--num-prompts", "0"], /--num-prompts must be an integer >= 1/],
+    [["--request-rate", "-2"], /--request-rate must be a number > 0 or inf/],
+    [["--device", "tpu"], /no device profile named 'tpu'/],
+    [["--model-config", "/no/such.json"], /--model-config must be a preset/],
+    [["--goodput", "ttft"], /goodput must be KEY:MS pairs/],
+    [["--dataset", "sharegpt"], /--dataset must be one of synthetic, lognormal/],
+    [["--policy", "lifo"], /no policy named 'lifo'/],
+    [["--range-ratio", "1"], /--range-ratio must be a number in \[0, 1\)/],
+  ])("exits 1 with one line for %j", async (args, reason) => {
+    const r = await bench(["sim", "--num-prompts", "5", ...args]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(reason);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("pagoda bench batch (simulated)", () => {
+  it("sweeps 1, 2, 4 and compares static with continuous batching", async () => {
+    const { code, out } = await bench([
+      "batch",
+      "--max-batch",
+      "4",
+      "--num-prompts",
+      "24",
+      "--dataset",
+      "lognormal",
+      "--input-len",
+      "64",
+      "--output-len",
+      "64",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.sweep.map((r: { max_num_seqs: number }) => r.max_num_seqs)).toEqual([1, 2, 4]);
+    const tput = json.sweep.map((r: { result: { output_throughput: number } }) => r.result.output_throughput);
+    expect(tput[2]).toBeGreaterThan(tput[0] * 2); // memory-bound decode: batching pays
+    expect(json.static_vs_continuous.throughput_ratio).toBeGreaterThan(1);
+  });
+});
