@@ -24,9 +24,15 @@ export async function shutdownServer(
     state.abortAll("shutdown");
     await state.idle();
   }
-  // Answers already under way get a moment to reach their clients; idle keep-alive sockets go now.
-  closeIdle(http);
-  if (!(await within(closed, LINGER_MS))) {
+  // Answers still being written get a moment to reach their clients: each keep-alive socket is
+  // closed as soon as it is idle, and whatever is left after LINGER_MS is cut.
+  const lingerEnd = performance.now() + LINGER_MS;
+  let done = false;
+  while (!done && performance.now() < lingerEnd) {
+    closeIdle(http);
+    done = await within(closed, 20);
+  }
+  if (!done) {
     if ("closeAllConnections" in http) http.closeAllConnections();
     await closed;
   }
