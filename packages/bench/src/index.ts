@@ -1,3 +1,4 @@
+export * from "./client/index.js";
 export * from "./driver/index.js";
 export * from "./engine/index.js";
 export * from "./experiments/index.js";
