@@ -35,13 +35,27 @@ describe("requestBody", () => {
       path: "/v1/completions",
       body: { prompt: "Once", max_tokens: 16, temperature: 0.8, top_p: 0.95, seed: 7, stream: true },
     });
-    const chat = requestBody({ mode: "chat", prompt: "Hi", sampling: { ...SAMPLING, seed: null }, n: 2 });
+    const chat = requestBody({
+      mode: "chat",
+      prompt: "Hi",
+      history: [
+        { role: "user", content: "Hello" },
+        { role: "assistant", content: "Hi there" },
+      ],
+      sampling: { ...SAMPLING, seed: null, ignoreEos: true },
+      n: 2,
+    });
     expect(chat.path).toBe("/v1/chat/completions");
     expect(chat.body).toEqual({
-      messages: [{ role: "user", content: "Hi" }],
+      messages: [
+        { role: "user", content: "Hello" },
+        { role: "assistant", content: "Hi there" },
+        { role: "user", content: "Hi" },
+      ],
       max_tokens: 16,
       temperature: 0.8,
       top_p: 0.95,
+      ignore_eos: true,
       n: 2,
       stream: true,
     });

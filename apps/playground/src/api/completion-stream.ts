@@ -8,6 +8,8 @@ export interface SamplingSettings {
   topP: number;
   /** null: let the server pick. */
   seed: number | null;
+  /** Keep generating past the end-of-sequence token, up to `maxTokens` (to watch blocks fill). */
+  ignoreEos?: boolean;
 }
 
 /** One turn of a chat conversation. */
@@ -48,6 +50,7 @@ export function requestBody(req: CompletionRequest): { path: string; body: Recor
     stream: true,
   };
   if (s.seed !== null) common.seed = s.seed;
+  if (s.ignoreEos) common.ignore_eos = true;
   if (req.n !== undefined && req.n !== 1) common.n = req.n;
   if (req.mode === "chat") {
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSampleId, parentRequestId, RequestColors } from "./request-colors.js";
+import { isSampleId, parentRequestId, RequestColors, shortRequestId } from "./request-colors.js";
 
 describe("RequestColors", () => {
   it("keeps one colour per request and gives samples their parent's", () => {
@@ -23,5 +23,14 @@ describe("RequestColors", () => {
       }
     }
     expect(new Set(hues.map((_, i) => c.colorOf(`cmpl-${i}`))).size).toBe(12);
+  });
+});
+
+describe("shortRequestId", () => {
+  it("keeps the prefix, the last six characters and the sample suffix", () => {
+    expect(shortRequestId("cmpl-36381974f8b5402c99225d13d81f2545")).toBe("cmpl-…1f2545");
+    expect(shortRequestId("chatcmpl-36381974f8b5402c99225d13d81f2545#3")).toBe("chatcmpl-…1f2545#3");
+    expect(shortRequestId("req-12")).toBe("req-12");
+    expect(shortRequestId("x")).toBe("x");
   });
 });

@@ -36,3 +36,16 @@ export class RequestColors {
     return hue;
   }
 }
+
+/**
+ * A short label for a request id: its prefix and the last 6 characters (`cmpl-…e4f2a1`), and the
+ * sample suffix if any. Server ids carry 32 hex digits, too wide for chips and legends.
+ */
+export function shortRequestId(requestId: string): string {
+  const parent = parentRequestId(requestId);
+  const sample = requestId.slice(parent.length);
+  const dash = parent.indexOf("-");
+  const head = dash < 0 ? "" : parent.slice(0, dash + 1);
+  const rest = parent.slice(head.length);
+  return `${head}${rest.length > 8 ? `…${rest.slice(-6)}` : rest}${sample}`;
+}

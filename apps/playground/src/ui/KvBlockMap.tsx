@@ -1,5 +1,6 @@
 import type { KvSnapshot } from "../api/snapshot.js";
 import { blockCells, blockCounts } from "../kv/block-grid.js";
+import { shortRequestId } from "../kv/request-colors.js";
 
 /** Past this many blocks the map draws the first ones only, so a huge cache cannot stall the page. */
 const MAX_DRAWN = 16384;
@@ -54,9 +55,9 @@ export function KvBlockMap(props: { kv: KvSnapshot | null; colorOf(requestId: st
       </p>
       <ul class="holders">
         {holders.map(([id, table]) => (
-          <li key={id}>
+          <li key={id} title={id}>
             <span class="swatch" style={{ background: props.colorOf(id) }} />
-            <code>{id}</code> {table.length} blocks
+            <code>{shortRequestId(id)}</code> {table.length} blocks
           </li>
         ))}
       </ul>

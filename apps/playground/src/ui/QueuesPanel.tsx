@@ -1,5 +1,5 @@
 import type { EngineSnapshotEvent } from "../api/snapshot.js";
-import { isSampleId } from "../kv/request-colors.js";
+import { isSampleId, shortRequestId } from "../kv/request-colors.js";
 
 const QUEUES = ["running", "waiting", "swapped"] as const;
 
@@ -25,9 +25,10 @@ export function QueuesPanel(props: {
                     key={id}
                     class={isSampleId(id) ? "chip sample" : "chip"}
                     style={{ borderColor: props.colorOf(id) }}
+                    title={id}
                   >
                     <span class="swatch" style={{ background: props.colorOf(id) }} />
-                    {id}
+                    {shortRequestId(id)}
                   </li>
                 ))}
               </ul>

@@ -58,6 +58,15 @@ export function SamplingControls(props: {
           }}
         />
       </label>
+      <label title="keep generating past the end-of-sequence token, up to max tokens">
+        <input
+          data-testid="ignore-eos-input"
+          type="checkbox"
+          checked={v.ignoreEos ?? false}
+          onChange={(e) => set({ ignoreEos: (e.currentTarget as HTMLInputElement).checked })}
+        />
+        ignore EOS
+      </label>
     </div>
   );
 }

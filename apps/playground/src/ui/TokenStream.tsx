@@ -1,4 +1,5 @@
 import { deltaGaps, timingSummary } from "../completion/token-timing.js";
+import { shortRequestId } from "../kv/request-colors.js";
 import type { StreamRun } from "./use-stream-run.js";
 
 const ms = (v: number | null) => (v === null ? "–" : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
@@ -40,8 +41,8 @@ export function TokenStream(props: { run: StreamRun | null; color: string | null
         ))}
       </div>
       <p class="muted timing" data-testid="completion-timing">
-        {run?.id && <code>{run.id}</code>} deltas {t.numDeltas} · first {ms(t.ttftMs)} · mean gap{" "}
-        {ms(t.meanGapMs)} · max gap {ms(t.maxGapMs)} ·{" "}
+        {run?.id && <code title={run.id}>{shortRequestId(run.id)}</code>} deltas {t.numDeltas} · first{" "}
+        {ms(t.ttftMs)} · mean gap {ms(t.meanGapMs)} · max gap {ms(t.maxGapMs)} ·{" "}
         {t.deltasPerSecond === null ? "–" : t.deltasPerSecond.toFixed(1)} deltas/s
         {run?.finishReason ? ` · finish: ${run.finishReason}` : ""}
       </p>

@@ -32,7 +32,13 @@ export function UPlotChart(props: {
       axes: [{ label: "s since server start" }, { label: unit, size: 50 }],
       series: [
         { label: "t (s)" },
-        ...lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 1.5, dash: l.dash })),
+        ...lines.map((l) => ({
+          label: l.label,
+          stroke: l.stroke,
+          width: 1.5,
+          dash: l.dash,
+          points: { show: false },
+        })),
       ],
       legend: { live: false },
     };

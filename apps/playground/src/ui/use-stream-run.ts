@@ -3,7 +3,7 @@ import { type CompletionRequest, streamCompletion } from "../api/completion-stre
 import type { TimedDelta } from "../completion/token-timing.js";
 import { useFrameRender } from "./use-frame-render.js";
 
-/** One streamed request as the page follows it (the first choice only). */
+/** One streamed choice (sample) of a request as the page follows it. */
 export interface StreamRun {
   /** The response id (the engine request id) once the first chunk names it. */
   id: string | null;
@@ -13,26 +13,37 @@ export interface StreamRun {
   error: string | null;
 }
 
-/** Streams a request into `run`, calling `changed` as deltas arrive. Resolves when it ends. */
+/**
+ * Streams a request into `runs` (one per choice index, so `n` samples fill `n` runs), calling
+ * `changed` as deltas arrive. Resolves when the stream ends.
+ */
 export async function followStream(
   req: CompletionRequest,
-  run: StreamRun,
+  runs: readonly StreamRun[],
   changed: () => void,
   signal: AbortSignal,
 ): Promise<void> {
   const t0 = performance.now();
+  let failure: string | null = null;
   try {
-    for await (const d of streamCompletion(req, { signal })) {
+    for await (const d of streamCompletion({ ...req, n: runs.length }, { signal })) {
+      const run = runs[d.index];
+      if (!run) continue;
       run.id ??= d.id;
-      if (d.index !== 0) continue;
       if (d.text !== "") run.deltas.push({ text: d.text, atMs: performance.now() - t0 });
-      if (d.finishReason) run.finishReason = d.finishReason;
+      if (d.finishReason) {
+        run.finishReason = d.finishReason;
+        run.status = "done";
+      }
       changed();
     }
-    run.status = "done";
   } catch (err) {
-    run.status = signal.aborted ? "stopped" : "error";
-    if (!signal.aborted) run.error = err instanceof Error ? err.message : String(err);
+    if (!signal.aborted) failure = err instanceof Error ? err.message : String(err);
+  }
+  for (const run of runs) {
+    if (run.status !== "streaming") continue;
+    run.status = signal.aborted ? "stopped" : failure !== null ? "error" : "done";
+    run.error = failure;
   }
   changed();
 }
@@ -56,7 +67,7 @@ export function useStreamRun(): {
       const entry = { run: newRun(), abort: new AbortController() };
       current.current = entry;
       render();
-      await followStream(req, entry.run, render, entry.abort.signal);
+      await followStream(req, [entry.run], render, entry.abort.signal);
       return entry.run;
     },
     [render],
