@@ -20,34 +20,11 @@ const isLen = (v: unknown): v is number => typeof v === "number" && Number.isSaf
  */
 export function parseDataset(text: string, defaultOutputLen: number): DatasetEntry[] {
   const entries: DatasetEntry[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "") return;
-    const bad = (why: string): never => {
-      throw new BenchError("bench.bad_dataset", `dataset line ${i + 1}: ${why}`, {
-        details: { line: i + 1 },
-      });
-    };
-    let row: Record<string, unknown>;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      return bad("not JSON");
-    }
-    if (typeof row !== "object" || row === null) return bad("not a JSON object");
-    const out = row.output_len ?? defaultOutputLen;
-    if (!isLen(out)) return bad(`output_len must be an integer >= 1, got ${JSON.stringify(out)}`);
-    if (typeof row.prompt === "string" && row.prompt !== "") {
-      entries.push({
-        prompt: row.prompt,
-        inputLen: Math.max(1, Math.round(row.prompt.length / 4)),
-        outputLen: out,
-      });
-    } else if (isLen(row.input_len)) {
-      entries.push({ inputLen: row.input_len, outputLen: out });
-    } else {
-      bad('needs a non-empty "prompt" or an integer "input_len"');
-    }
-  });
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() !== "") entries.push(parseLine(line, i + 1, defaultOutputLen));
+  }
   if (entries.length === 0) throw new BenchError("bench.bad_dataset", "the dataset has no entries");
   return entries;
 }
@@ -75,4 +52,27 @@ export function datasetTrace(
       ...(e.prompt !== undefined && { prompt: e.prompt }),
     };
   });
+}
+
+function parseLine(line: string, lineNo: number, defaultOutputLen: number): DatasetEntry {
+  const bad = (why: string): never => {
+    throw new BenchError("bench.bad_dataset", `dataset line ${lineNo}: ${why}`, {
+      details: { line: lineNo },
+    });
+  };
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return bad("not JSON");
+  }
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return bad("not a JSON object");
+  const r = row as Record<string, unknown>;
+  const out = r.output_len ?? defaultOutputLen;
+  if (!isLen(out)) return bad(`output_len must be an integer >= 1, got ${JSON.stringify(out)}`);
+  if (typeof r.prompt === "string" && r.prompt !== "") {
+    return { prompt: r.prompt, inputLen: Math.max(1, Math.round(r.prompt.length / 4)), outputLen: out };
+  }
+  if (isLen(r.input_len)) return { inputLen: r.input_len, outputLen: out };
+  return bad('needs a non-empty "prompt" or an integer "input_len"');
 }
