@@ -100,6 +100,17 @@ describe("POST /v1/chat/completions on a Qwen3 model with its chat template", ()
       expect(t.top_logprobs).toHaveLength(2);
       expect(t.bytes).toEqual([...new TextEncoder().encode(t.token)]);
     }
+    const two = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      max_tokens: 2,
+      n: 2,
+      seed: 1,
+    });
+    expect(two.choices.map((c) => [c.index, c.message.role])).toEqual([
+      [0, "assistant"],
+      [1, "assistant"],
+    ]);
     const plain = await tokenize({ messages });
     const noThinking = await tokenize({ messages, chat_template_kwargs: { enable_thinking: false } });
     expect(noThinking.count).toBeGreaterThan(plain.count); // an empty <think></think> block is added
