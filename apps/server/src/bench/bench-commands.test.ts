@@ -1,9 +1,11 @@
 import { mkdtemp, readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPagodaError } from "@pagoda/errors";
 import { Command, CommanderError } from "commander";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBenchCommands } from "./index.js";
 
 /** Runs `pagoda bench …` as program.ts does: typed errors become exit 1 and one line on stderr. */
@@ -137,5 +139,114 @@ describe("pagoda bench batch (simulated)", () => {
     const tput = json.sweep.map((r: { result: { output_throughput: number } }) => r.result.output_throughput);
     expect(tput[2]).toBeGreaterThan(tput[0] * 2); // memory-bound decode: batching pays
     expect(json.static_vs_continuous.throughput_ratio).toBeGreaterThan(1);
+  });
+});
+
+// A scripted OpenAI-style server: lists one model and streams max_tokens one-token chunks.
+const server = createServer((req, res) => {
+  if (req.url === "/v1/models") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ data: [{ id: "tiny" }] }));
+    return;
+  }
+  let raw = "";
+  req.on("data", (d) => {
+    raw += d;
+  });
+  req.on("end", () => {
+    const body = JSON.parse(raw);
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    for (let i = 0; i < body.max_tokens; i++)
+      res.write(`data: ${JSON.stringify({ choices: [{ text: "a" }] })}\n\n`);
+    res.end("data: [DONE]\n\n");
+  });
+});
+let url = "";
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("pagoda bench serve and sweep", () => {
+  it("serve --json asks /v1/models for the model and prints every field", async () => {
+    const r = await bench([
+      "serve",
+      "--url",
+      url,
+      "--num-prompts",
+      "5",
+      "--output-len",
+      "3",
+      "--request-rate",
+      "50",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json).toMatchObject({ completed: 5, failed: 0, total_output_tokens: 15, model: "tiny" });
+    for (const f of LATENCIES) expect(Object.keys(json[f])).toEqual(["mean", "p50", "p90", "p99"]);
+  });
+
+  it("sweep over rates against the server prints one row per rate", async () => {
+    const r = await bench([
+      "sweep",
+      "--target",
+      "serve",
+      "--url",
+      url,
+      "--model",
+      "tiny",
+      "--rates",
+      "20,inf",
+      "--num-prompts",
+      "4",
+      "--output-len",
+      "2",
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/^\s*rate 20\s+4\s+0/);
+    expect(lines[3]).toMatch(/^\s*rate Infinity\s+4/);
+  });
+
+  it("sweep over policies in the simulator gives one JSON row each", async () => {
+    const r = await bench([
+      "sweep",
+      "--policies",
+      "fcfs,sjf,static",
+      "--num-prompts",
+      "50",
+      "--request-rate",
+      "20",
+      "--input-len",
+      "64",
+      "--output-len",
+      "32",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.rows.map((row: { policy: string }) => row.policy)).toEqual(["fcfs", "sjf", "static"]);
+    for (const row of json.rows) expect(row.result.completed).toBe(50);
+  });
+
+  it.each([
+    [["sweep", "--num-prompts", "2"], /--rates must be given, or --policies/],
+    [["sweep", "--rates", "1", "--policies", "fcfs"], /--rates must be given, or --policies/],
+    [["sweep", "--target", "serve", "--policies", "fcfs"], /--policies must be used with --target sim/],
+    [["sweep", "--rates", "1,,2"], /--rates must be a comma-separated list/],
+    [["serve", "--dataset", "/no/such.jsonl"], /--dataset must be synthetic, lognormal or a JSONL file/],
+    [
+      ["serve", "--url", "http://127.0.0.1:1", "--num-prompts", "1"],
+      /--model not given and http:\/\/127.0.0.1:1\/v1\/models lists no model/,
+    ],
+    [["batch", "--engine", "tpu"], /--engine must be one of sim, cpu, webgpu/],
+  ])("exits 1 with one line for %j", async (args, reason) => {
+    const r = await bench(args);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(reason);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
   });
 });

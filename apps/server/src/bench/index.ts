@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { registerBatch } from "./batch-command.js";
+import { registerServe } from "./serve-command.js";
 import { registerSim } from "./sim-command.js";
+import { registerSweep } from "./sweep-command.js";
 
 /**
  * Registers `pagoda bench` and its subcommands (sim, batch, serve, sweep) on `program`. Output
@@ -12,4 +14,6 @@ export function registerBenchCommands(program: Command): void {
   const bench = program.command("bench").description("serving benchmarks and the scheduling simulator");
   registerSim(bench, write);
   registerBatch(bench, write);
+  registerServe(bench, write);
+  registerSweep(bench, write);
 }

@@ -30,7 +30,11 @@ export function addWorkloadFlags(
       defaults.requestRate ?? "inf",
     )
     .option("--burstiness <b>", "gamma shape of arrival gaps: 1 Poisson, < 1 burstier", "1")
-    .option("--dataset <name>", "synthetic (uniform lengths) or lognormal (long-tailed)", "synthetic")
+    .option(
+      "--dataset <name>",
+      "synthetic (uniform lengths), lognormal (long-tailed), or (serve) a JSONL file",
+      "synthetic",
+    )
     .option("--input-len <n>", "prompt tokens (median for lognormal)", String(defaults.inputLen))
     .option("--output-len <n>", "output tokens (median for lognormal)", String(defaults.outputLen))
     .option("--range-ratio <r>", "synthetic: lengths uniform in len·[1 − r, 1 + r]", "0")
