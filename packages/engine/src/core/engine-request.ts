@@ -51,7 +51,8 @@ const SEED_SPAN = 2 ** 53;
  * [0, 2^53) by wrapping around.
  */
 export function sampleParams(params: SamplingParams & { seed: number }, index: number): SamplingParams {
-  const base = ((params.seed % SEED_SPAN) + SEED_SPAN) % SEED_SPAN;
+  // A safe integer lies in (−2^53, 2^53): one addition brings a negative one into range, exactly.
+  const base = params.seed < 0 ? params.seed + SEED_SPAN : params.seed;
   const seed = base + index < SEED_SPAN ? base + index : base - SEED_SPAN + index;
   return { ...params, seed };
 }

@@ -1,11 +1,12 @@
 import { isPagodaError } from "@pagoda/errors";
 import { CpuExecutor } from "@pagoda/executor";
 import { KVCacheManager } from "@pagoda/kv-paging";
-import { type Executor, Scheduler } from "@pagoda/scheduler";
+import { type Executor, greedyParams, Scheduler } from "@pagoda/scheduler";
 import { describe, expect, it } from "vitest";
 import { AsyncEngine } from "../async/async-engine.js";
 import { generate } from "../offline/generate.js";
 import { goldenCases, stories, testEngine } from "../testing/stories.js";
+import { sampleParams } from "./engine-request.js";
 import { LLMEngine } from "./llm-engine.js";
 import type { RequestOutput } from "./types.js";
 
@@ -34,7 +35,7 @@ async function measuredEngine(enablePrefixCaching: boolean) {
 }
 
 const PROMPT = "Once upon a time, there was a dragon"; // 14 tokens: 1 full block of 8, 5 more
-const sampled = { temperature: 1, top_p: 0.95, max_tokens: 24, seed: 42, ignore_eos: true };
+const sampled = { temperature: 1, top_p: 0.95, max_tokens: 24, seed: 41, ignore_eos: true };
 
 describe("n > 1: parallel samples sharing the prompt's blocks", () => {
   it.each([
@@ -68,11 +69,29 @@ describe("n > 1: parallel samples sharing the prompt's blocks", () => {
     const tokens = (r: typeof a) => r?.samples.map((s) => s.tokenIds);
     expect(tokens(b)).toEqual(tokens(a));
     expect(new Set(tokens(a)?.map((t) => t.join())).size).toBe(3);
-    const [third] = await generate(engine, [PROMPT], { ...sampled, seed: 44 });
+    const [third] = await generate(engine, [PROMPT], { ...sampled, seed: 43 });
     expect(third?.tokenIds).toEqual(a?.samples[2]?.tokenIds);
     expect(a?.tokenIds).toEqual(a?.samples[0]?.tokenIds);
     expect(a?.text).toBe(a?.samples[0]?.text);
     expect(a?.usage).toEqual({ promptTokens: 14, completionTokens: 3 * 24, totalTokens: 14 + 72 });
+  });
+
+  it("gives sample i the seed seed + i, exactly, within [0, 2^53)", () => {
+    const seeds = (seed: number) => [0, 1, 2].map((i) => sampleParams({ ...greedyParams(1), seed }, i).seed);
+    expect(seeds(7)).toEqual([7, 8, 9]);
+    expect(seeds(-3)).toEqual([2 ** 53 - 3, 2 ** 53 - 2, 2 ** 53 - 1]);
+    expect(seeds(Number.MAX_SAFE_INTEGER)).toEqual([2 ** 53 - 1, 0, 1]);
+  });
+
+  it("wraps seeds into the executors' range [0, 2^53): negative seeds work, seed + i wraps to 0", async () => {
+    const { engine } = await testEngine({ blockSize: 8 });
+    const params = { ...sampled, max_tokens: 8 };
+    const [neg] = await generate(engine, [PROMPT], { ...params, seed: -3, n: 4 });
+    const [top] = await generate(engine, [PROMPT], { ...params, seed: 2 ** 53 - 3 });
+    const [zero] = await generate(engine, [PROMPT], { ...params, seed: 0 });
+    expect(neg?.samples.map((s) => s.finishReason)).toEqual(["length", "length", "length", "length"]);
+    expect(neg?.tokenIds).toEqual(top?.tokenIds);
+    expect(neg?.samples[3]?.tokenIds).toEqual(zero?.tokenIds);
   });
 
   it("greedy n = 2 gives the golden continuation twice, also from a 1-token prompt", async () => {
