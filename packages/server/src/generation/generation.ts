@@ -47,7 +47,7 @@ export class Generation implements InFlight, AsyncIterable<GenerationOutput> {
         streams.push(await r.engine.submit({ requestId: ids[i] as string, prompt, params: r.params }));
       }
     } catch (err) {
-      await Promise.all(ids.slice(0, streams.length).map((id) => r.engine.abort(id)));
+      await Promise.allSettled(ids.slice(0, streams.length).map((id) => r.engine.abort(id)));
       throw err;
     }
     return new Generation(r.engine, ids, streams);
@@ -83,7 +83,9 @@ export class Generation implements InFlight, AsyncIterable<GenerationOutput> {
   /** Stops every engine request still running; their streams end with `finishReason: "abort"`. */
   abort(reason: AbortReason): void {
     this.reason ??= reason;
-    for (const id of this.running) void this.engine.abort(id);
+    // An abort that fails (a worker that died) leaves nothing to free here: the stream then ends
+    // with the engine's own error, which the reader sees.
+    for (const id of this.running) this.engine.abort(id).catch(() => {});
   }
 
   [Symbol.asyncIterator](): AsyncIterator<GenerationOutput> {
