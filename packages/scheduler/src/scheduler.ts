@@ -1,11 +1,17 @@
-import type { KVCacheManager, KVCacheStats } from "@pagoda/kv-paging";
+import type { BlockMap, KVCacheManager, KVCacheStats } from "@pagoda/kv-paging";
 import type { ExecutorOutput, SamplingParams, SchedulerOutput, TokenLogprobs } from "./contract/index.js";
 import { broken, SchedulerError } from "./errors.js";
 import { type ResolvedOptions, resolveOptions, type SchedulerOptions } from "./options.js";
 import { OutputBuilder } from "./output-builder.js";
 import type { SchedulingPolicy } from "./policies/policy.js";
 import { createPolicy } from "./policies/registry.js";
-import { type FinishReason, type NewRequest, type RequestView, SchedulerRequest } from "./request.js";
+import {
+  type FinishReason,
+  type NewRequest,
+  type RequestStatus,
+  type RequestView,
+  SchedulerRequest,
+} from "./request.js";
 import { RequestQueue } from "./request-queue.js";
 import { type PendingStep, StepPlanner } from "./step-planner.js";
 import { appendTokens } from "./stop.js";
@@ -21,6 +27,17 @@ export interface RequestOutput {
   finishReason: FinishReason | null;
   /** The EOS or stop token id that finished it (the last of `newTokenIds`), else `null`. */
   stopTokenId: number | null;
+}
+
+/** Request ids by state and who holds each device block: a live view for UIs and debugging. */
+export interface SchedulerInspection {
+  /** Running requests (prefilling or decoding), in admission order. */
+  running: string[];
+  /** Waiting requests, in arrival order (not the policy's). */
+  waiting: string[];
+  /** Requests whose blocks are swapped out to host memory. */
+  swapped: string[];
+  kv: BlockMap;
 }
 
 /** Counters and occupancy of a {@link Scheduler}. */
@@ -234,6 +251,18 @@ export class Scheduler {
   /** The request in flight with this id, or `undefined`. */
   getRequest(requestId: string): RequestView | undefined {
     return this.requests.get(requestId);
+  }
+
+  /** Who waits, runs and is swapped out, and the KV cache's block map; O(requests + blocks). */
+  inspect(): SchedulerInspection {
+    const byStatus: Partial<Record<RequestStatus, string[]>> = {};
+    for (const r of this.requests.values()) (byStatus[r.status] ??= []).push(r.requestId);
+    return {
+      running: this.planner.queues.running.map((r) => r.requestId),
+      waiting: byStatus.WAITING ?? [],
+      swapped: byStatus.SWAPPED ?? [],
+      kv: this.kv.blockMap(),
+    };
   }
 
   /** Counters and occupancy, the KV cache's included. */

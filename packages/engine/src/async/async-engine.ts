@@ -1,4 +1,5 @@
 import type { SchedulerStats } from "@pagoda/scheduler";
+import type { EngineInspection } from "../core/inspection.js";
 import type { LLMEngine } from "../core/llm-engine.js";
 import type { RequestOutput } from "../core/types.js";
 import { EngineError } from "../errors.js";
@@ -49,6 +50,11 @@ export class AsyncEngine implements EngineClient {
   /** {@link abortNow} for the {@link EngineClient} interface. */
   async abort(requestId: string): Promise<boolean> {
     return this.abortNow(requestId);
+  }
+
+  /** Request ids by state, who holds each KV block and the last step's batch. */
+  async inspect(): Promise<EngineInspection> {
+    return this.engine.inspect();
   }
 
   /** Scheduler and KV-cache state now. */

@@ -1,4 +1,5 @@
 import type { SchedulerStats } from "@pagoda/scheduler";
+import type { EngineInspection } from "../core/inspection.js";
 import type { PromptInput, RequestOutput } from "../core/types.js";
 
 /** A request for {@link EngineClient.submit}. */
@@ -26,6 +27,8 @@ export interface EngineClient {
   abort(requestId: string): Promise<boolean>;
   /** Scheduler and KV-cache state as of the last step (cheap: no round trip). */
   stats(): SchedulerStats;
+  /** Request ids by state, who holds each KV block and the last step's batch (a live view). */
+  inspect(): Promise<EngineInspection>;
   /** Aborts whatever is in flight and releases the executor (and the worker, if any). */
   close(): Promise<void>;
 }

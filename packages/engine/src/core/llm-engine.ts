@@ -13,6 +13,7 @@ import { EngineError } from "../errors.js";
 import { parseSamplingParams } from "../sampling/index.js";
 import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
 import { EngineSample } from "./engine-sample.js";
+import type { EngineInspection, StepSummary } from "./inspection.js";
 import { MetricsFeed, type SampleLookup } from "./metrics-feed.js";
 import { checkSamples, drawSeed, toTokenIds } from "./prepare.js";
 import type { EngineFinishReason, PromptInput, RequestOutput } from "./types.js";
@@ -54,6 +55,7 @@ export class LLMEngine {
   /** By scheduler id. */
   private readonly samples = new Map<string, EngineSample>();
   private readonly feed: MetricsFeed;
+  private lastStep: StepSummary | null = null;
   private readonly lookup: SampleLookup = (id) => {
     const r = this.samples.get(id)?.request;
     return r && { requestId: r.requestId, numPromptTokens: r.promptTokenIds.length };
@@ -115,6 +117,11 @@ export class LLMEngine {
     return this.options.scheduler.stats();
   }
 
+  /** Who waits, runs and is swapped out, who holds each KV block, and what the last step computed. */
+  inspect(): EngineInspection {
+    return { ...this.options.scheduler.inspect(), lastStep: this.lastStep };
+  }
+
   /** Ids of the requests in flight (one per request, whatever its `n`). */
   requestIds(): string[] {
     return [...this.requests.keys()];
@@ -145,6 +152,11 @@ export class LLMEngine {
       if (o !== null) outputs.push(o);
     }
     this.feed.step(shape, seconds, scheduler.stats());
+    this.lastStep = {
+      numPrefillTokens: shape.numPrefillTokens,
+      numDecodeTokens: shape.numDecodeTokens,
+      numSeqs: shape.batch.numNewTokens.length,
+    };
     return outputs;
   }
 

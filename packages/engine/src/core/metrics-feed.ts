@@ -78,8 +78,7 @@ export class MetricsFeed {
    * past its prompt decodes; every other scheduled token (prompt chunks, a sample's last prompt
    * token, a recompute after preemption) is prefill.
    */
-  shape(out: SchedulerOutput, lookup: SampleLookup): StepShape | null {
-    if (this.recorder === undefined) return null;
+  shape(out: SchedulerOutput, lookup: SampleLookup): StepShape {
     const numNewTokens: number[] = [];
     const numContextTokens: number[] = [];
     let numPrefillTokens = 0;
@@ -102,8 +101,8 @@ export class MetricsFeed {
    * Records a step that ran for `seconds` (the executor's wall time, split between prefill and
    * decode by their token shares), with the scheduler's state after it.
    */
-  step(shape: StepShape | null, seconds: number, stats: SchedulerStats): void {
-    if (this.recorder === undefined || shape === null) return;
+  step(shape: StepShape, seconds: number, stats: SchedulerStats): void {
+    if (this.recorder === undefined) return;
     const { numPrefillTokens, numDecodeTokens, batch } = shape;
     const total = numPrefillTokens + numDecodeTokens;
     const prefillSeconds = total === 0 ? 0 : Math.min(seconds, (seconds * numPrefillTokens) / total);

@@ -82,7 +82,14 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       maxModelLen: built.maxModelLen,
       ...(options.metrics !== undefined && { metrics: options.metrics }),
     });
-    return new LLM(engine, { scheduler, kvCache, executor: built.executor, device: built.device, model });
+    return new LLM(engine, {
+      scheduler,
+      kvCache,
+      executor: built.executor,
+      device: built.device,
+      model,
+      maxModelLen: built.maxModelLen,
+    });
   } finally {
     await model.close();
   }

@@ -15,6 +15,8 @@ export interface LLMParts {
   device: "cpu" | "webgpu";
   /** The loaded model (its weight files are closed). */
   model: LoadedModel;
+  /** Prompt + `max_tokens` must fit in this many tokens (model positions and KV cache allowing). */
+  maxModelLen: number;
 }
 
 /** A ready engine over one model, from `createEngine` (vLLM's `LLM` class). */

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CpuExecutor, type ModelWeights, readWeightsF32 } from "@pagoda/executor";
 import { KVCacheManager } from "@pagoda/kv-paging";
+import type { MetricsRecorder } from "@pagoda/metrics";
 import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
 import { type Executor, type PreemptionMode, Scheduler } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
@@ -55,6 +56,8 @@ export interface TestEngineOptions {
   maxNumBatchedTokens?: number;
   preemptionMode?: PreemptionMode;
   numHostBlocks?: number;
+  enablePrefixCaching?: boolean;
+  metrics?: MetricsRecorder;
   /** Wraps the CPU executor, e.g. to inject failures. */
   wrap?: (executor: Executor) => Executor;
 }
@@ -65,7 +68,12 @@ export async function testEngine(o: TestEngineOptions = {}) {
   const numBlocks = o.numBlocks ?? 128;
   const blockSize = o.blockSize ?? 16;
   const numHostBlocks = o.numHostBlocks ?? 0;
-  const kvCache = new KVCacheManager({ numBlocks, blockSize, numHostBlocks });
+  const kvCache = new KVCacheManager({
+    numBlocks,
+    blockSize,
+    numHostBlocks,
+    enablePrefixCaching: o.enablePrefixCaching ?? true,
+  });
   const eosTokenIds = model.generationConfig.eosTokenIds;
   const scheduler = new Scheduler({
     kvCache,
@@ -77,6 +85,13 @@ export async function testEngine(o: TestEngineOptions = {}) {
   const cpu = new CpuExecutor(model.config, weights, { numBlocks, blockSize, numSwapBlocks: numHostBlocks });
   const executor = o.wrap ? o.wrap(cpu) : cpu;
   const maxModelLen = Math.min(model.config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
-  const engine = new LLMEngine({ scheduler, executor, tokenizer: model.tokenizer, eosTokenIds, maxModelLen });
-  return { engine, scheduler, kvCache, tokenizer: model.tokenizer };
+  const engine = new LLMEngine({
+    scheduler,
+    executor,
+    tokenizer: model.tokenizer,
+    eosTokenIds,
+    maxModelLen,
+    ...(o.metrics !== undefined && { metrics: o.metrics }),
+  });
+  return { engine, scheduler, kvCache, tokenizer: model.tokenizer, maxModelLen };
 }

@@ -53,6 +53,9 @@ export class EngineHost {
         });
         return;
       }
+      case "inspect":
+        this.post({ type: "inspection", call: msg.call, inspection: this.engine.inspect() });
+        return;
       case "close": {
         const outputs = this.abortAll();
         while (this.loop !== null) await this.loop;

@@ -1,19 +1,8 @@
 import type { LLM } from "../offline/llm.js";
 import type { WorkerEngineInfo } from "./protocol.js";
 
-/**
- * The sizes the main thread is told about an {@link LLM}. `maxModelLen` is worked out as
- * `createEngine` does (the WebGPU executor reports it; on the CPU it is the smaller of the model's
- * positions and what the KV cache holds), since the `LLM` does not carry it.
- */
+/** The sizes the main thread is told about an {@link LLM}. */
 export function engineInfo(llm: LLM): WorkerEngineInfo {
-  const { kvCache, executor, model, device } = llm.parts;
-  const numBlocks = kvCache.devicePool.numBlocks;
-  const blockSize = kvCache.blockSize;
-  const sizes = (executor as { sizes?: { maxModelLen?: unknown } }).sizes;
-  const maxModelLen =
-    typeof sizes?.maxModelLen === "number"
-      ? sizes.maxModelLen
-      : Math.min(model.config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
-  return { device, maxModelLen, numBlocks, blockSize };
+  const { kvCache, device, maxModelLen } = llm.parts;
+  return { device, maxModelLen, numBlocks: kvCache.devicePool.numBlocks, blockSize: kvCache.blockSize };
 }

@@ -1,5 +1,6 @@
 import type { RequestEvent, StepRecord } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
+import type { EngineInspection } from "../core/inspection.js";
 import type { PromptInput, RequestOutput } from "../core/types.js";
 import type { CreateEngineOptions } from "../offline/create-engine.js";
 
@@ -63,6 +64,7 @@ export type ToWorker =
   | { type: "init"; options: WorkerInitOptions; metrics: boolean }
   | { type: "submit"; call: number; request: WireRequest }
   | { type: "abort"; call: number; requestId: string }
+  | { type: "inspect"; call: number }
   | { type: "close"; call: number };
 
 /** Worker → main thread. */
@@ -79,6 +81,7 @@ export type FromWorker =
   | { type: "rejected"; call: number; error: WireError }
   | { type: "step"; update: EngineUpdate }
   | { type: "aborted"; call: number; aborted: boolean; update: EngineUpdate }
+  | { type: "inspection"; call: number; inspection: EngineInspection }
   /** The step loop broke (a bug, not an executor error): every open stream fails with `error`. */
   | { type: "failed"; error: WireError; update: EngineUpdate }
   | { type: "closed"; call: number; update: EngineUpdate };

@@ -2,6 +2,7 @@ import type { PagodaError } from "@pagoda/errors";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { EngineClient, EngineRequestInput } from "../async/engine-client.js";
+import type { EngineInspection } from "../core/inspection.js";
 import type { RequestOutput } from "../core/types.js";
 import { EngineError } from "../errors.js";
 import { MetricsRelay } from "./metrics-relay.js";
@@ -109,6 +110,11 @@ export class WorkerEngine implements EngineClient {
     return this.call<boolean>((call) => ({ type: "abort", call, requestId }));
   }
 
+  /** Request ids by state, the KV block map and the last step's batch, from the worker. */
+  async inspect(): Promise<EngineInspection> {
+    return this.call<EngineInspection>((call) => ({ type: "inspect", call }));
+  }
+
   /** Scheduler and KV-cache state after the worker's latest step (or abort): no round trip. */
   stats(): SchedulerStats {
     return this.lastStats;
@@ -163,6 +169,9 @@ export class WorkerEngine implements EngineClient {
       case "aborted":
         this.apply(msg.update);
         this.settle(msg.call, msg.aborted);
+        break;
+      case "inspection":
+        this.settle(msg.call, msg.inspection);
         break;
       case "closed":
         this.apply(msg.update);

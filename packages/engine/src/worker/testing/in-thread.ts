@@ -11,7 +11,7 @@ export function buildTestLLM(o: TestEngineOptions = {}): BuildEngine {
   return async () => {
     const { model } = await stories();
     let executor: Executor | undefined;
-    const { engine, scheduler, kvCache } = await testEngine({
+    const { engine, scheduler, kvCache, maxModelLen } = await testEngine({
       ...o,
       wrap: (cpu) => {
         executor = o.wrap ? o.wrap(cpu) : cpu;
@@ -19,7 +19,7 @@ export function buildTestLLM(o: TestEngineOptions = {}): BuildEngine {
       },
     });
     if (executor === undefined) throw new Error("testEngine built no executor");
-    return new LLM(engine, { scheduler, kvCache, executor, device: "cpu", model });
+    return new LLM(engine, { scheduler, kvCache, executor, device: "cpu", model, maxModelLen });
   };
 }
 
