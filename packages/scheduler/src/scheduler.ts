@@ -5,13 +5,7 @@ import { type ResolvedOptions, resolveOptions, type SchedulerOptions } from "./o
 import { OutputBuilder } from "./output-builder.js";
 import type { SchedulingPolicy } from "./policies/policy.js";
 import { createPolicy } from "./policies/registry.js";
-import {
-  type FinishReason,
-  type NewRequest,
-  type RequestStatus,
-  type RequestView,
-  SchedulerRequest,
-} from "./request.js";
+import { type FinishReason, type NewRequest, type RequestView, SchedulerRequest } from "./request.js";
 import { RequestQueue } from "./request-queue.js";
 import { type PendingStep, StepPlanner } from "./step-planner.js";
 import { appendTokens } from "./stop.js";
@@ -255,12 +249,16 @@ export class Scheduler {
 
   /** Who waits, runs and is swapped out, and the KV cache's block map; O(requests + blocks). */
   inspect(): SchedulerInspection {
-    const byStatus: Partial<Record<RequestStatus, string[]>> = {};
-    for (const r of this.requests.values()) (byStatus[r.status] ??= []).push(r.requestId);
+    const waiting: string[] = [];
+    const swapped: string[] = [];
+    for (const r of this.requests.values()) {
+      if (r.status === "WAITING") waiting.push(r.requestId);
+      else if (r.status === "SWAPPED") swapped.push(r.requestId);
+    }
     return {
       running: this.planner.queues.running.map((r) => r.requestId),
-      waiting: byStatus.WAITING ?? [],
-      swapped: byStatus.SWAPPED ?? [],
+      waiting,
+      swapped,
       kv: this.kv.blockMap(),
     };
   }
