@@ -3,10 +3,13 @@ import { PrometheusExporter } from "@pagoda/metrics/prometheus";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { HttpError } from "../errors/http-error.js";
+import { EngineEvents, type EngineEventsOptions } from "../live/engine-events.js";
 import { chatCompletionsRoute } from "../routes/chat-completions.js";
 import { completionsRoute } from "../routes/completions.js";
+import { registerEngineEventsRoute } from "../routes/engine-events.js";
 import { registerOpsRoutes } from "../routes/health.js";
 import { registerModelRoutes } from "../routes/models.js";
+import { registerPlayground } from "../routes/playground.js";
 import { registerTokenizeRoutes } from "../routes/tokenize.js";
 import type { ServedModel } from "../state/served-model.js";
 import { ServerState } from "../state/server-state.js";
@@ -32,6 +35,10 @@ export interface ServerAppOptions {
   metrics?: MetricsRecorder;
   /** Where access lines and internal errors go; default pino to stdout. */
   logger?: Logger;
+  /** Timing of the live feed at `GET /v1/engine/events`. */
+  engineEvents?: EngineEventsOptions;
+  /** Static files (the built playground) served at `/playground/`; default none. */
+  playgroundDir?: string | null;
 }
 
 /** A built server: the Hono app and what a runner needs to drive it. */
@@ -47,7 +54,8 @@ export interface ServerApp {
 
 /**
  * Builds the OpenAI-compatible app: `/v1/completions`, `/v1/chat/completions`, `/v1/models`,
- * `/tokenize`, `/detokenize`, `/health`, `/metrics`. Every error is answered in OpenAI's shape.
+ * `/tokenize`, `/detokenize`, `/health`, `/metrics`, the live feed `/v1/engine/events` and, given
+ * its folder, the playground at `/playground/`. Every error is answered in OpenAI's shape.
  *
  * @example
  * const server = createServerApp({ servedModelName: "stories260K" });
@@ -88,5 +96,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   app.post("/v1/chat/completions", chatCompletionsRoute(deps));
   registerModelRoutes(app, deps);
   registerTokenizeRoutes(app, deps);
+  registerEngineEventsRoute(app, new EngineEvents(state, metrics, logger, options.engineEvents));
+  if (options.playgroundDir) registerPlayground(app, options.playgroundDir);
   return { app, state, metrics, exporter, logger };
 }

@@ -30,6 +30,7 @@ describe("error answers of a live server", () => {
     },
     abort: (id) => engine.abort(id),
     stats: () => engine.stats(),
+    inspect: () => engine.inspect(),
     close: () => engine.close(),
   });
   beforeAll(async () => {

@@ -29,6 +29,7 @@ describe("graceful shutdown", () => {
         submit: (r) => engine.submit(r),
         abort: (id) => engine.abort(id),
         stats: () => engine.stats(),
+        inspect: () => engine.inspect(),
         close: () => {
           closed++;
           return engine.close();

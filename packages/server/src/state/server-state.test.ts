@@ -36,6 +36,7 @@ async function servedModel(): Promise<ServedModel> {
     stats: () => {
       throw new Error("unused");
     },
+    inspect: () => Promise.reject(new Error("unused")),
     close: async () => {},
   };
   return { engine, tokenizer, chatTemplate: null, maxModelLen: 64 };

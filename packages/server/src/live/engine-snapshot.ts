@@ -1,0 +1,50 @@
+import type { EngineInspection } from "@pagoda/engine";
+import type { MetricsSnapshot } from "@pagoda/metrics";
+
+/** One message of `GET /v1/engine/events`: what the engine holds and how it is doing. */
+export interface EngineSnapshotEvent {
+  /** Seconds since the feed started. */
+  time: number;
+  kv: EngineInspection["kv"];
+  queues: { running: string[]; waiting: string[]; swapped: string[] };
+  lastStep: EngineInspection["lastStep"];
+  metrics: {
+    numFinished: number;
+    numRunning: number;
+    numWaiting: number;
+    ttftP50Ms: number | null;
+    ttftP99Ms: number | null;
+    tpotP50Ms: number | null;
+    tpotP99Ms: number | null;
+    /** Generated tokens per second over the last few seconds. */
+    outputTokensPerSecond: number;
+  };
+}
+
+const ms = (seconds: number | null | undefined) => (seconds == null ? null : seconds * 1000);
+
+/** Builds the event from an inspection and a metrics snapshot. */
+export function engineSnapshot(
+  time: number,
+  view: EngineInspection,
+  metrics: MetricsSnapshot,
+  outputTokensPerSecond: number,
+): EngineSnapshotEvent {
+  const { ttft, tpot } = metrics.latency;
+  return {
+    time,
+    kv: view.kv,
+    queues: { running: view.running, waiting: view.waiting, swapped: view.swapped },
+    lastStep: view.lastStep,
+    metrics: {
+      numFinished: metrics.requests.finished,
+      numRunning: view.running.length,
+      numWaiting: view.waiting.length,
+      ttftP50Ms: ms(ttft.p50),
+      ttftP99Ms: ms(ttft.p99),
+      tpotP50Ms: ms(tpot.p50),
+      tpotP99Ms: ms(tpot.p99),
+      outputTokensPerSecond,
+    },
+  };
+}
