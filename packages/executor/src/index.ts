@@ -4,7 +4,7 @@ export { kernelParams, sampleOnCpu, toTokenLogprobs } from "./batch/sampling.js"
 export { CpuExecutor, type CpuExecutorOptions, type Sampler } from "./cpu/cpu-executor.js";
 export { PagedKvCache } from "./cpu/paged-kv-cache.js";
 export { ExecutorError } from "./errors.js";
-export { readWeightsF32 } from "./model/read-weights.js";
+export { readWeightsF32, type WeightsProgress } from "./model/read-weights.js";
 export { ropeInvFreq } from "./model/rope.js";
 export type { LayerWeights, ModelShape, ModelWeights } from "./model/shape.js";
 export { createWebGpuExecutor } from "./webgpu/create-webgpu-executor.js";

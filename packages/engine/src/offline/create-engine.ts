@@ -35,6 +35,8 @@ export interface CreateEngineOptions {
   /** Automatic prefix caching; default true. */
   enablePrefixCaching?: boolean;
   metrics?: MetricsRecorder;
+  /** Called as the weights load (bytes read / uploaded so far, and in all), e.g. for a progress bar. */
+  onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
 }
 
 interface Built {
@@ -109,6 +111,7 @@ async function buildExecutor(
       maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: o.maxNumSeqs ?? 64,
       numSwapBlocks,
+      ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
       ...(o.numBlocks !== undefined
         ? { numBlocks: o.numBlocks }
         : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
@@ -153,7 +156,7 @@ async function buildCpu(model: LoadedModel, o: CreateEngineOptions, numSwapBlock
   if (numBlocks < 2) {
     throw new EngineError("engine.no_kv_memory", `the KV cache needs at least 2 blocks; got ${numBlocks}`);
   }
-  const weights = await readWeightsF32(model.weights);
+  const weights = await readWeightsF32(model.weights, o.onLoadProgress);
   const executor = new CpuExecutor(config, weights, { numBlocks, blockSize, numSwapBlocks });
   const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
   return { executor, numBlocks, maxModelLen, device: "cpu" };

@@ -25,7 +25,9 @@ export type WireOutput = Omit<RequestOutput, "error"> & { error?: WireError };
 export type WireMetric = { kind: "event"; event: RequestEvent } | { kind: "step"; step: StepRecord };
 
 /** The engine options that can cross a thread: no recorder, and a policy only by its name. */
-export type WorkerInitOptions = Omit<CreateEngineOptions, "metrics" | "policy"> & { policy?: string };
+export type WorkerInitOptions = Omit<CreateEngineOptions, "metrics" | "policy" | "onLoadProgress"> & {
+  policy?: string;
+};
 
 /** What the main thread learns about the engine once the worker has built it. */
 export interface WorkerEngineInfo {
@@ -77,6 +79,8 @@ export type FromWorker =
       timeOrigin: number;
     }
   | { type: "init-failed"; error: WireError }
+  /** Weights loading, before `ready`: bytes so far and in all. */
+  | { type: "progress"; loadedBytes: number; totalBytes: number }
   | { type: "accepted"; call: number; requestId: string; update: EngineUpdate }
   | { type: "rejected"; call: number; error: WireError }
   | { type: "step"; update: EngineUpdate }

@@ -32,7 +32,11 @@ export function serveEngine(port: EnginePort, build: BuildEngine): void {
     if (msg.type !== "init") return; // the main thread sends nothing before `ready`
     const recorder = msg.metrics ? new ForwardingRecorder() : null;
     try {
-      const llm = await build({ ...msg.options, ...(recorder !== null && { metrics: recorder }) });
+      const llm = await build({
+        ...msg.options,
+        ...(recorder !== null && { metrics: recorder }),
+        onLoadProgress: throttledProgress(post),
+      });
       host = new EngineHost(port, llm, recorder);
       post({
         type: "ready",
@@ -48,6 +52,18 @@ export function serveEngine(port: EnginePort, build: BuildEngine): void {
   port.onMessage((data) => {
     queue = queue.then(() => handle(data as ToWorker)).catch(crash);
   });
+}
+
+// One message per tensor would flood the port for a model with hundreds of tensors: at most one
+// per 50 ms, and always the last.
+function throttledProgress(post: (msg: FromWorker) => void) {
+  let last = 0;
+  return (loadedBytes: number, totalBytes: number) => {
+    const now = performance.now();
+    if (loadedBytes < totalBytes && now - last < 50) return;
+    last = now;
+    post({ type: "progress", loadedBytes, totalBytes });
+  };
 }
 
 // A failure outside any request is a bug: throw it where the platform reports it as the worker's

@@ -22,6 +22,8 @@ import { fromWire } from "./wire-error.js";
 export interface ConnectOptions {
   /** Receives the worker engine's request events (on this thread's clock) and step records. */
   metrics?: MetricsRecorder;
+  /** Called as the worker loads the weights (bytes so far, and in all). */
+  onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
 }
 
 interface Pending {
@@ -79,7 +81,8 @@ export class WorkerEngine implements EngineClient {
           engine = new WorkerEngine(port, msg.info, msg.stats, msg.timeOrigin, o.metrics);
           port.setBusy?.(false);
           resolve(engine);
-        } else if (msg.type === "init-failed") fail(fromWire(msg.error));
+        } else if (msg.type === "progress") o.onLoadProgress?.(msg.loadedBytes, msg.totalBytes);
+        else if (msg.type === "init-failed") fail(fromWire(msg.error));
       });
       port.onExit?.((exit) => (engine === null ? reject(exitError(exit)) : engine.exited(exit)));
       try {

@@ -22,11 +22,25 @@ async function collect(stream: AsyncIterable<RequestOutput>): Promise<RequestOut
 
 describe("spawnWorkerEngine (a real worker thread)", () => {
   const metrics = new MetricsRecorder();
+  const progress: Array<[number, number]> = [];
   let engine: WorkerEngine;
   beforeAll(async () => {
-    engine = await spawnWorkerEngine({ model: storiesDir(), device: "cpu", blockSize: 8, metrics });
+    engine = await spawnWorkerEngine({
+      model: storiesDir(),
+      device: "cpu",
+      blockSize: 8,
+      metrics,
+      onLoadProgress: (loaded, total) => progress.push([loaded, total]),
+    });
   }, 30_000);
   afterAll(() => engine.close());
+
+  it("reports weight-loading progress before ready, ending at the total", () => {
+    expect(progress.length).toBeGreaterThan(0);
+    const [loaded, total] = progress.at(-1) as [number, number];
+    expect(loaded).toBe(total);
+    expect(total).toBeGreaterThan(500_000); // stories260K: ~1 MB of F32 weights
+  });
 
   it("streams the golden greedy outputs, with metrics on this thread's clock", async () => {
     expect(engine.info).toMatchObject({ device: "cpu", blockSize: 8 });

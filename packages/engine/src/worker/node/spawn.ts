@@ -12,6 +12,8 @@ import { nodePort } from "./node-port.js";
 export interface SpawnWorkerEngineOptions extends WorkerInitOptions {
   /** Receives the worker engine's request events (on this thread's clock) and step records. */
   metrics?: MetricsRecorder;
+  /** Called as the worker loads the weights (bytes so far, and in all). */
+  onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
   /** Heap limits of the worker thread. */
   resourceLimits?: ResourceLimits;
 }
@@ -28,9 +30,12 @@ export interface SpawnWorkerEngineOptions extends WorkerInitOptions {
  * await engine.close();
  */
 export function spawnWorkerEngine(options: SpawnWorkerEngineOptions): Promise<WorkerEngine> {
-  const { metrics, resourceLimits, ...init } = options;
+  const { metrics, resourceLimits, onLoadProgress, ...init } = options;
   const worker = startEngineWorker(resourceLimits === undefined ? {} : { resourceLimits });
-  return WorkerEngine.connect(nodePort(worker), init, metrics === undefined ? {} : { metrics });
+  return WorkerEngine.connect(nodePort(worker), init, {
+    ...(metrics !== undefined && { metrics }),
+    ...(onLoadProgress !== undefined && { onLoadProgress }),
+  });
 }
 
 /**
