@@ -28,10 +28,34 @@ describe("pagoda CLI", () => {
     expect(io.errText).toMatch(/unknown command 'frobnicate'/);
   });
 
-  it("says plainly that a planned command is not built yet, without a stack trace", async () => {
+  it("lists every serve flag the issue names in serve --help", async () => {
     const io = capture();
-    const code = await run(["serve", "--port", "8000"], io);
-    expect(code).toBe(1);
-    expect(io.errText).toBe("pagoda: 'pagoda serve' is not built yet (tracked as issue 10).\n");
+    expect(await run(["serve", "--help"], io)).toBe(0);
+    for (const flag of [
+      "--model",
+      "--host",
+      "--port",
+      "--device",
+      "--policy",
+      "--max-num-seqs",
+      "--max-num-batched-tokens",
+      "--block-size",
+      "--kv-cache-memory",
+      "--gpu-memory-utilization",
+      "--swap-space",
+      "--no-prefix-caching",
+      "--api-key",
+      "--max-queue",
+      "--chat-template",
+      "--served-model-name",
+    ]) {
+      expect(io.outText).toContain(flag);
+    }
+  });
+
+  it("ends a bad serve argument with exit code 1 and one line, no stack trace", async () => {
+    const io = capture();
+    expect(await run(["serve", "--port", "http"], io)).toBe(1);
+    expect(io.errText).toBe('pagoda: --port must be an integer from 0 to 65535; got "http"\n');
   });
 });

@@ -1,13 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { registerBenchCommands } from "./bench/index.js";
 import { registerGenerate } from "./generate/generate-command.js";
-
-/** Raised by a command that is part of the CLI's plan but not built yet. */
-export class NotBuiltYetError extends Error {
-  constructor(what: string, issue: number) {
-    super(`'pagoda ${what}' is not built yet (tracked as issue ${issue}).`);
-    this.name = "NotBuiltYetError";
-  }
-}
+import { registerServe } from "./serve/serve-command.js";
 
 /** Where the CLI writes: stdout and stderr in production, strings in tests. */
 export interface CliIo {
@@ -28,23 +22,9 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .showHelpAfterError();
 
-  program
-    .command("serve")
-    .description("start the OpenAI-compatible server (not built yet: issue 10)")
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new NotBuiltYetError("serve", 10);
-    });
+  registerServe(program, io);
   registerGenerate(program, io);
-  program
-    .command("bench")
-    .description("serving benchmarks and the simulator (not built yet: issue 11)")
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new NotBuiltYetError("bench", 11);
-    });
+  registerBenchCommands(program);
   return program;
 }
 

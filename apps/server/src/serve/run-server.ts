@@ -1,0 +1,119 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { spawnWorkerEngine } from "@pagoda/engine/worker/node";
+import { loadModel } from "@pagoda/model-loaders";
+import { createServerApp, startServer } from "@pagoda/server";
+import { SingleBar } from "cli-progress";
+import { pino } from "pino";
+import type { CliIo } from "../program.js";
+import { kvCacheBytes } from "./kv-budget.js";
+import type { ServeConfig } from "./serve-options.js";
+import { weightsBytes } from "./weights-bytes.js";
+
+/** The built playground, served at /playground/ when present (this file is apps/server/dist/serve/). */
+const PLAYGROUND_DIR = fileURLToPath(new URL("../../../playground/dist", import.meta.url));
+
+/** What {@link runServer} needs besides the checked flags. */
+export interface RunServerOptions {
+  chatTemplate: string | null;
+  verbose: boolean;
+  io: CliIo;
+  /** Resolves when the server should stop; default: the first SIGTERM or SIGINT. */
+  stopSignal?: Promise<void>;
+}
+
+/**
+ * Starts listening at once (503 while loading), loads the model on a worker thread with a
+ * progress bar, then serves until SIGTERM / SIGINT and drains. Resolves once stopped.
+ */
+export async function runServer(config: ServeConfig, o: RunServerOptions): Promise<void> {
+  const logger = pino({ level: o.verbose ? "debug" : "info" });
+  const server = createServerApp({
+    servedModelName: config.servedModelName,
+    apiKey: config.apiKey,
+    maxQueue: config.maxQueue,
+    maxBodyBytes: config.maxBodyBytes,
+    chatTemplate: o.chatTemplate,
+    logger,
+    playgroundDir: existsSync(PLAYGROUND_DIR) ? PLAYGROUND_DIR : null,
+  });
+  const running = await startServer({
+    server,
+    host: config.host,
+    port: config.port,
+    graceMs: config.graceMs,
+  });
+  o.io.err(`pagoda: listening at ${running.url} (loading ${config.model})\n`);
+  let stopping = false;
+  const signal = o.stopSignal === undefined ? firstSignal() : { stop: o.stopSignal, dispose: () => {} };
+  const stopped = signal.stop.then(() => {
+    stopping = true;
+    return running.shutdown();
+  });
+
+  try {
+    const model = await loadModel(config.model);
+    await model.close(); // this thread needs only the tokenizer and chat template
+    const bar = new SingleBar({ stream: process.stderr, format: "loading weights [{bar}] {percentage}%" });
+    bar.start(1, 0);
+    const engine = await spawnWorkerEngine({
+      model: config.model,
+      device: config.device,
+      policy: config.policy,
+      blockSize: config.blockSize,
+      maxNumSeqs: config.maxNumSeqs,
+      maxNumBatchedTokens: config.maxNumBatchedTokens,
+      kvCacheMemory: kvCacheBytes(config.kvCache, weightsBytes(model.weights)),
+      swapSpace: config.swapSpace,
+      enablePrefixCaching: config.enablePrefixCaching,
+      metrics: server.metrics,
+      onLoadProgress: (loaded, total) => {
+        bar.setTotal(total);
+        bar.update(loaded);
+      },
+    }).finally(() => bar.stop());
+    if (stopping) {
+      await engine.close(); // a signal came while the weights loaded
+    } else {
+      const { info } = engine;
+      server.state.ready({
+        engine,
+        tokenizer: model.tokenizer,
+        chatTemplate: model.chatTemplate,
+        maxModelLen: info.maxModelLen,
+      });
+      logger.info(
+        {
+          model: config.servedModelName,
+          device: info.device,
+          maxModelLen: info.maxModelLen,
+          blocks: info.numBlocks,
+        },
+        `serving ${config.servedModelName} at ${running.url}/v1`,
+      );
+    }
+  } catch (err) {
+    signal.dispose();
+    await running.close();
+    throw err;
+  }
+  await stopped;
+}
+
+/** The first SIGTERM or SIGINT; `dispose` stops listening (after a failed start). */
+function firstSignal(): { stop: Promise<void>; dispose: () => void } {
+  let dispose = () => {};
+  const stop = new Promise<void>((resolve) => {
+    const onSignal = () => {
+      dispose();
+      resolve();
+    };
+    dispose = () => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  });
+  return { stop, dispose };
+}

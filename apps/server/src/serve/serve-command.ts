@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { defaultModel } from "../default-model.js";
+import { CliUsageError } from "../generate/errors.js";
+import type { CliIo } from "../program.js";
+import { runServer } from "./run-server.js";
+import { POLICIES, resolveServeConfig, type ServeFlags } from "./serve-options.js";
+
+/** Registers `pagoda serve`: the OpenAI-compatible server, the engine core on a worker thread. */
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command("serve")
+    .description("start the OpenAI-compatible server (the engine runs on a worker thread)")
+    .option("--model <dir|hf_id>", "model folder or Hugging Face id (default: $PAGODA_MODEL or stories260K)")
+    .option("--served-model-name <name>", "the model name clients ask for (default: the folder's name)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port)", "8000")
+    .option("--device <device>", "webgpu | cpu | auto", "auto")
+    .option("--policy <name>", `scheduling policy: ${POLICIES.join(" | ")}`, "fcfs")
+    .option("--max-num-seqs <n>", "most sequences in one step", "64")
+    .option("--max-num-batched-tokens <n>", "most tokens in one step (prefill chunks included)", "1024")
+    .option("--block-size <n>", "tokens per KV cache block", "16")
+    .option("--kv-cache-memory <size>", "memory for the KV cache, e.g. 512MiB (default 32MiB)")
+    .option(
+      "--gpu-memory-utilization <fraction>",
+      "share of memory for weights + KV cache, instead of --kv-cache-memory (system memory: WebGPU reports none)",
+    )
+    .option("--swap-space <size>", "host memory for swapped-out KV blocks; a bare number is GiB", "0")
+    .option("--no-prefix-caching", "turn automatic prefix caching off")
+    .option("--api-key <key>", "require 'Authorization: Bearer <key>' on /v1/* (default: $PAGODA_API_KEY)")
+    .option("--max-queue <n>", "answer 429 while this many requests wait (default: no limit)")
+    .option("--chat-template <file>", "a Jinja chat template to use instead of the model's")
+    .option("--grace-period <seconds>", "on SIGTERM / SIGINT, how long in-flight requests may finish", "30")
+    .option("--max-body-size <size>", "largest request body", "4MiB")
+    .option("--verbose", "debug logs, and stack traces on errors")
+    .action(async (flags: ServeFlags) => {
+      const config = resolveServeConfig(flags, defaultModel());
+      const chatTemplate =
+        config.chatTemplateFile === null ? null : await readTemplate(config.chatTemplateFile);
+      await runServer(config, { chatTemplate, verbose: flags.verbose === true, io });
+    });
+}
+
+async function readTemplate(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (cause) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `cannot read --chat-template ${file}: ${(cause as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../program.js";
+
+const appDir = fileURLToPath(new URL("../..", import.meta.url));
+const golden = JSON.parse(
+  readFileSync(
+    fileURLToPath(new URL("../../../../../shared/golden/stories260K-greedy.json", import.meta.url)),
+    "utf8",
+  ),
+) as { cases: Array<{ prompt: string; completion_ids: number[]; text: string }> };
+
+/** Starts `pagoda serve` from the sources as a real process; resolves with its URL once it listens. */
+function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve", ...args], {
+    cwd: appDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let err = "";
+  child.stdout?.resume();
+  return new Promise((resolve, reject) => {
+    child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /listening at (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1] as string, stderr: () => err });
+    });
+    child.once("exit", (code) => reject(new Error(`pagoda serve exited with ${code}: ${err}`)));
+  });
+}
+
+function captureErr() {
+  const io = {
+    errText: "",
+    out: () => {},
+    err: (s: string) => {
+      io.errText += s;
+    },
+  };
+  return io;
+}
+
+async function untilReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const res = await fetch(`${url}/health`);
+    if (res.status === 200) return;
+    expect(res.status).toBe(503); // loading
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the server never became ready");
+}
+
+describe("pagoda serve (a real process)", () => {
+  let child: ChildProcess | null = null;
+  afterEach(() => {
+    child?.kill("SIGKILL");
+    child = null;
+  });
+
+  it("serves the default model, answers the README's curl request, and exits 0 on SIGTERM", async () => {
+    const cli = await startCli(["--port", "0", "--device", "cpu"]);
+    child = cli.child;
+    await untilReady(cli.url);
+    const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    expect(models.data[0]?.id).toBe("stories260K");
+
+    const c = golden.cases[2] as (typeof golden.cases)[number];
+    const res = await fetch(`${cli.url}/v1/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "stories260K", prompt: c.prompt, max_tokens: 40, temperature: 0 }),
+    });
+    const body = (await res.json()) as {
+      choices: Array<{ text: string }>;
+      usage: { completion_tokens: number };
+    };
+    expect(res.status).toBe(200);
+    expect(body.usage.completion_tokens).toBe(40);
+    expect(c.text.startsWith(`${c.prompt}${body.choices[0]?.text}`)).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => cli.child.once("exit", resolve));
+    cli.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    child = null;
+  }, 60_000);
+
+  it("says exactly what to pass when there is no model to serve", async () => {
+    const io = captureErr();
+    const saved = process.env.PAGODA_MODEL;
+    process.env.PAGODA_MODEL = "/nowhere/stories260K";
+    try {
+      expect(await run(["serve"], io)).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.PAGODA_MODEL;
+      else process.env.PAGODA_MODEL = saved;
+    }
+    expect(io.errText).toMatch(/^pagoda: no model to serve: pass --model DIR\|HF_ID or set PAGODA_MODEL/);
+    expect(io.errText.split("\n").length).toBe(2);
+  });
+
+  it("ends with exit code 1 and one line when the model folder is broken", async () => {
+    const io = captureErr();
+    expect(await run(["serve", "--port", "0", "--model", appDir], io)).toBe(1);
+    expect(io.errText.split("\n").filter((l) => l !== "").length).toBe(2); // "listening", then the reason
+    expect(io.errText).toMatch(/pagoda: .*config\.json/);
+  });
+});
