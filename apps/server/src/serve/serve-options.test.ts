@@ -76,7 +76,7 @@ describe("resolveServeConfig", () => {
     [{ maxNumSeqs: "0" }, "--max-num-seqs must be an integer from 1"],
     [{ gpuMemoryUtilization: "1.5" }, "--gpu-memory-utilization must be a fraction in (0, 1]"],
     [{ kvCacheMemory: "1GiB", gpuMemoryUtilization: "0.5" }, "not both"],
-    [{ maxQueue: "-1" }, "--max-queue must be an integer from 0"],
+    [{ maxQueue: "0" }, "--max-queue must be an integer from 1"],
   ])("rejects %o", (flags, message) => {
     const [code, got] = codeAndMessage(() => resolveServeConfig({ ...base, ...flags }, "/unused"));
     expect(code).toBe("cli.bad_argument");

@@ -99,7 +99,7 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
     swapSpace: parseByteSize("--swap-space", flags.swapSpace, 2 ** 30),
     enablePrefixCaching: flags.prefixCaching,
     apiKey: apiKey === "" ? null : apiKey,
-    maxQueue: flags.maxQueue === undefined ? null : integer("--max-queue", flags.maxQueue, 0),
+    maxQueue: flags.maxQueue === undefined ? null : integer("--max-queue", flags.maxQueue, 1),
     chatTemplateFile: flags.chatTemplate ?? null,
     graceMs: Math.round(number("--grace-period", flags.gracePeriod, 0) * 1000),
     maxBodyBytes: parseByteSize("--max-body-size", flags.maxBodySize),
