@@ -40,12 +40,14 @@ for (const batch of [1, 2, 4, 8, 16, 32]) {
     seed: 7 + batch,
   });
   let best: { tput: number; steps: MeasuredStep[] } | null = null;
+  const repeats: number[] = [];
   let numBlocks = 0;
   for (let i = 0; i < REPEATS; i++) {
     const llm = await createEngine({ model: MODEL, device: "cpu", maxNumSeqs: batch });
     numBlocks = llm.parts.kvCache.devicePool.numTotalBlocks + 1;
     const run = await runEngine(llm, trace, { seed: 1 });
     await llm.close();
+    repeats.push(run.result.output_throughput);
     if (best === null || run.result.output_throughput > best.tput)
       best = { tput: run.result.output_throughput, steps: run.steps };
   }
@@ -71,6 +73,8 @@ for (const batch of [1, 2, 4, 8, 16, 32]) {
     real_median_step_ms: median(real.steps.map((s) => s.seconds)) * 1000,
     sim_median_step_ms: median(sim.steps.map((s) => s.seconds)) * 1000,
     real_output_throughput: real.tput,
+    /** Every repeat's throughput: their spread is the noise floor of a real measurement here. */
+    real_repeat_throughputs: repeats,
     sim_output_throughput: sim.result.output_throughput,
     throughput_error: sim.result.output_throughput / real.tput - 1,
   };

@@ -13,12 +13,14 @@ import type { SimDevice } from "./sim-device.js";
 export interface TimedStep {
   batch: StepBatchShape;
   seconds: number;
+  /** Weight in the fit (default 1): give each run the same say however many steps it took. */
+  weight?: number;
 }
 
 /** A fitted device and how well it explains the steps it was fitted on. */
 export interface DeviceFit {
   device: SimDevice;
-  /** Mean |predicted − measured| ÷ measured over the steps. */
+  /** Weighted mean |predicted − measured| ÷ measured over the steps. */
   meanAbsRelError: number;
   numSteps: number;
 }
@@ -39,16 +41,17 @@ export function fitDevice(
   const params = modelParamCounts(shape);
   const rows = steps.map((s) => {
     const c = stepCost(shape, s.batch, params);
-    return { n: c.numSeqs, flops: c.flops, bytes: c.bytes, t: s.seconds };
+    return { n: c.numSeqs, flops: c.flops, bytes: c.bytes, t: s.seconds, w: s.weight ?? 1 };
   });
   const predict = (x: readonly number[], r: (typeof rows)[number]) => {
     const [o, s, a, b] = x.map(Math.exp) as [number, number, number, number];
     return o + s * r.n + Math.max(a * r.flops, b * r.bytes);
   };
+  const totalWeight = rows.reduce((sum, r) => sum + r.w, 0);
   const loss = (x: readonly number[]) => {
     let sum = 0;
-    for (const r of rows) sum += Math.abs(predict(x, r) / r.t - 1);
-    return sum / rows.length;
+    for (const r of rows) sum += r.w * Math.abs(predict(x, r) / r.t - 1);
+    return sum / totalWeight;
   };
   // Start where compute explains everything: a = median(t / flops), the other terms small.
   const ratios = rows.map((r) => r.t / r.flops).sort((p, q) => p - q);
