@@ -5,6 +5,7 @@ import type { RequestOutput } from "../core/types.js";
 import { EngineError } from "../errors.js";
 import type { EngineClient, EngineRequestInput } from "./engine-client.js";
 import { OutputStream } from "./output-stream.js";
+import { yieldToEventLoop } from "./yield.js";
 
 /**
  * The online engine: `add` returns a stream of outputs while a background loop steps the
@@ -106,10 +107,4 @@ export class AsyncEngine implements EngineClient {
     s.push(o);
     if (o.finished) this.streams.delete(o.requestId);
   }
-}
-
-// setImmediate where it exists (Node): setTimeout(0) is clamped to ≥ 1 ms per step.
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void };
-  return new Promise((resolve) => (g.setImmediate ?? setTimeout)(resolve));
 }

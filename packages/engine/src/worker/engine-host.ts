@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from "../async/yield.js";
 import type { LLMEngine } from "../core/llm-engine.js";
 import type { RequestOutput } from "../core/types.js";
 import { EngineError } from "../errors.js";
@@ -44,7 +45,7 @@ export class EngineHost {
         return;
       }
       case "abort": {
-        const outputs = list(this.engine.abort(msg.requestId));
+        const outputs = this.engine.abort(msg.requestId);
         this.post({
           type: "aborted",
           call: msg.call,
@@ -88,7 +89,7 @@ export class EngineHost {
   }
 
   private abortAll(): RequestOutput[] {
-    return this.engine.requestIds().flatMap((id) => list(this.engine.abort(id)));
+    return this.engine.requestIds().flatMap((id) => this.engine.abort(id));
   }
 
   /** The outputs given, the requests that ended with them, metrics so far and the stats now. */
@@ -116,33 +117,4 @@ export class EngineHost {
 function toWireOutput(o: RequestOutput): WireOutput {
   const { error, ...rest } = o;
   return error === undefined ? rest : { ...rest, error: toWire(error) };
-}
-
-// `abort` gives an output (or null) per request, or one per unfinished sample (or none) with `n`.
-function list(out: RequestOutput | readonly RequestOutput[] | null): RequestOutput[] {
-  if (out === null) return [];
-  return Array.isArray(out) ? [...out] : [out as RequestOutput];
-}
-
-// setImmediate in Node; a MessageChannel round trip in a Web Worker, where nested setTimeout(0)
-// is clamped to 4 ms.
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as unknown as {
-    setImmediate?: (f: () => void) => void;
-    MessageChannel?: new () => {
-      port1: { onmessage: (() => void) | null; close(): void };
-      port2: { postMessage(message: unknown): void };
-    };
-  };
-  const { setImmediate, MessageChannel } = g;
-  if (setImmediate !== undefined) return new Promise((resolve) => setImmediate(resolve));
-  if (MessageChannel === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
-  const ch = new MessageChannel();
-  return new Promise((resolve) => {
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
 }

@@ -1,6 +1,7 @@
 import type { PagodaError } from "@pagoda/errors";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
+import { AsyncQueue } from "../async/async-queue.js";
 import type { EngineClient, EngineRequestInput } from "../async/engine-client.js";
 import type { EngineInspection } from "../core/inspection.js";
 import type { RequestOutput } from "../core/types.js";
@@ -15,7 +16,6 @@ import type {
   WorkerEngineInfo,
   WorkerInitOptions,
 } from "./protocol.js";
-import { RemoteStream } from "./remote-stream.js";
 import { fromWire } from "./wire-error.js";
 
 /** Main-thread options of {@link WorkerEngine.connect}. */
@@ -37,7 +37,7 @@ interface Pending {
  * starts one on a Node worker thread, {@link WorkerEngine.connect} over any {@link EnginePort}.
  */
 export class WorkerEngine implements EngineClient {
-  private readonly streams = new Map<string, RemoteStream>();
+  private readonly streams = new Map<string, AsyncQueue<RequestOutput>>();
   private readonly pending = new Map<number, Pending>();
   private readonly relay: MetricsRelay | null;
   private lastStats: SchedulerStats;
@@ -99,7 +99,7 @@ export class WorkerEngine implements EngineClient {
     if (this.closing !== null) throw this.gone ?? closedError();
     const requestId = request.requestId ?? `req-${this.counter++}`;
     const { prompt, params } = request;
-    const stream = await this.call<RemoteStream>((call) => ({
+    const stream = await this.call<AsyncQueue<RequestOutput>>((call) => ({
       type: "submit",
       call,
       request: params === undefined ? { requestId, prompt } : { requestId, prompt, params },
@@ -157,7 +157,7 @@ export class WorkerEngine implements EngineClient {
   private receive(msg: FromWorker): void {
     switch (msg.type) {
       case "accepted": {
-        const stream = new RemoteStream(() => void this.abort(msg.requestId).catch(() => {}));
+        const stream = new AsyncQueue<RequestOutput>(() => void this.abort(msg.requestId).catch(() => {}));
         this.streams.set(msg.requestId, stream);
         this.apply(msg.update);
         this.settle(msg.call, stream);

@@ -1,6 +1,6 @@
 import type { EngineClient, RequestOutput } from "@pagoda/engine";
+import { AsyncQueue } from "@pagoda/engine";
 import type { AbortReason, InFlight } from "../state/server-state.js";
-import { Channel } from "./channel.js";
 
 /** One engine output and the prompt (of a batch) it belongs to. */
 export interface GenerationOutput {
@@ -30,7 +30,7 @@ export class Generation implements InFlight, AsyncIterable<GenerationOutput> {
   /** `performance.now()` when the first token arrived, for TTFT. */
   firstTokenAt: number | null = null;
   private reason: AbortReason | null = null;
-  private readonly channel = new Channel<GenerationOutput>();
+  private readonly channel = new AsyncQueue<GenerationOutput>();
   private readonly running: Set<string>;
   private readonly promptTokens: number[];
   private readonly completionTokens: number[];
