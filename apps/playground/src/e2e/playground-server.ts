@@ -16,10 +16,15 @@ export interface PlaygroundServer {
  * Starts the OpenAI-compatible server in this process with stories260K on the CPU and a small
  * KV cache (192 blocks of 16 tokens), so the block map fits a screenshot.
  */
-export async function startPlaygroundServer(playgroundDir: string): Promise<PlaygroundServer> {
+export async function startPlaygroundServer(
+  playgroundDir: string,
+  options: { chatTemplate?: string } = {},
+): Promise<PlaygroundServer> {
   const server = createServerApp({
     servedModelName: "stories260K",
     playgroundDir,
+    // The text of a `--chat-template FILE`: lets the base model chat, for the chat tab's test.
+    chatTemplate: options.chatTemplate ?? null,
     // Access lines for every request would bury the test's own output; warnings still show.
     logger: pino({ level: "warn" }),
   });

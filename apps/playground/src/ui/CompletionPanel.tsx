@@ -37,7 +37,7 @@ export function CompletionPanel(props: {
     <section class="panel">
       <h2>Prompt</h2>
       {props.chat?.chat && (
-        <div class="tabs">
+        <div class="tabs" data-testid="mode-tabs">
           {(["completion", "chat"] as const).map((m) => (
             <button
               type="button"
@@ -51,7 +51,7 @@ export function CompletionPanel(props: {
         </div>
       )}
       {props.mode === "chat" && history.length > 0 && (
-        <ol class="transcript">
+        <ol class="transcript" data-testid="chat-transcript">
           {history.map((m, i) => (
             <li key={i} class={m.role}>
               {m.content}
@@ -86,7 +86,13 @@ export function CompletionPanel(props: {
             New conversation
           </button>
         )}
-        <span class="muted">{props.chat && !props.chat.chat ? `chat hidden: ${props.chat.reason}` : ""}</span>
+        <span
+          class="muted"
+          data-testid="chat-status"
+          data-chat={props.chat ? String(props.chat.chat) : undefined}
+        >
+          {props.chat && !props.chat.chat ? `chat hidden: ${props.chat.reason}` : ""}
+        </span>
       </div>
       <TokenStream run={run} color={run?.id ? props.colorOf(run.id) : null} />
     </section>
