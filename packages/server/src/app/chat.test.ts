@@ -31,6 +31,10 @@ const tokenize = async (body: unknown) =>
 
 describe("POST /v1/chat/completions on a Qwen3 model with its chat template", () => {
   it("renders the template, and the stream has the same content as the answer", async () => {
+    const models = (await (await fetch(`${live.url}/v1/models`)).json()) as {
+      data: Array<{ capabilities: { chat: boolean } }>;
+    };
+    expect(models.data[0]?.capabilities.chat).toBe(true);
     const vllmExtras = { ignore_eos: true };
     const params = {
       model: "qwen3-tiny",

@@ -15,7 +15,15 @@ describe("health, models, tokenize", () => {
     const models = await (await fetch(`${live.url}/v1/models`)).json();
     expect(models).toMatchObject({
       object: "list",
-      data: [{ id: "stories260K", object: "model", owned_by: "pagoda", max_model_len: 512 }],
+      data: [
+        {
+          id: "stories260K",
+          object: "model",
+          owned_by: "pagoda",
+          max_model_len: 512,
+          capabilities: { chat: false },
+        },
+      ],
     });
     expect((await fetch(`${live.url}/v1/models/stories260K`)).status).toBe(200);
     expect((await fetch(`${live.url}/v1/models/other`)).status).toBe(404);

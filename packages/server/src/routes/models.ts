@@ -12,6 +12,8 @@ export function registerModelRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void
     created,
     owned_by: "pagoda",
     max_model_len: deps.state.model().maxModelLen,
+    // Not OpenAI's: lets a UI offer chat only when a template exists (else chat answers 400).
+    capabilities: { chat: deps.state.model().template !== null },
   });
   app.get("/v1/models", (c) => c.json({ object: "list", data: [card()] }));
   app.get("/v1/models/:model", (c) => {
