@@ -28,7 +28,14 @@ const steps: Array<{ batch: MeasuredStep["shape"]["batch"]; seconds: number; wei
 let numSteps = 0;
 for (const batch of [1, 2, 4, 8, 16, 32, 48]) {
   // Calibration trace: uniform lengths (prompts 24–72, outputs 16–48); fidelity uses another mix.
-  const trace = buildTrace({ numPrompts: batch * 2, requestRate: Infinity, inputLen: 48, outputLen: 32, rangeRatio: 0.5, seed: 100 + batch });
+  const trace = buildTrace({
+    numPrompts: batch * 2,
+    requestRate: Infinity,
+    inputLen: 48,
+    outputLen: 32,
+    rangeRatio: 0.5,
+    seed: 100 + batch,
+  });
   const runs: MeasuredStep[][] = [];
   for (let i = 0; i < REPEATS; i++) {
     const llm = await createEngine({ model: MODEL, device: "cpu", maxNumSeqs: batch });
@@ -36,26 +43,25 @@ for (const batch of [1, 2, 4, 8, 16, 32, 48]) {
     await llm.close();
   }
   const first = runs[0] as MeasuredStep[];
-  if (runs.some((r) => r.length !== first.length)) throw new Error(`batch ${batch}: repeats scheduled different steps`);
+  if (runs.some((r) => r.length !== first.length))
+    throw new Error(`batch ${batch}: repeats scheduled different steps`);
   first.forEach((s, i) => {
     const seconds = Math.min(...runs.map((r) => (r[i] as MeasuredStep).seconds));
     steps.push({ batch: s.shape.batch, seconds, weight: 1 / first.length });
   });
   numSteps += first.length;
   const total = steps.slice(-first.length).reduce((t, s) => t + s.seconds, 0);
-  console.error(`batch ${batch}: ${first.length} steps, ${(total * 1000).toFixed(0)} ms (fastest of ${REPEATS} per step)`);
+  console.error(
+    `batch ${batch}: ${first.length} steps, ${(total * 1000).toFixed(0)} ms (fastest of ${REPEATS} per step)`,
+  );
 }
 const weights = modelParamCounts(shape).total * shape.weightBytesPerParam;
-const fit = fitDevice(
-  shape,
-  steps,
-  {
-    name: "measured",
-    memoryBytes: KV_BYTES + weights,
-    memoryUtilization: 1,
-    source: `fitted by bench/calibrate.ts to ${numSteps} stories260K CPU-engine steps (7 batch sizes, fastest of ${REPEATS} repeats per step), ${cpus().length}-core ${cpus()[0]?.model.trim()}, Node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`,
-  },
-);
+const fit = fitDevice(shape, steps, {
+  name: "measured",
+  memoryBytes: KV_BYTES + weights,
+  memoryUtilization: 1,
+  source: `fitted by bench/calibrate.ts to ${numSteps} stories260K CPU-engine steps (7 batch sizes, fastest of ${REPEATS} repeats per step), ${cpus().length}-core ${cpus()[0]?.model.trim()}, Node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`,
+});
 console.error(`fit error ${(fit.meanAbsRelError * 100).toFixed(1)} % over ${fit.numSteps} steps`);
 const d = fit.device;
 const file = `import type { SimDevice } from "./sim-device.js";
@@ -66,12 +72,12 @@ const file = `import type { SimDevice } from "./sim-device.js";
  */
 export const MEASURED_DEVICE: SimDevice = {
   name: "measured",
-  peakFlopsPerSecond: ${d.peakFlopsPerSecond.toPrecision(6)},
-  memoryBytesPerSecond: ${d.memoryBytesPerSecond.toPrecision(6)},
+  peakFlopsPerSecond: ${Number(d.peakFlopsPerSecond.toPrecision(6))},
+  memoryBytesPerSecond: ${Number(d.memoryBytesPerSecond.toPrecision(6))},
   memoryBytes: ${d.memoryBytes},
   memoryUtilization: 1,
-  stepOverheadSeconds: ${d.stepOverheadSeconds.toPrecision(6)},
-  seqOverheadSeconds: ${d.seqOverheadSeconds.toPrecision(6)},
+  stepOverheadSeconds: ${Number(d.stepOverheadSeconds.toPrecision(6))},
+  seqOverheadSeconds: ${Number(d.seqOverheadSeconds.toPrecision(6))},
   source: ${JSON.stringify(d.source)},
 };
 `;

@@ -59,7 +59,18 @@ const out = { model: model.name, device: device.name, trace, goodput, rows, kv_w
 await writeFile(new URL("./results/policies.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 console.log(
   formatTable(
-    ["policy", "out tok/s", "req/s", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "goodput req/s", "met %", "preempt"],
+    [
+      "policy",
+      "out tok/s",
+      "req/s",
+      "TTFT p50",
+      "TTFT p99",
+      "TPOT p50",
+      "TPOT p99",
+      "goodput req/s",
+      "met %",
+      "preempt",
+    ],
     rows.map((r) => [
       r.policy,
       r.output_throughput,

@@ -7,10 +7,23 @@ import { buildTrace, formatTable, resolveDevice, resolveModel, simulate } from "
 const model = resolveModel("llama-2-7b");
 const device = resolveDevice("a100-80gb");
 const runs = [
-  { label: "rate inf, 512/128", requestRate: Number.POSITIVE_INFINITY, inputLen: 512, outputLen: 128, policy: "fcfs" },
+  {
+    label: "rate inf, 512/128",
+    requestRate: Number.POSITIVE_INFINITY,
+    inputLen: 512,
+    outputLen: 128,
+    policy: "fcfs",
+  },
   { label: "rate 20/s, 512/128", requestRate: 20, inputLen: 512, outputLen: 128, policy: "fcfs" },
   { label: "rate 20/s, 512/128, slo", requestRate: 20, inputLen: 512, outputLen: 128, policy: "slo" },
-  { label: "rate 6/s, lognormal 384/192", requestRate: 6, inputLen: 384, outputLen: 192, policy: "fcfs", lognormal: true },
+  {
+    label: "rate 6/s, lognormal 384/192",
+    requestRate: 6,
+    inputLen: 384,
+    outputLen: 192,
+    policy: "fcfs",
+    lognormal: true,
+  },
 ];
 const rows = [];
 for (const run of runs) {
@@ -36,7 +49,10 @@ for (const run of runs) {
   console.error(`${run.label}: ${wall.toFixed(2)} s wall`);
 }
 const machine = `${cpus().length}-core ${cpus()[0]?.model.trim()}, Node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`;
-await writeFile(new URL("./results/sim-speed.json", import.meta.url), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+await writeFile(
+  new URL("./results/sim-speed.json", import.meta.url),
+  `${JSON.stringify({ machine, rows }, null, 2)}\n`,
+);
 console.log(machine);
 console.log(
   formatTable(

@@ -4,6 +4,8 @@ export type { RouteDeps, ServerEnv } from "./app/env.js";
 export * from "./errors/index.js";
 export { Generation, type GenerationOutput, type GenerationRequest } from "./generation/generation.js";
 export { type SseHooks, sseResponse } from "./generation/sse.js";
+export type { EngineEventsOptions } from "./live/engine-events.js";
+export type { EngineSnapshotEvent } from "./live/engine-snapshot.js";
 export { AccessRecord } from "./logging/access-record.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./node/start-server.js";
 export { type ChatRequest, chatRequestSchema } from "./openai/chat-request.js";

@@ -1,49 +1,17 @@
+import type { EngineSnapshotEvent } from "@pagoda/server";
 import { PlaygroundError } from "../errors.js";
 
-/** What a device block holds: a request's data, a cached prefix with no holder, or nothing. */
-export type BlockState = "used" | "cached" | "free";
+// The shapes come from the server that sends them, so the two cannot drift apart at compile time.
 
+export type { EngineSnapshotEvent };
 /** The KV part of a snapshot: who holds every device block (block 0 is the reserved null block). */
-export interface KvSnapshot {
-  numBlocks: number;
-  blockSize: number;
-  /** [numBlocks] */
-  states: BlockState[];
-  /** [numBlocks] number of block tables holding each block; > 1 is a shared prefix or a fork. */
-  refCounts: number[];
-  /** engine request id → its block table, for requests on the device (swapped ones are absent). */
-  tables: Record<string, number[]>;
-}
-
+export type KvSnapshot = EngineSnapshotEvent["kv"];
+/** What a device block holds: a request's data, a cached prefix with no holder, or nothing. */
+export type BlockState = KvSnapshot["states"][number];
 /** The token make-up of the engine's most recent step. */
-export interface StepComposition {
-  numPrefillTokens: number;
-  numDecodeTokens: number;
-  numSeqs: number;
-}
-
+export type StepComposition = NonNullable<EngineSnapshotEvent["lastStep"]>;
 /** Server-side counters and latency percentiles at the snapshot's time. */
-export interface MetricsSnapshot {
-  numFinished: number;
-  numRunning: number;
-  numWaiting: number;
-  ttftP50Ms: number | null;
-  ttftP99Ms: number | null;
-  tpotP50Ms: number | null;
-  tpotP99Ms: number | null;
-  /** Output tokens per second over the last few seconds. */
-  outputTokensPerSecond: number;
-}
-
-/** One `event: snapshot` message of `GET /v1/engine/events`. */
-export interface EngineSnapshotEvent {
-  /** Seconds since the server started. */
-  time: number;
-  kv: KvSnapshot;
-  queues: { running: string[]; waiting: string[]; swapped: string[] };
-  lastStep: StepComposition | null;
-  metrics: MetricsSnapshot;
-}
+export type MetricsSnapshot = EngineSnapshotEvent["metrics"];
 
 const STATES: readonly string[] = ["used", "cached", "free"];
 

@@ -9,7 +9,14 @@ const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories2
 describe("runEngine on the real stories260K CPU engine", () => {
   it("runs every request to its length, times every step, and leaks no KV blocks", async () => {
     const llm = await createEngine({ model: STORIES, device: "cpu", maxNumSeqs: 4 });
-    const requests = buildTrace({ numPrompts: 6, requestRate: Infinity, inputLen: 12, outputLen: 8, rangeRatio: 0.5, seed: 2 });
+    const requests = buildTrace({
+      numPrompts: 6,
+      requestRate: Infinity,
+      inputLen: 12,
+      outputLen: 8,
+      rangeRatio: 0.5,
+      seed: 2,
+    });
     try {
       const run = await runEngine(llm, requests, { goodput: { ttft: 60_000 } });
       expect(run.result.completed).toBe(6);

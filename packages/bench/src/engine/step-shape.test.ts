@@ -28,7 +28,13 @@ describe("StepShapeTracker", () => {
       numComputedTokens: 0,
     });
     // a: a 10-token prompt chunked 6 + 4; b: a 3-token prompt at once.
-    const s1 = t.shapeOf(step({ scheduledNewReqs: [newReq("a", 10), newReq("b", 3)], numScheduledTokens: { a: 6, b: 3 }, totalNumScheduledTokens: 9 }));
+    const s1 = t.shapeOf(
+      step({
+        scheduledNewReqs: [newReq("a", 10), newReq("b", 3)],
+        numScheduledTokens: { a: 6, b: 3 },
+        totalNumScheduledTokens: 9,
+      }),
+    );
     expect(Array.from(s1.batch.numNewTokens)).toEqual([6, 3]);
     expect(s1).toMatchObject({ numPrefillTokens: 9, numDecodeTokens: 0 });
     const s2 = t.shapeOf(

@@ -15,11 +15,19 @@ describe("batch experiments on the simulator", () => {
 
   it("gains throughput with the batch on a memory-bound GPU, and continuous beats static on mixed lengths", async () => {
     const runner = simRunner(resolveModel("llama-2-7b"), resolveDevice("a100-80gb"));
-    const requests = buildTrace({ numPrompts: 64, requestRate: Infinity, dataset: "lognormal", inputLen: 128, outputLen: 64, maxModelLen: 4096, seed: 1 });
+    const requests = buildTrace({
+      numPrompts: 64,
+      requestRate: Infinity,
+      dataset: "lognormal",
+      inputLen: 128,
+      outputLen: 64,
+      maxModelLen: 4096,
+      seed: 1,
+    });
     const rows = await batchSweep(runner, { requests, policy: "fcfs" }, [1, 8, 32]);
-    const tput = rows.map((r) => r.result.output_throughput);
-    expect(tput[1]).toBeGreaterThan(tput[0]! * 4);
-    expect(tput[2]).toBeGreaterThan(tput[1]!);
+    const [t1 = 0, t8 = 0, t32 = 0] = rows.map((r) => r.result.output_throughput);
+    expect(t8).toBeGreaterThan(t1 * 4);
+    expect(t32).toBeGreaterThan(t8);
     expect(rows[0]?.mean_batch).toBe(1);
     const svc = await staticVsContinuous(runner, { requests, maxNumSeqs: 32 });
     expect(svc.static.policy).toBe("static");
