@@ -1,9 +1,12 @@
 // Batch size against throughput and latency, and static against continuous batching on one
 // mixed-length (log-normal) workload at one batch limit: simulated Llama-2-7B on an A100,
-// simulated stories260K on the `measured` profile, and the real stories260K CPU engine.
+// simulated stories260K on the `measured` profile, the real stories260K CPU engine and, with
+// WEBGPU=1, the real stories260K WebGPU engine (on whatever adapter Dawn finds).
 // Writes results/batch.json and docs/batch-throughput.svg. Run: pnpm --filter @pagoda/bench bench:batch
+
 import { writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import {
   type BatchRow,
   batchSweep,
@@ -20,7 +23,9 @@ import {
   staticVsContinuous,
 } from "../src/index.js";
 
-const MODEL = process.env.PAGODA_MODEL ?? "/work/shared/models/stories260K";
+const MODEL =
+  process.env.PAGODA_MODEL ??
+  fileURLToPath(new URL("../../../../shared/models/stories260K", import.meta.url));
 const log = (row: BatchRow) =>
   console.error(
     `  batch ${row.max_num_seqs} ${row.policy}: ${row.result.output_throughput.toFixed(1)} tok/s`,
@@ -71,7 +76,12 @@ const sim = await experiment(
 const real = process.env.SKIP_REAL
   ? null
   : await experiment("real stories260K, CPU engine", engineRunner(MODEL, "cpu"), cpuTrace, 32);
-const all = [gpu, sim, ...(real === null ? [] : [real])];
+const webgpu =
+  process.env.WEBGPU === "1"
+    ? await experiment("real stories260K, WebGPU engine", engineRunner(MODEL, "webgpu"), cpuTrace, 32)
+    : null;
+if (webgpu === null) console.error("WebGPU experiment not run (set WEBGPU=1 where an adapter exists)");
+const all = [gpu, sim, ...[real, webgpu].filter((e) => e !== null)];
 const out = { load_average_start: load0, load_average_end: loadavg()[0], experiments: all };
 await writeFile(new URL("./results/batch.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 
@@ -114,7 +124,7 @@ const svg = renderSvg({
   x: sizes,
   logX: true,
   series: all.map((e) => ({
-    label: e.name.replace(", CPU engine", " CPU").replace("simulated ", "sim "),
+    label: e.name.replace(/, (CPU|WebGPU) engine/, " $1").replace("simulated ", "sim "),
     values: rel(e.sweep),
   })),
 });

@@ -1,13 +1,17 @@
 // Calibrates the `measured` device profile: runs stories260K on this machine's CPU engine at
 // several batch sizes, fits the cost model's constants to the measured steps, and writes them
 // to src/sim/measured-profile.ts. Run: pnpm --filter @pagoda/bench bench:calibrate
+
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { createEngine } from "@pagoda/engine";
 import { modelParamCounts } from "@pagoda/metrics";
 import { buildTrace, fitDevice, type MeasuredStep, resolveModel, runEngine } from "../src/index.js";
 
-const MODEL = process.env.PAGODA_MODEL ?? "/work/shared/models/stories260K";
+const MODEL =
+  process.env.PAGODA_MODEL ??
+  fileURLToPath(new URL("../../../../shared/models/stories260K", import.meta.url));
 const KV_BYTES = 32 * 1024 * 1024; // createEngine's default KV budget
 const shape = resolveModel("stories260k").shape;
 
@@ -78,7 +82,8 @@ export const MEASURED_DEVICE: SimDevice = {
   memoryUtilization: 1,
   stepOverheadSeconds: ${Number(d.stepOverheadSeconds.toPrecision(6))},
   seqOverheadSeconds: ${Number(d.seqOverheadSeconds.toPrecision(6))},
-  source: ${JSON.stringify(d.source)},
+  source:
+    ${JSON.stringify(d.source)},
 };
 `;
 await writeFile(new URL("../src/sim/measured-profile.ts", import.meta.url), file);

@@ -2,8 +2,10 @@
 // at several batch sizes, on a trace the calibration never saw (log-normal lengths). Each real
 // run is repeated and the fastest kept (the machine is shared: slower repeats are other load).
 // Run: pnpm --filter @pagoda/bench bench:fidelity
+
 import { writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { createEngine } from "@pagoda/engine";
 import {
   buildTrace,
@@ -14,7 +16,9 @@ import {
   simulate,
 } from "../src/index.js";
 
-const MODEL = process.env.PAGODA_MODEL ?? "/work/shared/models/stories260K";
+const MODEL =
+  process.env.PAGODA_MODEL ??
+  fileURLToPath(new URL("../../../../shared/models/stories260K", import.meta.url));
 const REPEATS = Number(process.env.REPEATS ?? 3);
 const model = resolveModel("stories260k");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
