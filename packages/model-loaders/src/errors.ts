@@ -30,6 +30,6 @@ export class TokenizerError extends PagodaError {}
 
 /**
  * A model that could not be found locally, in the Hugging Face cache, or on the hub. Codes:
- * `resolve.not_found`, `.not_cached`, `.download_failed`.
+ * `resolve.not_found`, `.not_cached`, `.download_failed`, `.needs_node` (a path in a browser).
  */
 export class ModelResolveError extends PagodaError {}

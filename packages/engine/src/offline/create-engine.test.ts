@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isPagodaError } from "@pagoda/errors";
+import { memoryFiles } from "@pagoda/model-loaders";
 import { describe, expect, it } from "vitest";
 import { goldenCases, storiesDir } from "../testing/stories.js";
 import { createEngine } from "./create-engine.js";
@@ -50,5 +53,21 @@ describe("createEngine options", () => {
   it("rejects a negative swap space with a typed error", async () => {
     const err = await createEngine({ model: storiesDir(), device: "cpu", swapSpace: -1 }).catch((e) => e);
     expect(isPagodaError(err) && err.code).toBe("engine.bad_option");
+  });
+
+  it("takes the model as files in memory (how a browser passes fetched files), with golden output", async () => {
+    const dir = storiesDir();
+    const files = memoryFiles(
+      "mem:stories260K",
+      Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))])),
+    );
+    const llm = await createEngine({ model: files, device: "cpu" });
+    try {
+      const c = goldenCases()[1];
+      const [r] = await llm.generate([c?.prompt ?? ""], { temperature: 0, max_tokens: 30 });
+      expect(r?.tokenIds).toEqual(c?.completionIds.slice(0, 30));
+    } finally {
+      await llm.close();
+    }
   });
 });

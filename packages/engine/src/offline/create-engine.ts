@@ -1,7 +1,7 @@
 import { CpuExecutor, createWebGpuExecutor, readWeightsF32 } from "@pagoda/executor";
 import { KVCacheManager, planKVCache } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
-import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
+import { type LoadedModel, loadModel, type ModelFiles } from "@pagoda/model-loaders";
 import { type Executor, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
@@ -12,8 +12,11 @@ export type Device = "cpu" | "webgpu" | "auto";
 
 /** Options of {@link createEngine}. */
 export interface CreateEngineOptions {
-  /** A model folder or a Hugging Face id (`org/name`). */
-  model: string;
+  /**
+   * A model folder or a Hugging Face id (`org/name`), in Node; or the model's files as
+   * `ModelFiles` (e.g. `memoryFiles` over fetched responses, in a browser).
+   */
+  model: string | ModelFiles;
   /** Default `auto`. */
   device?: Device;
   /** Tokens per KV block; default 16. */

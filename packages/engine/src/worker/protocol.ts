@@ -24,8 +24,16 @@ export type WireOutput = Omit<RequestOutput, "error"> & { error?: WireError };
 /** One `MetricsRecorder` call the worker's engine made, replayed in order on the main thread. */
 export type WireMetric = { kind: "event"; event: RequestEvent } | { kind: "step"; step: StepRecord };
 
-/** The engine options that can cross a thread: no recorder, and a policy only by its name. */
-export type WorkerInitOptions = Omit<CreateEngineOptions, "metrics" | "policy" | "onLoadProgress"> & {
+/**
+ * The engine options that can cross a thread: no recorder, a policy only by its name, and the
+ * model as a string (a folder or hub id in Node; in a browser whatever the worker's build
+ * function turns into files, e.g. a URL).
+ */
+export type WorkerInitOptions = Omit<
+  CreateEngineOptions,
+  "model" | "metrics" | "policy" | "onLoadProgress"
+> & {
+  model: string;
   policy?: string;
 };
 

@@ -1,7 +1,7 @@
-import { PagodaError } from "@pagoda/errors";
+import { GpuUnavailableError } from "./gpu-unavailable-error.js";
+import { nodeGpu } from "./node-gpu.js";
 
-/** Why no WebGPU device could be had: thrown by {@link requestDevice}. */
-export class GpuUnavailableError extends PagodaError {}
+export { GpuUnavailableError };
 
 /** Optional features Pagoda uses when the adapter has them; every kernel works without. */
 export const OPTIONAL_FEATURES = ["shader-f16", "subgroups", "timestamp-query"] as const;
@@ -30,22 +30,8 @@ const INSTALL_HINT =
 async function getGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  // Node: Dawn through the `webgpu` package, loaded only where no browser GPU exists.
-  if (typeof process !== "undefined" && !process.env.XDG_RUNTIME_DIR) {
-    process.env.XDG_RUNTIME_DIR = "/tmp";
-  }
-  let mod: typeof import("webgpu");
-  try {
-    mod = await import("webgpu");
-  } catch (cause) {
-    throw new GpuUnavailableError(
-      "gpu.no_webgpu",
-      `WebGPU is not available: neither navigator.gpu nor the 'webgpu' package could be loaded. ${INSTALL_HINT}`,
-      { cause },
-    );
-  }
-  Object.assign(globalThis, mod.globals);
-  return mod.create([]);
+  // Node: Dawn, loaded only where no browser GPU exists.
+  return nodeGpu(INSTALL_HINT);
 }
 
 // Dawn's Node instance dies when the object `create()` returned is garbage-collected, even while

@@ -34,11 +34,8 @@ export type LoadModelOptions = ResolveOptions;
 
 async function filesOf(source: string | ModelFiles, options: LoadModelOptions): Promise<ModelFiles> {
   if (typeof source !== "string") return source;
-  // Node-only code is imported on demand so browser bundles of this entry never pull in `fs`.
-  const [{ resolveModel }, { directoryFiles }] = await Promise.all([
-    import("../resolve/resolve-model.js"),
-    import("../files/directory-files.js"),
-  ]);
+  // Node-only code is imported on demand; in browser bundles it is a stand-in with a typed error.
+  const { resolveModel, directoryFiles } = await import("../node-only.js");
   return directoryFiles(await resolveModel(source, options));
 }
 

@@ -45,7 +45,7 @@ export async function writeRandomModel(
   const [{ copyFile, mkdir, stat, writeFile }, { join }, { writeSafetensorsFile }] = await Promise.all([
     import("node:fs/promises"),
     import("node:path"),
-    import("../safetensors/write-file.js"),
+    import("../node-only.js"),
   ]);
   await mkdir(dir, { recursive: true });
   const dtype = options.dtype ?? "F32";
