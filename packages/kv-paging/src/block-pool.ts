@@ -149,6 +149,17 @@ export class BlockPool {
     else this.queue.pushUncached(id);
   }
 
+  /**
+   * Forgets every cached prefix, when no block is held (as vLLM's `reset_prefix_cache`): the
+   * blocks join the never-cached list and later lookups miss. Returns false and changes nothing
+   * while any block has a holder, whose table may still point into the cache.
+   */
+  resetPrefixCache(): boolean {
+    if (this.numUsedBlocks > 0) return false;
+    for (let id = NULL_BLOCK_ID + 1; id < this.numBlocks; id++) if (this.entries[id] !== 0) this.uncache(id);
+    return true;
+  }
+
   /** The cached block under `hash` whose parent entry and tokens equal these, or {@link NO_BLOCK}. */
   findCached(hash: number, parentEntry: number, tokenIds: ArrayLike<number>, start: number): number {
     const id = this.byHash.get(hash);

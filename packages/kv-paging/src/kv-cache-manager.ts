@@ -176,6 +176,15 @@ export class KVCacheManager {
   }
 
   /**
+   * Drops every cached prefix (vLLM's `reset_prefix_cache`), e.g. between two benchmark runs.
+   * Only while no request holds a device block: returns false, changing nothing, otherwise.
+   * Swapped-out requests hold only host blocks and do not stop it.
+   */
+  resetPrefixCache(): boolean {
+    return this.devicePool.resetPrefixCache();
+  }
+
+  /**
    * Creates `childId` sharing every block of `parentId` (parallel sampling, beam search). Needs
    * no free block: the first write into a shared partly filled block copies it. Returns the
    * child's table.

@@ -263,6 +263,14 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Drops every cached prefix while no running request holds blocks (between benchmark runs);
+   * false, changing nothing, otherwise. See `KVCacheManager.resetPrefixCache`.
+   */
+  resetPrefixCache(): boolean {
+    return this.kv.resetPrefixCache();
+  }
+
   /** Counters and occupancy, the KV cache's included. */
   stats(): SchedulerStats {
     const { queues, numRecomputePreemptions, numSwapPreemptions, numSteps } = this.planner;

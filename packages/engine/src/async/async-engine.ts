@@ -58,6 +58,11 @@ export class AsyncEngine implements EngineClient {
     return this.engine.inspect();
   }
 
+  /** Drops every cached prefix; false while any request holds KV blocks. */
+  async resetPrefixCache(): Promise<boolean> {
+    return this.engine.resetPrefixCache();
+  }
+
   /** Scheduler and KV-cache state now. */
   stats(): SchedulerStats {
     return this.engine.stats();

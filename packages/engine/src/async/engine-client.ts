@@ -29,6 +29,11 @@ export interface EngineClient {
   stats(): SchedulerStats;
   /** Request ids by state, who holds each KV block and the last step's batch (a live view). */
   inspect(): Promise<EngineInspection>;
+  /**
+   * Drops every cached prefix (vLLM's `reset_prefix_cache`), e.g. between benchmark runs.
+   * Resolves false, changing nothing, while any request holds KV blocks.
+   */
+  resetPrefixCache(): Promise<boolean>;
   /** Aborts whatever is in flight and releases the executor (and the worker, if any). */
   close(): Promise<void>;
 }

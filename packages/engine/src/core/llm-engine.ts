@@ -118,6 +118,11 @@ export class LLMEngine {
   }
 
   /** Who waits, runs and is swapped out, who holds each KV block, and what the last step computed. */
+  /** Drops every cached prefix when no request holds KV blocks; false, changing nothing, otherwise. */
+  resetPrefixCache(): boolean {
+    return this.options.scheduler.resetPrefixCache();
+  }
+
   inspect(): EngineInspection {
     return { ...this.options.scheduler.inspect(), lastStep: this.lastStep };
   }

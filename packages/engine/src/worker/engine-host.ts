@@ -57,6 +57,11 @@ export class EngineHost {
       case "inspect":
         this.post({ type: "inspection", call: msg.call, inspection: this.engine.inspect() });
         return;
+      case "reset-prefix-cache": {
+        const reset = this.engine.resetPrefixCache();
+        this.post({ type: "prefix-cache-reset", call: msg.call, reset, stats: this.engine.stats() });
+        return;
+      }
       case "close": {
         const outputs = this.abortAll();
         while (this.loop !== null) await this.loop;

@@ -75,6 +75,7 @@ export type ToWorker =
   | { type: "submit"; call: number; request: WireRequest }
   | { type: "abort"; call: number; requestId: string }
   | { type: "inspect"; call: number }
+  | { type: "reset-prefix-cache"; call: number }
   | { type: "close"; call: number };
 
 /** Worker → main thread. */
@@ -94,6 +95,7 @@ export type FromWorker =
   | { type: "step"; update: EngineUpdate }
   | { type: "aborted"; call: number; aborted: boolean; update: EngineUpdate }
   | { type: "inspection"; call: number; inspection: EngineInspection }
+  | { type: "prefix-cache-reset"; call: number; reset: boolean; stats: SchedulerStats }
   /** The step loop broke (a bug, not an executor error): every open stream fails with `error`. */
   | { type: "failed"; error: WireError; update: EngineUpdate }
   | { type: "closed"; call: number; update: EngineUpdate };

@@ -117,4 +117,24 @@ describe("WorkerEngine over a MessageChannel (protocol core, in-thread)", () => 
       dispose();
     }
   });
+
+  it("resets the prefix cache in the worker, refusing while a request holds blocks", async () => {
+    const { engine, dispose } = await inThreadWorkerEngine(buildTestLLM({}));
+    try {
+      const prompt = goldenCases()[2]?.prompt ?? "Once upon a time";
+      await collect(await engine.submit({ prompt, params: { temperature: 0, max_tokens: 20 } }));
+      expect(engine.stats().kv.numCachedBlocks).toBeGreaterThan(0);
+
+      const running = await engine.submit({ prompt, params: { max_tokens: 300, ignore_eos: true } });
+      const it = running[Symbol.asyncIterator]();
+      await it.next();
+      expect(await engine.resetPrefixCache()).toBe(false);
+      await it.return?.();
+      await expect.poll(() => engine.resetPrefixCache()).toBe(true);
+      // The reply carries the worker's stats after the reset.
+      expect(engine.stats().kv.numCachedBlocks).toBe(0);
+    } finally {
+      await dispose();
+    }
+  });
 });

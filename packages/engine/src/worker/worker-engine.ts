@@ -118,6 +118,11 @@ export class WorkerEngine implements EngineClient {
     return this.call<EngineInspection>((call) => ({ type: "inspect", call }));
   }
 
+  /** Drops every cached prefix in the worker; false while any request holds KV blocks. */
+  async resetPrefixCache(): Promise<boolean> {
+    return this.call<boolean>((call) => ({ type: "reset-prefix-cache", call }));
+  }
+
   /** Scheduler and KV-cache state after the worker's latest step (or abort): no round trip. */
   stats(): SchedulerStats {
     return this.lastStats;
@@ -175,6 +180,10 @@ export class WorkerEngine implements EngineClient {
         break;
       case "inspection":
         this.settle(msg.call, msg.inspection);
+        break;
+      case "prefix-cache-reset":
+        this.lastStats = msg.stats;
+        this.settle(msg.call, msg.reset);
         break;
       case "closed":
         this.apply(msg.update);

@@ -10,6 +10,7 @@ import { registerEngineEventsRoute } from "../routes/engine-events.js";
 import { registerOpsRoutes } from "../routes/health.js";
 import { registerModelRoutes } from "../routes/models.js";
 import { registerPlayground } from "../routes/playground.js";
+import { registerResetPrefixCacheRoute } from "../routes/reset-prefix-cache.js";
 import { registerTokenizeRoutes } from "../routes/tokenize.js";
 import type { ServedModel } from "../state/served-model.js";
 import { ServerState } from "../state/server-state.js";
@@ -23,7 +24,7 @@ export interface ServerAppOptions {
   servedModelName: string;
   /** Serve this model at once; without it the server is loading (503) until `state.ready(model)`. */
   model?: ServedModel;
-  /** Bearer token required on `/v1/*` (`--api-key`); health, metrics and tokenize stay open. */
+  /** Bearer token required on `/v1/*` and `/reset_prefix_cache` (`--api-key`); health, metrics and tokenize stay open. */
   apiKey?: string | null;
   /** 429 while this many requests wait (`--max-queue`); 0 rejects every request. Default: no limit. */
   maxQueue?: number | null;
@@ -90,12 +91,17 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     return c.json(r.body, r.status, r.headers);
   });
   registerOpsRoutes(app, state, exporter);
-  if (options.apiKey) app.use("/v1/*", apiKeyAuth(options.apiKey));
+  if (options.apiKey) {
+    app.use("/v1/*", apiKeyAuth(options.apiKey));
+    // It changes the engine's state, so it is not left open as the read-only routes are.
+    app.use("/reset_prefix_cache", apiKeyAuth(options.apiKey));
+  }
   app.use("*", bodySizeLimit(options.maxBodyBytes ?? 4 << 20));
   app.post("/v1/completions", completionsRoute(deps));
   app.post("/v1/chat/completions", chatCompletionsRoute(deps));
   registerModelRoutes(app, deps);
   registerTokenizeRoutes(app, deps);
+  registerResetPrefixCacheRoute(app, deps);
   registerEngineEventsRoute(app, new EngineEvents(state, metrics, logger, options.engineEvents));
   if (options.playgroundDir) registerPlayground(app, options.playgroundDir);
   return { app, state, metrics, exporter, logger };

@@ -31,6 +31,7 @@ describe("error answers of a live server", () => {
     abort: (id) => engine.abort(id),
     stats: () => engine.stats(),
     inspect: () => engine.inspect(),
+    resetPrefixCache: () => engine.resetPrefixCache(),
     close: () => engine.close(),
   });
   beforeAll(async () => {

@@ -12,6 +12,7 @@ export type HttpErrorCode =
   | "request.unsupported"
   | "request.cancelled"
   | "request.no_chat_template"
+  | "cache.busy"
   | "queue.full"
   | "server.not_ready"
   | "server.draining";

@@ -30,6 +30,7 @@ describe("graceful shutdown", () => {
         abort: (id) => engine.abort(id),
         stats: () => engine.stats(),
         inspect: () => engine.inspect(),
+        resetPrefixCache: () => engine.resetPrefixCache(),
         close: () => {
           closed++;
           return engine.close();

@@ -37,6 +37,7 @@ async function servedModel(): Promise<ServedModel> {
       throw new Error("unused");
     },
     inspect: () => Promise.reject(new Error("unused")),
+    resetPrefixCache: async () => false,
     close: async () => {},
   };
   return { engine, tokenizer, chatTemplate: null, maxModelLen: 64 };
