@@ -13,8 +13,24 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-/** Starts headless Chromium with the flags a sandboxless CI box needs and no network chatter. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Flags that give headless Chromium WebGPU without a GPU: Dawn on SwiftShader, Chromium's own
+ * CPU Vulkan (the adapter reports vendor "google", architecture "swiftshader").
+ */
+const WEBGPU_FLAGS = [
+  "--enable-unsafe-webgpu",
+  "--enable-features=Vulkan",
+  "--use-vulkan=swiftshader",
+  "--use-webgpu-adapter=swiftshader",
+  "--use-angle=swiftshader",
+  "--disable-vulkan-surface",
+];
+
+/**
+ * Starts headless Chromium with the flags a sandboxless CI box needs and no network chatter;
+ * `webgpu` adds `navigator.gpu` on SwiftShader (pages on http://127.0.0.1 only: a secure context).
+ */
+export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
   if (!chromiumAvailable()) {
     throw new PlaygroundError(
       "e2e.no_chromium",
@@ -26,7 +42,7 @@ export async function launchChromium(): Promise<Browser> {
     args: [
       "--headless",
       "--no-sandbox",
-      "--disable-gpu",
+      ...(options.webgpu ? WEBGPU_FLAGS : ["--disable-gpu"]),
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",

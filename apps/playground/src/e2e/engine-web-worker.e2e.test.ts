@@ -30,88 +30,131 @@ interface Case {
   completion_ids: number[];
 }
 
-describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker, in Chromium", () => {
-  let outDir = "";
-  let browser: Browser | null = null;
-  let server: StaticServer | null = null;
-  let page: Page;
-  const pageErrors: string[] = [];
+/** The built test page and the model, served on 127.0.0.1 (a secure context, as WebGPU needs). */
+let outDir = "";
+let server: StaticServer | null = null;
 
+beforeAll(async () => {
+  if (!haveChromium && !BROWSER_REQUIRED) return;
+  outDir = mkdtempSync(join(tmpdir(), "pagoda-web-worker-"));
+  await build({
+    root: FIXTURE,
+    configFile: false,
+    logLevel: "warn",
+    base: "/",
+    worker: { format: "es" },
+    build: { outDir, emptyOutDir: true },
+  });
+  server = await startStaticServer({ "/models/stories260K": TEST_MODEL, "/": outDir });
+}, 90_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** One browser, one page whose worker runs the engine on `device`; collects the page's errors. */
+function openPage(device: "cpu" | "webgpu") {
+  const ctx = { page: null as Page | null, browser: null as Browser | null, errors: [] as string[] };
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), "pagoda-web-worker-"));
-    const launching = launchChromium().then((b) => {
-      browser = b;
-      return b;
-    });
-    launching.catch(() => {});
-    await build({
-      root: FIXTURE,
-      configFile: false,
-      logLevel: "warn",
-      base: "/",
-      worker: { format: "es" },
-      build: { outDir, emptyOutDir: true },
-    });
-    server = await startStaticServer({ "/models/stories260K": TEST_MODEL, "/": outDir });
-    page = await (await launching).newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    ctx.browser = await launchChromium({ webgpu: device === "webgpu" });
+    const page = await ctx.browser.newPage();
+    page.on("pageerror", (err) => ctx.errors.push(err.message));
     // The worker asks for every file a model may have; the 404s of those stories260K lacks are
     // logged by Chromium as console errors, and are not failures.
     page.on("console", (msg) => {
       if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
-        pageErrors.push(msg.text());
+        ctx.errors.push(msg.text());
     });
-    await page.goto(`${server.url}/`);
-  }, 90_000);
-
+    await page.goto(`${server?.url}/?device=${device}`);
+    ctx.page = page;
+  }, 30_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await ctx.browser?.close();
   });
+  const page = (): Page => {
+    if (ctx.page === null) throw new Error("the page did not open (see the beforeAll error)");
+    return ctx.page;
+  };
+  return { page, errors: ctx.errors };
+}
+
+const goldenCases = () => (JSON.parse(readFileSync(GOLDEN, "utf8")) as { cases: Case[] }).cases.slice(0, 5);
+
+/** Five golden prompts batched; each continuation must be the golden one, token for token. */
+async function expectGolden(page: Page): Promise<void> {
+  const cases = goldenCases();
+  const results: PageResult[] = await page.evaluate(
+    ([prompts, stop]) => window.pagodaTest.greedy(prompts, 60, [stop]),
+    [cases.map((c) => c.prompt), GOLDEN_STOP] as [string[], number],
+  );
+  expect(results).toHaveLength(cases.length);
+  results.forEach((r, i) => {
+    const want = cases[i]?.completion_ids ?? [];
+    const got = r.finishReason === "stop" ? r.tokenIds.slice(0, -1) : r.tokenIds;
+    expect(got).toEqual(want.slice(0, got.length));
+    // Either the full 60 tokens, or the run ended where the golden one does (EOS).
+    expect(r.finishReason === "length" ? got.length : want.indexOf(r.tokenIds.at(-1) ?? -1)).toBe(
+      r.finishReason === "length" ? 60 : got.length,
+    );
+    expect(r.text.length).toBeGreaterThan(0);
+  });
+  expect(results.filter((r) => r.finishReason === "length").length).toBeGreaterThan(0);
+}
+
+async function expectAbortFrees(page: Page): Promise<void> {
+  const r = await page.evaluate(() => window.pagodaTest.abortMidway("Once upon a time"));
+  expect(r.usedWhileRunning).toBeGreaterThan(0);
+  expect(r.aborted).toBe(true);
+  expect(r.finishReason).toBe("abort");
+  expect(r.usedAfter).toBe(0);
+  expect(r.tablesAfter).toEqual([]);
+}
+
+describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker, CPU executor", () => {
+  const { page, errors } = openPage("cpu");
 
   it("loads stories260K in the worker and answers with its sizes", async () => {
-    const info = await page.evaluate(() => window.pagodaTest.ready());
-    expect(info.device).toBe("cpu");
-    expect(info.maxModelLen).toBe(512);
+    const info = await page().evaluate(() => window.pagodaTest.ready());
+    expect(info).toMatchObject({ device: "cpu", maxModelLen: 512, blockSize: 16 });
     expect(info.numBlocks).toBeGreaterThan(1);
-    expect(pageErrors).toEqual([]);
+    expect(errors).toEqual([]);
   }, 30_000);
 
   it("streams the golden greedy continuations of several prompts batched together", async () => {
-    const cases = (JSON.parse(readFileSync(GOLDEN, "utf8")) as { cases: Case[] }).cases.slice(0, 5);
-    const results: PageResult[] = await page.evaluate(
-      ([prompts, stop]) => window.pagodaTest.greedy(prompts, 60, [stop]),
-      [cases.map((c) => c.prompt), GOLDEN_STOP] as [string[], number],
-    );
-    expect(results).toHaveLength(cases.length);
-    results.forEach((r, i) => {
-      const want = cases[i]?.completion_ids ?? [];
-      const got = r.finishReason === "stop" ? r.tokenIds.slice(0, -1) : r.tokenIds;
-      expect(got).toEqual(want.slice(0, got.length));
-      // Either the full 60 tokens, or the run ended where the golden one does (EOS).
-      expect(r.finishReason === "length" ? got.length : want.indexOf(r.tokenIds.at(-1) ?? -1)).toBe(
-        r.finishReason === "length" ? 60 : got.length,
-      );
-      expect(r.text.length).toBeGreaterThan(0);
-    });
-    expect(results.filter((r) => r.finishReason === "length").length).toBeGreaterThan(0);
+    await expectGolden(page());
   }, 60_000);
 
   it("aborts a running request and frees its blocks at once", async () => {
-    const r = await page.evaluate(() => window.pagodaTest.abortMidway("Once upon a time"));
-    expect(r.usedWhileRunning).toBeGreaterThan(0);
-    expect(r.aborted).toBe(true);
-    expect(r.finishReason).toBe("abort");
-    expect(r.usedAfter).toBe(0);
-    expect(r.tablesAfter).toEqual([]);
+    await expectAbortFrees(page());
   }, 30_000);
 
   it("keeps the page's thread free while the worker computes", async () => {
     // 8 requests of 200 tokens take a few hundred ms of engine steps; on the page a 10 ms timer
     // keeps firing meanwhile (an engine on the page's thread would hold it for whole steps).
-    const lateness = await page.evaluate(() => window.pagodaTest.timerLatenessMs(Array(8).fill("Once")));
+    const lateness = await page().evaluate(() => window.pagodaTest.timerLatenessMs(Array(8).fill("Once")));
     expect(lateness).toBeLessThan(100);
-    expect(pageErrors).toEqual([]);
+    expect(errors).toEqual([]);
   }, 30_000);
+});
+
+// WebGPU in the browser, as WebLLM runs: the worker's navigator.gpu (Chromium's SwiftShader
+// here, a real GPU on a user's machine) under the same WebGPU executor as Node's Dawn.
+describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker, WebGPU executor", () => {
+  const { page, errors } = openPage("webgpu");
+
+  it("builds the WebGPU executor on the worker's navigator.gpu", async () => {
+    const info = await page().evaluate(() => window.pagodaTest.ready());
+    expect(info.device).toBe("webgpu");
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("streams the golden greedy continuations on the GPU, token for token", async () => {
+    await expectGolden(page());
+  }, 120_000);
+
+  it("aborts a running request and frees its blocks at once", async () => {
+    await expectAbortFrees(page());
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

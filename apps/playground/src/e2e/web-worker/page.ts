@@ -27,9 +27,11 @@ const usedBlocks = (i: EngineInspection) => i.kv.states.slice(1).filter((s) => s
 
 const status = document.getElementById("status") as HTMLElement;
 const worker = new Worker(new URL("./engine-worker.ts", import.meta.url), { type: "module" });
+const device = new URLSearchParams(location.search).get("device") === "webgpu" ? "webgpu" : "cpu";
 const connecting = WorkerEngine.connect(webPort(worker), {
   model: `${location.origin}/models/stories260K`,
-  device: "cpu",
+  device,
+  kvCacheMemory: 4 << 20,
 });
 
 const api = {
