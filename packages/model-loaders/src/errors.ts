@@ -30,6 +30,7 @@ export class TokenizerError extends PagodaError {}
 
 /**
  * A model that could not be found locally, in the Hugging Face cache, or on the hub. Codes:
- * `resolve.not_found`, `.not_cached`, `.download_failed`, `.needs_node` (a path in a browser).
+ * `resolve.not_found`, `.not_cached`, `.download_failed`, `.fetch_failed` (`urlFiles`), `.needs_node`
+ * (a path in a browser).
  */
 export class ModelResolveError extends PagodaError {}

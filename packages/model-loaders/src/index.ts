@@ -16,6 +16,7 @@ export {
   WeightsError,
 } from "./errors.js";
 export { type MemoryFile, type ModelFiles, memoryFiles } from "./files/model-files.js";
+export { type UrlFilesOptions, urlFiles } from "./files/url-files.js";
 export {
   type LoadedModel,
   type LoadedWeights,

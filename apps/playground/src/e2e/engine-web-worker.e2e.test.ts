@@ -60,8 +60,8 @@ function openPage(device: "cpu" | "webgpu") {
     ctx.browser = await launchChromium({ webgpu: device === "webgpu" });
     const page = await ctx.browser.newPage();
     page.on("pageerror", (err) => ctx.errors.push(err.message));
-    // The worker asks for every file a model may have; the 404s of those stories260K lacks are
-    // logged by Chromium as console errors, and are not failures.
+    // The loaders ask for files a model may have (tokenizer.model, chat_template.jinja, …); the
+    // 404s of those stories260K lacks are logged by Chromium as console errors, not failures.
     page.on("console", (msg) => {
       if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
         ctx.errors.push(msg.text());
@@ -114,10 +114,14 @@ async function expectAbortFrees(page: Page): Promise<void> {
 describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker, CPU executor", () => {
   const { page, errors } = openPage("cpu");
 
-  it("loads stories260K in the worker and answers with its sizes", async () => {
+  it("loads stories260K in the worker over HTTP, weights by byte range, and answers with its sizes", async () => {
     const info = await page().evaluate(() => window.pagodaTest.ready());
     expect(info).toMatchObject({ device: "cpu", maxModelLen: 512, blockSize: 16 });
     expect(info.numBlocks).toBeGreaterThan(1);
+    const weights = (server?.requests ?? []).filter((r) => r.includes("model.safetensors"));
+    expect(weights.some((r) => r.startsWith("HEAD "))).toBe(true);
+    expect(weights.filter((r) => r.includes("bytes=")).length).toBeGreaterThan(10);
+    expect(weights.some((r) => r.startsWith("GET ") && !r.includes("bytes="))).toBe(false);
     expect(errors).toEqual([]);
   }, 30_000);
 
