@@ -142,8 +142,21 @@ describe("pagoda bench batch (simulated)", () => {
   });
 });
 
-// A scripted OpenAI-style server: lists one model and streams max_tokens one-token chunks.
+// A scripted OpenAI-style server: lists one model and streams max_tokens one-token chunks; counts
+// prefix-cache resets, or refuses them with a 409 while `refuseResets` is set.
+let numResets = 0;
+let refuseResets = false;
 const server = createServer((req, res) => {
+  if (req.url === "/reset_prefix_cache") {
+    if (refuseResets) {
+      res.writeHead(409, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "requests hold KV blocks", code: "cache.busy" } }));
+      return;
+    }
+    numResets++;
+    res.writeHead(200, { "content-type": "application/json" }).end('{"reset":true}');
+    return;
+  }
   if (req.url === "/v1/models") {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ data: [{ id: "tiny" }] }));
@@ -209,6 +222,23 @@ describe("pagoda bench serve and sweep", () => {
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/^\s*rate 20\s+4\s+0/);
     expect(lines[3]).toMatch(/^\s*rate Infinity\s+4/);
+  });
+
+  it("--reset-prefix-cache resets the server before each run of a sweep, and says why it could not", async () => {
+    const args = ["sweep", "--target", "serve", "--url", url, "--model", "tiny", "--rates", "20,inf"];
+    const before = numResets;
+    const ok = await bench([...args, "--num-prompts", "2", "--output-len", "2", "--reset-prefix-cache"]);
+    expect(ok.code).toBe(0);
+    expect(numResets - before).toBe(2);
+    refuseResets = true;
+    try {
+      const r = await bench(["serve", "--url", url, "--num-prompts", "2", "--reset-prefix-cache"]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split("\n")).toHaveLength(1);
+      expect(r.err).toMatch(/reset_prefix_cache answered HTTP 409: requests hold KV blocks/);
+    } finally {
+      refuseResets = false;
+    }
   });
 
   it("sweep over policies in the simulator gives one JSON row each", async () => {

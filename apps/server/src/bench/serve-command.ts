@@ -5,6 +5,7 @@ import {
   formatResult,
   latencyCdfChart,
   parseDataset,
+  resetPrefixCache,
   runServe,
   type ServeRunResult,
   writeReport,
@@ -21,6 +22,7 @@ export interface ServeFlags extends WorkloadFlags {
   model?: string;
   maxConcurrency?: string;
   vocabSize: string;
+  resetPrefixCache?: boolean;
 }
 
 /** Adds the server flags to `cmd`. */
@@ -33,6 +35,10 @@ export function addServeFlags(cmd: Command): Command {
       "--vocab-size <n>",
       "synthetic prompts are random token ids below this (259 = Llama byte tokens, valid for any Llama-family vocabulary)",
       "259",
+    )
+    .option(
+      "--reset-prefix-cache",
+      "POST /reset_prefix_cache before each run (Pagoda; vLLM in dev mode), so a run never hits an earlier one's prompts",
     );
 }
 
@@ -65,6 +71,7 @@ export async function serveOnce(
 ): Promise<ServeRunResult> {
   const goodput = readGoodput(flags);
   const vocab = intFlag("vocab-size", flags.vocabSize, 4);
+  if (flags.resetPrefixCache) await resetPrefixCache(flags.url);
   const bar = progressBar("serve", requests.length);
   try {
     return await runServe({

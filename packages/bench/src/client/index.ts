@@ -1,4 +1,5 @@
 export { type DatasetEntry, datasetTrace, parseDataset } from "./dataset.js";
+export { resetPrefixCache } from "./reset-prefix-cache.js";
 export { runServe, type ServeOptions, type ServeRunResult } from "./run-serve.js";
 export { sseData } from "./sse.js";
 export {

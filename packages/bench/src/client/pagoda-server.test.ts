@@ -4,6 +4,7 @@ import { createServerApp, type RunningServer, startServer } from "@pagoda/server
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrace } from "../driver/trace.js";
+import { resetPrefixCache } from "./reset-prefix-cache.js";
 import { runServe } from "./run-serve.js";
 
 const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories260K");
@@ -12,12 +13,14 @@ const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories2
 // ephemeral port, benchmarked through HTTP and SSE.
 describe("runServe against @pagoda/server with stories260K", () => {
   let running: RunningServer;
+  let engine: AsyncEngine;
   beforeAll(async () => {
     const server = createServerApp({ servedModelName: "stories260K", logger: pino({ level: "silent" }) });
     const llm = await createEngine({ model: STORIES, device: "cpu", metrics: server.metrics });
     const { tokenizer, chatTemplate } = llm.parts.model;
+    engine = new AsyncEngine(llm.engine, () => llm.close());
     server.state.ready({
-      engine: new AsyncEngine(llm.engine, () => llm.close()),
+      engine,
       tokenizer,
       chatTemplate,
       maxModelLen: 512,
@@ -64,5 +67,32 @@ describe("runServe against @pagoda/server with stories260K", () => {
     const out = await runServe({ url: running.url, model: "gpt-4", requests, vocabSize: 512 });
     expect(out.result.failed).toBe(2);
     expect(out.errors[0]).toMatch(/HTTP 404/);
+  });
+
+  it("resets the server's prefix cache between runs, so a repeated trace computes its prompts again", async () => {
+    const requests = buildTrace({
+      numPrompts: 4,
+      requestRate: Number.POSITIVE_INFINITY,
+      inputLen: 40,
+      outputLen: 2,
+      seed: 9,
+    });
+    const run = () => runServe({ url: running.url, model: "stories260K", requests, vocabSize: 512, seed: 9 });
+    await run();
+    const hits0 = engine.stats().kv.prefixCacheHits;
+    await run(); // the same prompts again: prefix hits
+    const hits1 = engine.stats().kv.prefixCacheHits;
+    expect(hits1).toBeGreaterThan(hits0);
+    await resetPrefixCache(`${running.url}/v1`);
+    await run(); // after the reset: none
+    expect(engine.stats().kv.prefixCacheHits).toBe(hits1);
+  });
+
+  it("says why a reset failed: the status and the server's message", async () => {
+    const err = await resetPrefixCache(`${running.url}/nothing-here`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "bench.reset_failed" });
+    expect(String((err as Error).message)).toMatch(
+      /HTTP 404: there is no route POST \/nothing-here\/reset_prefix_cache/,
+    );
   });
 });
