@@ -63,9 +63,18 @@ export class GpuSampler {
     };
   }
 
-  /** Records penalties, the token choice and logprobs for the first `numSeqs` rows of `logits`. */
-  encode(pass: GPUComputePassEncoder, ctx: KernelContext, logits: GPUBuffer, numSeqs: number): void {
-    if (numSeqs > 0) encodeSampling(pass, ctx, { logits, buffers: this.sampling, numSeqs });
+  /**
+   * Records penalties, the token choice and, when `logprobs`, log-probabilities for the first
+   * `numSeqs` rows of `logits`.
+   */
+  encode(
+    pass: GPUComputePassEncoder,
+    ctx: KernelContext,
+    logits: GPUBuffer,
+    numSeqs: number,
+    logprobs: boolean,
+  ): void {
+    if (numSeqs > 0) encodeSampling(pass, ctx, { logits, buffers: this.sampling, numSeqs, logprobs });
   }
 
   /** Records the copy of `numSeqs` output records into the read-back buffer (after the pass). */

@@ -105,7 +105,9 @@ export class WebGpuExecutor implements Executor {
       ctx.reset();
       const pass = encoder.beginComputePass({ label: `step${step.step}.forward` });
       encodeForward(pass, ctx, forward, shape);
-      sampler.encode(pass, ctx, forward.acts.logits, sampled.length);
+      // The logprobs pass scans every row's whole vocabulary: only when some request reads it.
+      const logprobs = sampled.some((r) => r.params.logprobs !== null);
+      sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
       pass.end();
       sampler.recordReadback(encoder, sampled.length);
     }

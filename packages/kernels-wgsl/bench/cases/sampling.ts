@@ -17,6 +17,7 @@ function samplingCase(
   label: string,
   params: (s: number) => SamplingParams,
   historyTokens: number,
+  logprobs = true,
 ): BenchCase {
   return {
     kernel: "sampling",
@@ -46,7 +47,7 @@ function samplingCase(
       });
       writeSamplingInputs(d, buffers, all, histories);
       return {
-        record: (pass) => encodeSampling(pass, ctx, { logits, buffers, numSeqs: NUM_SEQS }),
+        record: (pass) => encodeSampling(pass, ctx, { logits, buffers, numSeqs: NUM_SEQS, logprobs }),
         destroy() {
           logits.destroy();
           buffers.destroy();
@@ -59,6 +60,7 @@ function samplingCase(
 /** GPU sampling of a decode batch at Qwen3's vocabulary: greedy, and the full filter chain. */
 export const cases: BenchCase[] = [
   samplingCase("greedy", () => samplingParams({ temperature: 0 }), 0),
+  samplingCase("greedy, no logprobs pass", () => samplingParams({ temperature: 0 }), 0, false),
   samplingCase(
     "T 0.7, top-k 50, top-p 0.9, min-p 0.05, 3 penalties over 512 tokens, 5 logprobs",
     (s) =>

@@ -19,6 +19,11 @@ export interface SamplingArgs {
   readonly numSeqs: number;
   /** Largest binding to use; defaults to the device limit (tests force splits). */
   readonly maxBindingBytes?: number;
+  /**
+   * False skips the logprobs pass when no row asks for log-probabilities: the records' logprob,
+   * rank and top fields are then left as they were (a full vocabulary scan saved). Default true.
+   */
+  readonly logprobs?: boolean;
 }
 
 /**
@@ -68,6 +73,7 @@ export function encodeSampling(pass: GPUComputePassEncoder, ctx: KernelContext, 
       workgroups,
     );
     ctx.dispatch(pass, sample, uniforms, [range(scores), params, output], workgroups);
-    ctx.dispatch(pass, logprobs, uniforms, [range(logits), params, output], workgroups);
+    if (args.logprobs !== false)
+      ctx.dispatch(pass, logprobs, uniforms, [range(logits), params, output], workgroups);
   }
 }

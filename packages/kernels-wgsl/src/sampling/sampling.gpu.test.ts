@@ -161,6 +161,17 @@ describeGpu("sampling kernels: seeded sampling and filters", () => {
     expectSameDraws(results, sampleBatchReference(logits, vocab, params));
   });
 
+  it("draws the same tokens without the logprobs pass, which then writes no logprob", async () => {
+    const vocab = 512;
+    const logits = randomLogits(MIXED.length, vocab, 77);
+    const full = await sampleOnGpu(t.ctx, logits, vocab, MIXED);
+    const lean = await sampleOnGpu(t.ctx, logits, vocab, MIXED, undefined, undefined, false);
+    expectSameDraws(lean.results, full.results);
+    expect(full.results.every((r) => r.logprob < 0)).toBe(true);
+    // Fresh output buffers are zero: nothing wrote a log-probability into them.
+    expect(lean.results.every((r) => r.logprob === 0)).toBe(true);
+  });
+
   it("gives the same results when the batch is split across bindings", async () => {
     const vocab = 500; // rows not a multiple of the 256-byte offset alignment
     const params = [...MIXED, ...MIXED].map((p, s) => ({ ...p, step: p.step + s }));

@@ -23,6 +23,7 @@ export async function sampleOnGpu(
   params: readonly SamplingParams[],
   histories: readonly TokenHistory[] = params.map(() => NO_HISTORY),
   maxBindingBytes?: number,
+  logprobs = true,
 ): Promise<GpuSampling> {
   const { device } = ctx;
   const numSeqs = params.length;
@@ -41,6 +42,7 @@ export async function sampleOnGpu(
       logits: logitsBuffer,
       buffers,
       numSeqs,
+      logprobs,
       ...(maxBindingBytes ? { maxBindingBytes } : {}),
     }),
   );
