@@ -1,5 +1,5 @@
-import { kvCacheWgsl } from "../cache/kv-cache.wgsl.js";
 import type { KvCacheDType } from "../cache/kv-cache-layout.js";
+import { pagedAttentionInputsWgsl } from "./attention-inputs.wgsl.js";
 
 /** Threads per workgroup of the decode kernel; also the largest GQA group it handles. */
 export const DECODE_WORKGROUP = 128;
@@ -68,11 +68,7 @@ const HEADS: u32 = ${heads}u;
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
-${kvCacheWgsl(dtype, 2, 3, "read")}
-@group(0) @binding(4) var<storage, read> blockTables: array<i32>;
-@group(0) @binding(5) var<storage, read> seqLens: array<i32>;
-@group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
+${pagedAttentionInputsWgsl(dtype)}
 ${outputs}
 
 var<workgroup> scores: array<f32, ${DECODE_SCORES}>; // [head j][position i], row stride partSize

@@ -1,6 +1,6 @@
-import { kvCacheWgsl } from "../cache/kv-cache.wgsl.js";
 import type { KvCacheDType } from "../cache/kv-cache-layout.js";
 import { FLAT_WORKGROUP_WGSL } from "../runtime/grid.js";
+import { pagedAttentionInputsWgsl } from "./attention-inputs.wgsl.js";
 
 /** Invocations per workgroup of the thread-per-head decode kernel. */
 export const DECODE_THREAD_WORKGROUP = 32;
@@ -35,11 +35,7 @@ const MAX_HEAD4: u32 = ${DECODE_THREAD_MAX_HEAD4}u;
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
-${kvCacheWgsl(dtype, 2, 3, "read")}
-@group(0) @binding(4) var<storage, read> blockTables: array<i32>;
-@group(0) @binding(5) var<storage, read> seqLens: array<i32>;
-@group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
+${pagedAttentionInputsWgsl(dtype)}
 @group(0) @binding(7) var<storage, read_write> out: array<vec4f>; // [numTokens, numHeads * headDim4]
 ${FLAT_WORKGROUP_WGSL}
 

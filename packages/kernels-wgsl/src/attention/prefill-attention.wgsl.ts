@@ -1,5 +1,5 @@
-import { kvCacheWgsl } from "../cache/kv-cache.wgsl.js";
 import type { KvCacheDType } from "../cache/kv-cache-layout.js";
+import { pagedAttentionInputsWgsl } from "./attention-inputs.wgsl.js";
 
 /** A tile shape of the prefill kernel: query rows, keys per step and the head dimension it holds. */
 export interface PrefillTile {
@@ -55,11 +55,7 @@ const ACC: u32 = ${tile4 / PREFILL_LANES}u; // vec4s of output per thread
 const NEG: f32 = -3.0e38;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4f>; // token t's heads at t * qRowStride4 + qOffset4
-${kvCacheWgsl(dtype, 2, 3, "read")}
-@group(0) @binding(4) var<storage, read> blockTables: array<i32>;
-@group(0) @binding(5) var<storage, read> seqLens: array<i32>;
-@group(0) @binding(6) var<storage, read> queryStartLoc: array<i32>;
+${pagedAttentionInputsWgsl(dtype)}
 @group(0) @binding(7) var<storage, read_write> out: array<vec4f>; // [numTokens, numHeads * headDim4]
 
 var<workgroup> qs: array<vec4f, ${rows * tile4}>;
