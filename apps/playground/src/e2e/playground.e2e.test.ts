@@ -203,6 +203,27 @@ describe.runIf(haveChromium)("playground in Chromium against a real server", () 
       expect(colors.size).toBe(1);
       await expect.poll(() => usedBlockCount(page), { timeout: 10_000 }).toBe(0);
     }, 45_000);
+
+    it("resets the prefix cache from the KV panel; the server refuses while a request holds blocks", async () => {
+      explainFailure();
+      const cached = () => page.locator('[data-testid="kv-block-map"] .block[data-state="cached"]').count();
+      // The earlier requests left their prompts cached in free blocks.
+      await expect.poll(cached, { timeout: 10_000 }).toBeGreaterThan(0);
+
+      await page.getByTestId("max-tokens-input").fill("400");
+      await page.getByTestId("send-button").click();
+      await expect.poll(() => usedBlockCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.getByTestId("reset-prefix-cache").click();
+      const status = page.getByTestId("reset-status");
+      await expect.poll(() => status.getAttribute("data-ok"), { timeout: 10_000 }).toBe("false");
+      expect(await status.textContent()).toMatch(/409: .*in use/);
+      await page.getByTestId("stop-button").click();
+      await expect.poll(() => usedBlockCount(page), { timeout: 10_000 }).toBe(0);
+
+      await page.getByTestId("reset-prefix-cache").click();
+      await expect.poll(() => status.getAttribute("data-ok"), { timeout: 10_000 }).toBe("true");
+      await expect.poll(cached, { timeout: 10_000 }).toBe(0);
+    }, 45_000);
   });
 
   describe("stories260K served with a chat template", () => {

@@ -1,3 +1,5 @@
+import { useState } from "preact/hooks";
+import { resetPrefixCache } from "../api/reset-prefix-cache.js";
 import type { KvSnapshot } from "../api/snapshot.js";
 import { blockCells, blockCounts } from "../kv/block-grid.js";
 import { shortRequestId } from "../kv/request-colors.js";
@@ -53,6 +55,7 @@ export function KvBlockMap(props: { kv: KvSnapshot | null; colorOf(requestId: st
         <span class="block" data-state="free" /> free {counts.free}
         <span class="block" data-state="used" data-reserved="true" /> reserved
       </p>
+      <ResetPrefixCache />
       <ul class="holders">
         {holders.map(([id, table]) => (
           <li key={id} title={id}>
@@ -62,5 +65,29 @@ export function KvBlockMap(props: { kv: KvSnapshot | null; colorOf(requestId: st
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A button that drops the server's prefix cache, and what the server answered. */
+function ResetPrefixCache() {
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onClick = async () => {
+    setBusy(true);
+    const r = await resetPrefixCache();
+    setStatus(r.ok ? { ok: true, text: "prefix cache reset" } : { ok: false, text: r.message });
+    setBusy(false);
+  };
+  return (
+    <p class="reset">
+      <button type="button" data-testid="reset-prefix-cache" disabled={busy} onClick={onClick}>
+        Reset prefix cache
+      </button>{" "}
+      {status && (
+        <span data-testid="reset-status" data-ok={String(status.ok)} class={status.ok ? "muted" : "error"}>
+          {status.text}
+        </span>
+      )}
+    </p>
   );
 }
