@@ -4,9 +4,7 @@ import {
   encodeLogits,
   encodeMatmul,
   encodePagedAttention,
-  encodeReshapeAndCache,
   encodeRmsNorm,
-  encodeRope,
   encodeSwiglu,
   type KernelContext,
 } from "@pagoda/kernels-wgsl";
@@ -14,6 +12,7 @@ import type { ModelShape } from "../model/shape.js";
 import type { Activations } from "./activations.js";
 import type { GpuWeights } from "./gpu-weights.js";
 import type { GpuKvCache } from "./kv-cache.js";
+import { encodeRopeThenCache } from "./rope-then-cache.js";
 import type { StepRegions } from "./step-inputs.js";
 
 /** What a forward pass reads and writes; built once per executor. */
@@ -40,9 +39,9 @@ export interface StepShape {
 /**
  * Records one forward pass over the flattened batch into `pass`, the order of the CPU reference:
  * embed → per layer [RMSNorm → fused q|k|v (+bias) → Qwen3 per-head q/k norm → RoPE on q and k
- * in one dispatch → K/V into the paged cache → paged attention → o-proj → residual add fused into
- * the next RMSNorm → gate|up → SwiGLU → down] → the sampling rows gathered (residual added),
- * final RMSNorm and LM head into `acts.logits`.
+ * and K/V into the paged cache (one dispatch; two when head_dim is not a multiple of 8) → paged
+ * attention → o-proj → residual add fused into the next RMSNorm → gate|up → SwiGLU → down] →
+ * the sampling rows gathered (residual added), final RMSNorm and LM head into `acts.logits`.
  */
 export function encodeForward(
   pass: GPUComputePassEncoder,
@@ -79,27 +78,17 @@ export function encodeForward(
       const colOffset = numHeads * headDim;
       encodeHeadRmsNorm(pass, ctx, { ...heads, numHeads: numKvHeads, weight: layer.kNorm, colOffset });
     }
-    // q and k heads are adjacent in each row, so one dispatch rotates both.
-    encodeRope(pass, ctx, {
-      numTokens: n,
-      numHeads: numHeads + numKvHeads,
-      headDim,
-      invFreq: w.invFreq,
-      positions: inputs.positions,
-      x: acts.qkv,
-      rowStride: qkvWidth,
-    });
     const keyCache = cache.keys[l] as GPUBuffer;
     const valueCache = cache.values[l] as GPUBuffer;
-    encodeReshapeAndCache(pass, ctx, {
+    encodeRopeThenCache(pass, ctx, {
       ...layout,
-      key: acts.qkv,
-      value: acts.qkv,
-      rowStride: qkvWidth,
-      keyColOffset: numHeads * headDim,
-      valueColOffset: (numHeads + numKvHeads) * headDim,
-      slotMapping: inputs.slotMapping,
       numTokens: n,
+      numHeads,
+      invFreq: w.invFreq,
+      positions: inputs.positions,
+      qkv: acts.qkv,
+      rowStride: qkvWidth,
+      slotMapping: inputs.slotMapping,
       keyCache,
       valueCache,
     });

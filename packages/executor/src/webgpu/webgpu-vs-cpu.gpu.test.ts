@@ -85,6 +85,23 @@ const CASES: Case[] = [
     chunk: 16,
     longPrompt: 300,
   },
+  {
+    // head_dim 12: RoPE and the cache write run as two kernels (the fused one needs 8 | head_dim).
+    name: "Llama (head_dim 12: unfused RoPE + cache write, F32 checkpoint)",
+    family: "llama",
+    dtype: "F32",
+    shapes: {
+      hiddenSize: 48,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 12,
+      intermediateSize: 80,
+      vocabSize: 192,
+    },
+    blockSize: 8,
+    chunk: 6,
+  },
 ];
 
 describeGpu("WebGpuExecutor against the CPU reference (tiny random models)", () => {

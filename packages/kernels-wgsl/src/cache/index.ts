@@ -11,3 +11,4 @@ export {
   type ReshapeAndCacheReferenceInput,
   reshapeAndCacheReference,
 } from "./reshape-and-cache-reference.js";
+export { encodeRopeAndCache, type RopeAndCacheArgs, ropeAndCacheSupports } from "./rope-and-cache.js";
