@@ -32,6 +32,8 @@ export interface LLMEngineOptions {
   eosTokenIds: readonly number[];
   /** The model's context length: prompt + `max_tokens` must fit. */
   maxModelLen: number;
+  /** The model's vocabulary: `stop_token_ids` and `logit_bias` ids must be below it (checked when given). */
+  vocabSize?: number;
   /** Request events and one `StepRecord` per step go here when given. */
   metrics?: MetricsRecorder;
   /** Draws the seed of a request that gave none (default: `Math.random`); recorded, so runs replay. */
@@ -77,7 +79,12 @@ export class LLMEngine {
       throw new EngineError("engine.duplicate_request", `request '${requestId}' is already in flight`);
     }
     const promptTokenIds = toTokenIds(prompt, tokenizer);
-    const parsed = parseSamplingParams(params, { maxModelLen, numPromptTokens: promptTokenIds.length });
+    const { vocabSize } = this.options;
+    const parsed = parseSamplingParams(params, {
+      maxModelLen,
+      numPromptTokens: promptTokenIds.length,
+      ...(vocabSize !== undefined && { vocabSize }),
+    });
     checkSamples(parsed, scheduler.maxNumSeqs);
     const seed = parsed.sampling.seed ?? drawSeed(this.options.random ?? Math.random);
     const sampling = { ...parsed.sampling, seed };

@@ -85,6 +85,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       tokenizer: model.tokenizer,
       eosTokenIds,
       maxModelLen: built.maxModelLen,
+      vocabSize: model.config.vocabSize,
       ...(options.metrics !== undefined && { metrics: options.metrics }),
     });
     return new LLM(engine, {

@@ -12,6 +12,10 @@ export const SAMPLING_LIMITS = {
   maxN: 16,
   /** OpenAI accepts at most four stop sequences. */
   maxStopStrings: 4,
+  /** OpenAI's `logit_bias` range per token. */
+  maxAbsLogitBias: 100,
+  /** OpenAI's cap on `logit_bias` entries. */
+  maxLogitBiasEntries: 300,
   /** vLLM's default `max_logprobs`. */
   maxLogprobs: 20,
   /**

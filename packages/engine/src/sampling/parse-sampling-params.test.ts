@@ -56,6 +56,9 @@ const BAD: Array<[string, unknown, string]> = [
   ["repetition_penalty", Number.POSITIVE_INFINITY, "> 0"],
   ["logprobs", -1, "[0, 20]"],
   ["logprobs", 21, "[0, 20]"],
+  ["logit_bias", { "5": 101 }, "[-100, 100]"],
+  ["logit_bias", { abc: 1 }, "token ids"],
+  ["logit_bias", [1, 2], "an object"],
   ["logprobs", true, "[0, 20]"],
   ["priority", 1.5, "integer"],
   ["ttft_target_ms", 0, "> 0"],
@@ -107,5 +110,26 @@ describe("parseSamplingParams: rejects bad values, naming the field, the range a
     expect(() => parseSamplingParams({}, { maxModelLen: 8, numPromptTokens: 1, vocabSize: 0.5 })).toThrow(
       EngineError,
     );
+  });
+
+  it("turns logit_bias into [tokenId, bias] pairs, checked against the vocabulary", () => {
+    const opts = { maxModelLen: 64, numPromptTokens: 4, vocabSize: 500 };
+    const p = parseSamplingParams({ logit_bias: { "7": -100, "42": 2.5 } }, opts);
+    expect(p.sampling.logitBias).toEqual([
+      [7, -100],
+      [42, 2.5],
+    ]);
+    expect(parseSamplingParams({ logit_bias: {} }, opts).sampling.logitBias).toBeUndefined();
+    expect(parseSamplingParams({ logit_bias: null }, opts).sampling.logitBias).toBeUndefined();
+    const err = (() => {
+      try {
+        parseSamplingParams({ logit_bias: { "500": 1 } }, opts);
+      } catch (e) {
+        return e as SamplingParamsError;
+      }
+    })();
+    expect(err?.code).toBe("sampling.invalid");
+    expect(err?.details?.param).toBe("logit_bias");
+    expect(err?.message).toContain("below the vocabulary size 500; got 500");
   });
 });

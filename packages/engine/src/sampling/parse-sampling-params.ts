@@ -26,7 +26,16 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
   const p = result.data;
   const maxTokens = resolveMaxTokens(p.max_tokens ?? null, options);
   const stopTokenIds = p.stop_token_ids ?? [];
-  checkVocab(stopTokenIds, options.vocabSize);
+  checkVocab(stopTokenIds, options.vocabSize, "stop_token_ids");
+  const logitBias = Object.entries(p.logit_bias ?? {}).map(([id, bias]): [number, number] => [
+    Number(id),
+    bias,
+  ]);
+  checkVocab(
+    logitBias.map(([id]) => id),
+    options.vocabSize,
+    "logit_bias",
+  );
 
   let temperature = p.temperature ?? 1;
   let topP = p.top_p ?? 1;
@@ -57,6 +66,7 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
       maxTokens,
       stopTokenIds: [...stopTokenIds],
       ignoreEos: p.ignore_eos ?? false,
+      ...(logitBias.length > 0 && { logitBias }),
     },
     n: p.n ?? 1,
     stop: p.stop == null ? [] : typeof p.stop === "string" ? [p.stop] : [...p.stop],
@@ -98,14 +108,14 @@ function toSamplingError(raw: unknown, issue: FirstIssue | undefined): SamplingP
   );
 }
 
-function checkVocab(ids: readonly number[], vocabSize: number | undefined): void {
+function checkVocab(ids: readonly number[], vocabSize: number | undefined, param: string): void {
   if (vocabSize === undefined) return;
   const bad = ids.find((id) => id >= vocabSize);
   if (bad === undefined) return;
   throw new SamplingParamsError(
     "sampling.invalid",
-    `stop_token_ids must be token ids below the vocabulary size ${vocabSize}; got ${bad}`,
-    { details: { param: "stop_token_ids" } },
+    `${param} must use token ids below the vocabulary size ${vocabSize}; got ${bad}`,
+    { details: { param } },
   );
 }
 

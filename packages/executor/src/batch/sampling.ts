@@ -20,6 +20,7 @@ export function kernelParams(r: RequestState): KernelParams {
     presencePenalty: p.presencePenalty,
     frequencyPenalty: p.frequencyPenalty,
     numLogprobs: p.logprobs ?? 0,
+    ...(p.logitBias !== undefined && { logitBias: p.logitBias }),
   };
 }
 

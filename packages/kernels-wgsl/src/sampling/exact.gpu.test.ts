@@ -29,6 +29,12 @@ function expectSameLogprobs(got: readonly SampleResult[], want: readonly SampleR
   });
 }
 
+function argmaxOf(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] ?? 0) > (values[best] ?? 0)) best = i;
+  return best;
+}
+
 describeGpu("sampling kernels: greedy, penalties and raw logprobs (exact results)", () => {
   let t: Awaited<ReturnType<typeof testDevice>>;
   beforeAll(async () => {
@@ -91,6 +97,49 @@ describeGpu("sampling kernels: greedy, penalties and raw logprobs (exact results
       expect(bits(got), `scores of row ${s}`).toEqual(bits(ref));
     });
     expect(results.map((r) => r.token)).toEqual(want.map((r) => r.token));
+  });
+
+  it("adds the logit bias to the penalized logits before the temperature, bit for bit", async () => {
+    const vocab = 512;
+    const history: TokenHistory = { tokens: [3, 3, 9, 40, 41, 41, 41], numPromptTokens: 2 };
+    const histories = [history, NO_HISTORY, history, NO_HISTORY, history];
+    const logits = randomLogits(histories.length, vocab, 12);
+    const row = (s: number) => logits.subarray(s * vocab, (s + 1) * vocab);
+    const best = argmaxOf(row(1));
+    const params = [
+      // Greedy, forced: +100 on one token wins whatever the logits.
+      samplingParams({ temperature: 0, logitBias: [[77, 100]] }),
+      // Greedy, banned: -100 on the row's argmax moves the choice to the runner-up.
+      samplingParams({ temperature: 0, logitBias: [[best, -100]] }),
+      // Sampled, penalized and biased, several entries, some on history tokens.
+      samplingParams({
+        temperature: 0.7,
+        seed: 5,
+        repetitionPenalty: 1.3,
+        frequencyPenalty: 0.4,
+        logitBias: [
+          [41, -2.5],
+          [3, 1.25],
+          [500, 0.3],
+        ],
+      }),
+      samplingParams({ temperature: 1.3, seed: 6, topK: 40, logitBias: [[0, 7]] }),
+      samplingParams({ temperature: 0, presencePenalty: 0.5, logitBias: [] }),
+    ];
+    const { results, scores } = await sampleOnGpu(t.ctx, logits, vocab, params, histories);
+    const want = sampleBatchReference(logits, vocab, params, histories);
+    params.forEach((p, s) => {
+      const ref = scoresReference(row(s), p, histories[s] as TokenHistory);
+      expect(bits(scores.subarray(s * vocab, (s + 1) * vocab)), `scores of row ${s}`).toEqual(bits(ref));
+    });
+    expect(results.map((r) => r.token)).toEqual(want.map((r) => r.token));
+    expect(results[0]?.token).toBe(77);
+    expect(results[1]?.token).not.toBe(best);
+    // Log-probabilities stay those of the raw logits: the forced token's is its raw one.
+    const raw = row(0);
+    const max = Math.max(...raw);
+    const logZ = max + Math.log(raw.reduce((sum, x) => sum + Math.exp(x - max), 0));
+    expect(results[0]?.logprob).toBeCloseTo((raw[77] ?? 0) - logZ, 4);
   });
 
   it.each([1, 7, 512, 32_000])(

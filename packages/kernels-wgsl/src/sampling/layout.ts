@@ -20,7 +20,8 @@ export const PARAM = {
   historyStart: 11, // u32: first token of this sequence in the history buffer
   numPromptTokens: 12, // u32
   numOutputTokens: 13, // u32
-  // 14, 15: reserved, zero
+  numBias: 14, // u32: logit-bias pairs (token, f32 bits) in the history buffer after the tokens
+  // 15: reserved, zero
 } as const;
 
 /** Words of one `SampleOut` record (192 bytes): what the executor reads back per sequence. */

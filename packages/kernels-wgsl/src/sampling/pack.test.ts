@@ -84,4 +84,50 @@ describe("decodeSamplingOutput", () => {
       topLogprobs: [-0.25, -1],
     });
   });
+
+  it("packs logit-bias pairs after each sequence's tokens and counts them", () => {
+    const { params, history } = packSamplingInputs(
+      [
+        samplingParams({
+          logitBias: [
+            [5, -1.5],
+            [9, 2],
+          ],
+        }),
+        samplingParams(),
+      ],
+      [
+        { tokens: [1, 2, 3], numPromptTokens: 1 },
+        { tokens: [4], numPromptTokens: 1 },
+      ],
+      16,
+    );
+    expect(params[PARAM.numBias]).toBe(2);
+    expect(params[PARAM_WORDS + PARAM.numBias]).toBe(0);
+    expect(params[PARAM_WORDS + PARAM.historyStart]).toBe(7);
+    const f32 = new Float32Array(history.buffer);
+    expect([history[3], f32[4], history[5], f32[6], history[7]]).toEqual([5, -1.5, 9, 2, 4]);
+  });
+
+  it.each([
+    [[[16, 1]], "not a token id < 16"],
+    [
+      [
+        [3, 1],
+        [3, 2],
+      ],
+      "token id given twice",
+    ],
+    [[[3, Number.NaN]], "bias must be finite"],
+  ] as const)("rejects logit bias %j with a typed error (%s)", (logitBias, why) => {
+    const bias = logitBias as unknown as Array<[number, number]>;
+    let err: unknown;
+    try {
+      packSamplingInputs([samplingParams({ logitBias: bias })], [NO_HISTORY], 16);
+    } catch (e) {
+      err = e;
+    }
+    expect(isPagodaError(err) && err.code).toBe("sampling.bad_param");
+    expect(String((err as Error).message)).toContain(why);
+  });
 });

@@ -7,7 +7,7 @@ import { SamplingError } from "./sampling-error.js";
 export interface PackedSamplingInputs {
   /** `[numSeqs]` `SeqParams` records, {@link PARAM_WORDS} words each. */
   readonly params: Uint32Array;
-  /** Every sequence's prompt then output tokens, back to back. */
+  /** Every sequence's prompt then output tokens, then its logit-bias pairs, back to back. */
   readonly history: Uint32Array;
 }
 
@@ -31,12 +31,15 @@ export function packSamplingInputs(
   let total = 0;
   for (let s = 0; s < params.length; s++) {
     validateSampling(params[s] as SamplingParams, histories[s] as TokenHistory, vocab);
-    total += (histories[s] as TokenHistory).tokens.length;
+    total +=
+      (histories[s] as TokenHistory).tokens.length +
+      2 * ((params[s] as SamplingParams).logitBias?.length ?? 0);
   }
   const words = new Uint32Array(params.length * PARAM_WORDS);
   const f32 = new Float32Array(words.buffer);
   const i32 = new Int32Array(words.buffer);
   const history = new Uint32Array(total);
+  const historyF32 = new Float32Array(history.buffer);
   let start = 0;
   params.forEach((p, s) => {
     const h = histories[s] as TokenHistory;
@@ -58,6 +61,14 @@ export function packSamplingInputs(
     words[at + PARAM.numOutputTokens] = h.tokens.length - h.numPromptTokens;
     for (let i = 0; i < h.tokens.length; i++) history[start + i] = h.tokens[i] as number;
     start += h.tokens.length;
+    // Logit-bias pairs follow the tokens: the token id, then the bias as f32 bits.
+    const bias = p.logitBias ?? [];
+    words[at + PARAM.numBias] = bias.length;
+    for (const [token, value] of bias) {
+      history[start] = token;
+      historyF32[start + 1] = value;
+      start += 2;
+    }
   });
   return { params: words, history };
 }

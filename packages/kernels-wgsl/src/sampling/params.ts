@@ -28,6 +28,11 @@ export interface SamplingParams {
   readonly frequencyPenalty: number;
   /** Top log-probabilities of the raw distribution to return, 0 to 20. */
   readonly numLogprobs: number;
+  /**
+   * OpenAI's `logit_bias`: `[tokenId, bias]` pairs (distinct ids) added to the penalized logits
+   * before the temperature; absent or empty = none. Log-probabilities stay those of the raw logits.
+   */
+  readonly logitBias?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** The tokens penalties look at: prompt tokens then output tokens, in one list. */
@@ -91,6 +96,13 @@ export function validateSampling(params: SamplingParams, history: TokenHistory, 
     p.numLogprobs,
     `must be an integer in [0, ${MAX_LOGPROBS}]`,
   );
+  const seenBias = new Set<number>();
+  for (const [i, [token, bias]] of (p.logitBias ?? []).entries()) {
+    check(isInt(token) && token >= 0 && token < vocab, `logitBias[${i}]`, token, `not a token id < ${vocab}`);
+    check(!seenBias.has(token), `logitBias[${i}]`, token, "token id given twice");
+    check(Number.isFinite(bias), `logitBias[${i}]`, bias, "bias must be finite");
+    seenBias.add(token);
+  }
   const { tokens, numPromptTokens } = history;
   check(
     isInt(numPromptTokens) && numPromptTokens >= 0 && numPromptTokens <= tokens.length,

@@ -26,6 +26,11 @@ export interface SamplingParams {
   /** Extra token ids that end generation (besides the model's EOS unless `ignoreEos`). */
   stopTokenIds: number[];
   ignoreEos: boolean;
+  /**
+   * OpenAI's `logit_bias`: `[tokenId, bias]` pairs (distinct ids) added to the logits after the
+   * penalties, before the temperature; absent = none. Log-probabilities stay the raw logits'.
+   */
+  logitBias?: Array<[number, number]>;
 }
 
 /** The parameters of plain greedy decoding, for tests and tools. */

@@ -102,6 +102,44 @@ describe("POST /v1/completions through the openai client", () => {
   });
 });
 
+interface CompletionBody {
+  choices: Array<{ text: string }>;
+  error?: { param: string | null; code: string };
+}
+
+describe("logit_bias", () => {
+  const complete = (extra: Record<string, unknown>) =>
+    postJson(`${live.url}/v1/completions`, {
+      prompt: "Once upon a time",
+      max_tokens: 3,
+      temperature: 0,
+      ...extra,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as CompletionBody }));
+
+  it("+100 forces a token, -100 bans the greedy choice (OpenAI's semantics)", async () => {
+    const forced = await complete({ logit_bias: { "403": 100 } }); // 403 is "▁Once"
+    expect(forced.body.choices[0]?.text).toBe(" Once Once Once");
+
+    const plain = await complete({ max_tokens: 1 });
+    const first = plain.body.choices[0]?.text ?? "";
+    // The greedy first token's id: the prompt's tokens and one more.
+    const ids = live.llm.parts.model.tokenizer.encode(`Once upon a time${first}`);
+    expect(ids.slice(0, 5)).toEqual([1, 403, 407, 261, 378]);
+    expect(ids).toHaveLength(6);
+    const banned = await complete({ max_tokens: 1, logit_bias: { [String(ids[5])]: -100 } });
+    expect(banned.status).toBe(200);
+    expect(banned.body.choices[0]?.text).not.toBe(first);
+  });
+
+  it("answers 400 naming logit_bias for an id past the vocabulary or a bias out of range", async () => {
+    for (const logit_bias of [{ "512": 1 }, { "5": 101 }, { x: 1 }]) {
+      const r = await complete({ logit_bias });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ param: "logit_bias", code: "sampling.invalid" });
+    }
+  });
+});
+
 describe("raw SSE over fetch", () => {
   it("sends data: chunks in OpenAI's shape, a usage chunk, then [DONE]", async () => {
     const res = await postJson(`${live.url}/v1/completions`, {

@@ -19,7 +19,6 @@ export const endpointFields = {
   stream_options: z.strictObject({ include_usage: z.boolean().nullish() }).nullish(),
   /** Accepted and ignored, as OpenAI's clients may send it. */
   user: z.string().nullish(),
-  logit_bias: z.record(z.string(), z.number()).nullish(),
 };
 
 /** The sampling fields of a parsed body, `undefined` ones dropped. */
@@ -29,17 +28,8 @@ export function pickSampling(body: Readonly<Record<string, unknown>>): Record<st
   return out;
 }
 
-/** Checks shared by completions and chat: `logit_bias` and `stream_options`. */
-export function checkCommon(r: {
-  stream?: boolean | null;
-  stream_options?: unknown;
-  logit_bias?: Record<string, number> | null;
-}): void {
-  if (r.logit_bias != null && Object.keys(r.logit_bias).length > 0) {
-    throw new HttpError("request.unsupported", "logit_bias is not supported by this server", {
-      details: { param: "logit_bias" },
-    });
-  }
+/** Checks shared by completions and chat: `stream_options` needs `stream` (`logit_bias` goes to the engine). */
+export function checkCommon(r: { stream?: boolean | null; stream_options?: unknown }): void {
   if (r.stream_options != null && r.stream !== true) {
     throw new HttpError("request.invalid", "stream_options is only allowed with stream: true", {
       details: { param: "stream_options" },

@@ -21,13 +21,20 @@ export interface RandomMixOptions {
   longPrompt?: number;
 }
 
-// Greedy with logprobs, seeded sampling with filters, and greedy with every penalty: the last
-// two exercise the seed/step counter and the token history on the GPU.
+// Greedy with logprobs, seeded sampling with filters, greedy with every penalty, and min-p
+// sampling with a logit bias: they exercise the seed/step counter, the token history and the
+// bias pairs on the GPU.
 function paramsFor(kind: number, maxTokens: number, seed: number): SamplingParams {
   const base = { ...greedyParams(maxTokens), logprobs: 5 };
   if (kind === 1) return { ...base, temperature: 0.9, topP: 0.9, topK: 20, seed };
   if (kind === 2) return { ...base, repetitionPenalty: 1.3, presencePenalty: 0.4, frequencyPenalty: 0.2 };
-  if (kind === 3) return { ...base, temperature: 1.3, minP: 0.05, seed, logprobs: 20 };
+  if (kind === 3) {
+    const logitBias: Array<[number, number]> = [
+      [1, -5],
+      [5, 2.5],
+    ];
+    return { ...base, temperature: 1.3, minP: 0.05, seed, logprobs: 20, logitBias };
+  }
   return base;
 }
 

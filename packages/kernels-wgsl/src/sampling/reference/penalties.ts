@@ -35,8 +35,8 @@ export function penalizeReference(
 }
 
 /**
- * What the sampling kernels work on (the `scores` workspace): penalized logits, divided by the
- * temperature unless it is 0 (greedy).
+ * What the sampling kernels work on (the `scores` workspace): penalized logits, plus the logit
+ * bias, divided by the temperature unless it is 0 (greedy).
  */
 export function scoresReference(
   logits: Float32Array,
@@ -44,6 +44,9 @@ export function scoresReference(
   history: TokenHistory,
 ): Float32Array {
   const scores = penalizeReference(logits, params, history);
+  for (const [token, bias] of params.logitBias ?? []) {
+    scores[token] = fround((scores[token] as number) + fround(bias));
+  }
   const t = fround(params.temperature);
   if (t > 0) for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) / t;
   return scores;

@@ -27,7 +27,9 @@ export async function sampleOnGpu(
 ): Promise<GpuSampling> {
   const { device } = ctx;
   const numSeqs = params.length;
-  const maxHistoryTokens = histories.reduce((sum, h) => sum + h.tokens.length, 0);
+  const maxHistoryTokens =
+    histories.reduce((sum, h) => sum + h.tokens.length, 0) +
+    params.reduce((sum, p) => sum + 2 * (p.logitBias?.length ?? 0), 0);
   const buffers = createSamplingBuffers(device, {
     maxSeqs: numSeqs,
     vocab,

@@ -24,7 +24,7 @@ struct SeqParams {
   temperature: f32, topK: i32, topP: f32, minP: f32,
   seedLo: u32, seedHi: u32, step: u32, numLogprobs: u32,
   repetitionPenalty: f32, presencePenalty: f32, frequencyPenalty: f32, historyStart: u32,
-  numPromptTokens: u32, numOutputTokens: u32, reserved0: u32, reserved1: u32,
+  numPromptTokens: u32, numOutputTokens: u32, numBias: u32, reserved1: u32,
 }
 
 // Bits of SampleOut.flags: which path a sequence took (diagnostics and tests).

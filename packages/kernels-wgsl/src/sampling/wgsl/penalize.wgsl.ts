@@ -3,7 +3,9 @@ import { COMMON_WGSL } from "./common.wgsl.js";
 /**
  * WGSL of the penalty kernel, one workgroup per sequence: copies the raw logits row into the
  * `scores` workspace (÷ temperature when it is > 0), then rewrites the row's entries of the
- * tokens in the history. Counting uses the `counts` workspace row as a token-indexed table of
+ * tokens in the history. With a logit bias, the row is copied unscaled, penalized, biased (each
+ * listed token's entry += its bias) and only then divided by the temperature, so the bias acts
+ * on logits, as OpenAI's does. Counting uses the `counts` workspace row as a token-indexed table of
  * atomic words — bit 31: seen in the prompt, bit 30: claimed, bits 0–29: output count — and
  * resets only the entries the history touches, so the table never needs clearing.
  */
@@ -37,9 +39,25 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let p = workgroupUniformLoad(&wgParams);
   let n = u.vocab;
   let base = u.rowBase + row * n;
-  for (var i = lid; i < n; i += WG) { scores[base + i] = scaled(logits[base + i], p.temperature); }
-  if (p.repetitionPenalty == 1.0 && p.presencePenalty == 0.0 && p.frequencyPenalty == 0.0) { return; }
+  let penalized = !(p.repetitionPenalty == 1.0 && p.presencePenalty == 0.0 && p.frequencyPenalty == 0.0);
+  // With a bias the temperature is applied last, in a pass of its own.
+  let t = select(p.temperature, 0.0, p.numBias > 0u);
+  for (var i = lid; i < n; i += WG) { scores[base + i] = scaled(logits[base + i], t); }
+  if (penalized) { penalize(p, lid, base, n, t); }
+  if (p.numBias == 0u) { return; }
+  storageBarrier();
+  let b = p.historyStart + p.numPromptTokens + p.numOutputTokens;
+  for (var j = lid; j < p.numBias; j += WG) {
+    let token = history[b + 2u * j];
+    if (token < n) { scores[base + token] = scores[base + token] + bitcast<f32>(history[b + 2u * j + 1u]); }
+  }
+  if (p.temperature <= 0.0) { return; }
+  storageBarrier();
+  for (var i = lid; i < n; i += WG) { scores[base + i] = scores[base + i] / p.temperature; }
+}
 
+// Rewrites the entries of the history's tokens; t is the temperature already applied to the row.
+fn penalize(p: SeqParams, lid: u32, base: u32, n: u32, t: f32) {
   let h = p.historyStart;
   let numHistory = p.numPromptTokens + p.numOutputTokens;
   storageBarrier();
@@ -73,7 +91,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       x = x - f32(count) * p.frequencyPenalty;
       x = x - p.presencePenalty;
     }
-    scores[base + token] = scaled(x, p.temperature);
+    scores[base + token] = scaled(x, t);
   }
 }
 `;
