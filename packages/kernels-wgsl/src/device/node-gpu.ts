@@ -5,7 +5,7 @@ import { GpuUnavailableError } from "./gpu-unavailable-error.js";
 
 /** Loads Dawn and returns its `GPU`; `hint` says how to get a driver when it cannot load. */
 export async function nodeGpu(hint: string): Promise<GPU> {
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = "/tmp";
+  if (typeof process !== "undefined" && !process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = "/tmp";
   let mod: typeof import("webgpu");
   try {
     mod = await import("webgpu");
