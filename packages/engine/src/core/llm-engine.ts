@@ -124,12 +124,12 @@ export class LLMEngine {
     return this.options.scheduler.stats();
   }
 
-  /** Who waits, runs and is swapped out, who holds each KV block, and what the last step computed. */
   /** Drops every cached prefix when no request holds KV blocks; false, changing nothing, otherwise. */
   resetPrefixCache(): boolean {
     return this.options.scheduler.resetPrefixCache();
   }
 
+  /** Who waits, runs and is swapped out, who holds each KV block, and what the last step computed. */
   inspect(): EngineInspection {
     return { ...this.options.scheduler.inspect(), lastStep: this.lastStep };
   }

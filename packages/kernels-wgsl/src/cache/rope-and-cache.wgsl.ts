@@ -1,3 +1,4 @@
+import { ROPE_REDUCTION_WGSL } from "../ops/rope.wgsl.js";
 import { kvCacheWgsl } from "./kv-cache.wgsl.js";
 import type { KvCacheDType } from "./kv-cache-layout.js";
 
@@ -31,10 +32,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read> slotMapping: array<i32>;
 ${kvCacheWgsl(dtype, 5, 6, "read_write")}
 
-const INV_TWO_PI = 0.15915494309189535;
-const TWO_PI_A = 6.28125;                   // 8 significant bits: k * A is exact
-const TWO_PI_B = 0.0019350051879882812;     // next 12 bits
-const TWO_PI_C = 3.019916050561733e-7;      // the rest
+${ROPE_REDUCTION_WGSL}
 
 @compute @workgroup_size(${ROPE_AND_CACHE_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,

@@ -68,13 +68,13 @@ export function urlFiles(baseUrl: string, options: UrlFilesOptions = {}): ModelF
     return entry;
   };
 
+  const notFound = (name: string) =>
+    new ModelResolveError("resolve.not_found", `${url(name)} does not exist (HTTP 404)`, {
+      details: { file: url(name) },
+    });
   const existing = async (name: string): Promise<number> => {
     const n = await size(name);
-    if (n === null) {
-      throw new ModelResolveError("resolve.not_found", `${url(name)} does not exist (HTTP 404)`, {
-        details: { file: url(name) },
-      });
-    }
+    if (n === null) throw notFound(name);
     return n;
   };
 
@@ -82,12 +82,12 @@ export function urlFiles(baseUrl: string, options: UrlFilesOptions = {}): ModelF
     location: base,
     describe: url,
     size,
+    // One GET: a text file needs no size first.
     readText: async (name) => {
-      await existing(name);
       const body = bodies.get(name);
       if (body !== undefined) return new TextDecoder().decode(body);
       const res = await request(name, {});
-      if (res === null) throw fetchFailed(url(name), "HTTP 404 after HEAD found it");
+      if (res === null) throw notFound(name);
       return res.text();
     },
     open: async (name) => {
