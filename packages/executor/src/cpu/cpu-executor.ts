@@ -3,10 +3,12 @@ import { flattenBatch } from "../batch/flat-batch.js";
 import { type RequestState, RequestStates } from "../batch/request-states.js";
 import { sampleOnCpu } from "../batch/sampling.js";
 import { ExecutorError } from "../errors.js";
+import { buildForwardPlan, type ForwardPlan } from "../model/plan.js";
+import { planFeatures } from "../model/plan-tensors.js";
 import { ropeInvFreq } from "../model/rope.js";
 import type { ModelShape, ModelWeights } from "../model/shape.js";
-import { forward } from "./forward.js";
 import { PagedKvCache } from "./paged-kv-cache.js";
+import { referenceWeights, runReferencePlan } from "./reference-plan.js";
 
 /** Picks the next token of one request from its logits row. */
 export type Sampler = (
@@ -34,13 +36,17 @@ export class CpuExecutor implements Executor {
   private readonly states = new RequestStates();
   private readonly invFreq: Float64Array;
   private readonly sampler: Sampler;
+  private readonly plan: ForwardPlan;
+  private readonly planWeights: Map<string, Float32Array>;
   private closed = false;
 
   constructor(
     private readonly shape: ModelShape,
-    private readonly weights: ModelWeights,
+    weights: ModelWeights,
     private readonly options: CpuExecutorOptions,
   ) {
+    this.plan = buildForwardPlan(shape, planFeatures(weights));
+    this.planWeights = referenceWeights(this.plan, weights);
     this.cache = new PagedKvCache(
       shape.numLayers,
       options.numBlocks,
@@ -62,7 +68,7 @@ export class CpuExecutor implements Executor {
     if (requests.length === 0) return output;
 
     const batch = flattenBatch(step, requests, this.options.blockSize);
-    const logits = forward(this.shape, this.weights, this.cache, batch, this.invFreq);
+    const logits = runReferencePlan(this.plan, this.planWeights, this.cache, batch, this.invFreq);
     const vocab = this.shape.vocabSize;
     for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
     batch.sampleSeqs.forEach((s, i) => {

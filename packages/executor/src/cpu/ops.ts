@@ -37,11 +37,6 @@ export function rmsNorm(x: Float32Array, width: number, weight: Float32Array, ep
   return out;
 }
 
-/** a += b, element-wise. */
-export function addInPlace(a: Float32Array, b: Float32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) + (b[i] as number);
-}
-
 /** silu(gate) · up, element-wise. */
 export function swiglu(gate: Float32Array, up: Float32Array): Float32Array {
   const out = new Float32Array(gate.length);
