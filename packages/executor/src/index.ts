@@ -1,7 +1,8 @@
 export { type FlatBatch, flattenBatch } from "./batch/flat-batch.js";
 export { type RequestState, RequestStates } from "./batch/request-states.js";
+export { type Sampler, sampleBatch } from "./batch/sample-batch.js";
 export { kernelParams, sampleOnCpu, toTokenLogprobs } from "./batch/sampling.js";
-export { CpuExecutor, type CpuExecutorOptions, type Sampler } from "./cpu/cpu-executor.js";
+export { CpuExecutor, type CpuExecutorOptions } from "./cpu/cpu-executor.js";
 export { PagedKvCache } from "./cpu/paged-kv-cache.js";
 export { ExecutorError } from "./errors.js";
 export { readWeightsF32, type WeightsProgress } from "./model/read-weights.js";

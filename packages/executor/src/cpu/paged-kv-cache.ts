@@ -7,17 +7,26 @@ export class PagedKvCache {
   readonly values: Float32Array[];
   private readonly blockStride: number;
 
+  /**
+   * With `storage`, the cache lives in the given per-layer arrays (e.g. views of a WebAssembly
+   * memory), each `numBlocks · numKvHeads · blockSize · headDim` long; else it allocates them.
+   */
   constructor(
     readonly numLayers: number,
     readonly numBlocks: number,
     readonly blockSize: number,
     readonly numKvHeads: number,
     readonly headDim: number,
+    storage?: { keys: Float32Array[]; values: Float32Array[] },
   ) {
     this.blockStride = numKvHeads * blockSize * headDim;
     const size = numBlocks * this.blockStride;
-    this.keys = Array.from({ length: numLayers }, () => new Float32Array(size));
-    this.values = Array.from({ length: numLayers }, () => new Float32Array(size));
+    const make = () => Array.from({ length: numLayers }, () => new Float32Array(size));
+    this.keys = storage?.keys ?? make();
+    this.values = storage?.values ?? make();
+    for (const arr of [...this.keys, ...this.values]) {
+      if (arr.length !== size) throw new Error(`a KV cache layer holds ${arr.length} floats, not ${size}`);
+    }
   }
 
   /** Offset of (slot, kv head) in a layer's array. */

@@ -1,7 +1,7 @@
 import type { Executor, ExecutorOutput, SamplingParams } from "@pagoda/scheduler";
 import type { RequestState } from "../../batch/request-states.js";
+import type { Sampler } from "../../batch/sample-batch.js";
 import { sampleOnCpu } from "../../batch/sampling.js";
-import type { Sampler } from "../../cpu/cpu-executor.js";
 import { logSoftmax } from "../../cpu/ops.js";
 import { emptyStep } from "../../testing/step-driver.js";
 
