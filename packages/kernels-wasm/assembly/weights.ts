@@ -1,0 +1,229 @@
+// The one place that knows weight types. Each type supplies "unpack a packed row to f32" and
+// "dot of packed rows with an f32 vector"; matmul and embed only call these. A new type (Q8_0,
+// Q4_K…) adds a case to each switch below.
+//
+// Every dot keeps the order matmul's tiled path uses on unpacked rows: one f32x4 accumulator
+// per row over i in steps of 4 (increasing i, mul then add), hsum, then the scalar tail in
+// order. Dequantizing F16/BF16 is exact, so the fused and the unpack-then-dot paths agree bit
+// for bit.
+import { hsum } from "./common";
+
+export const W_F32: i32 = 0;
+export const W_F16: i32 = 1;
+export const W_BF16: i32 = 2;
+
+/** Bytes of a packed row of `n` elements. */
+export function rowBytes(type: i32, n: i32): usize {
+  return type == W_F32 ? <usize>n << 2 : <usize>n << 1;
+}
+
+// F16 -> F32, exact for normals, subnormals and zero (NOT for inf/NaN, which come out as
+// large finite values): sign-extend, shift the exponent+mantissa into f32 position, keep
+// sign|exponent|mantissa, then scale by 2^112 to rebias the exponent.
+const F16_SCALE: f32 = reinterpret<f32>(0x77800000);
+
+@inline function f16Low(h: v128): v128 {
+  const bits = v128.and(i32x4.shl(i32x4.extend_low_i16x8_s(h), 13), i32x4.splat(<i32>0x8fffe000));
+  return f32x4.mul(bits, f32x4.splat(F16_SCALE));
+}
+
+@inline function f16High(h: v128): v128 {
+  const bits = v128.and(i32x4.shl(i32x4.extend_high_i16x8_s(h), 13), i32x4.splat(<i32>0x8fffe000));
+  return f32x4.mul(bits, f32x4.splat(F16_SCALE));
+}
+
+@inline export function f16ToF32(h: u16): f32 {
+  const bits = ((<i32><i16>h) << 13) & <i32>0x8fffe000;
+  return reinterpret<f32>(bits) * F16_SCALE;
+}
+
+// BF16 -> F32: the 16 bits become the high half of an f32 (a byte shuffle with zeros).
+@inline function bf16Low(h: v128): v128 {
+  return i8x16.shuffle(i32x4.splat(0), h, 0, 1, 16, 17, 0, 1, 18, 19, 0, 1, 20, 21, 0, 1, 22, 23);
+}
+
+@inline function bf16High(h: v128): v128 {
+  return i8x16.shuffle(i32x4.splat(0), h, 0, 1, 24, 25, 0, 1, 26, 27, 0, 1, 28, 29, 0, 1, 30, 31);
+}
+
+@inline function bf16ToF32(h: u16): f32 {
+  return reinterpret<f32>(<i32>h << 16);
+}
+
+/** Unpacks `n` elements of a packed row at `src` into f32 at `dst`. */
+export function unpackRow(type: i32, src: usize, dst: usize, n: i32): void {
+  if (type == W_F32) {
+    memory.copy(dst, src, <usize>n << 2);
+    return;
+  }
+  const n8 = n & ~7;
+  let i = 0;
+  if (type == W_F16) {
+    for (; i < n8; i += 8) {
+      const h = v128.load(src + (<usize>i << 1));
+      v128.store(dst + (<usize>i << 2), f16Low(h));
+      v128.store(dst + (<usize>i << 2) + 16, f16High(h));
+    }
+    for (; i < n; i++) store<f32>(dst + (<usize>i << 2), f16ToF32(load<u16>(src + (<usize>i << 1))));
+  } else {
+    for (; i < n8; i += 8) {
+      const h = v128.load(src + (<usize>i << 1));
+      v128.store(dst + (<usize>i << 2), bf16Low(h));
+      v128.store(dst + (<usize>i << 2) + 16, bf16High(h));
+    }
+    for (; i < n; i++) store<f32>(dst + (<usize>i << 2), bf16ToF32(load<u16>(src + (<usize>i << 1))));
+  }
+}
+
+/** Element `i` of a packed row, as f32 (for scalar tails). */
+@inline function elem(type: i32, row: usize, i: i32): f32 {
+  if (type == W_F32) return load<f32>(row + (<usize>i << 2));
+  const h = load<u16>(row + (<usize>i << 1));
+  return type == W_F16 ? f16ToF32(h) : bf16ToF32(h);
+}
+
+/**
+ * Dots of 4 consecutive packed rows (row stride `rs` bytes) with the f32 vector `x` of `n`
+ * elements; the 4 sums go to out[0..3] (f32, consecutive).
+ */
+export function dotRows4(type: i32, w: usize, rs: usize, x: usize, n: i32, out: usize): void {
+  if (type == W_F32) dotRows4F32(w, rs, x, n, out);
+  else if (type == W_F16) dotRows4F16(w, rs, x, n, out);
+  else dotRows4BF16(w, rs, x, n, out);
+}
+
+/** Dot of one packed row with `x`. */
+export function dotRow1(type: i32, w: usize, x: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    let wv: v128;
+    if (type == W_F32) wv = v128.load(w + (<usize>i << 2));
+    else if (type == W_F16) wv = f16Low(v128.load64_zero(w + (<usize>i << 1)));
+    else wv = bf16Low(v128.load64_zero(w + (<usize>i << 1)));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(x + (<usize>i << 2)), wv));
+  }
+  let s = hsum(acc);
+  for (; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * elem(type, w, i);
+  return s;
+}
+
+@inline function tail4(type: i32, w: usize, rs: usize, x: usize, from: i32, n: i32, out: usize, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  let s0 = hsum(a0);
+  let s1 = hsum(a1);
+  let s2 = hsum(a2);
+  let s3 = hsum(a3);
+  for (let i = from; i < n; i++) {
+    const xs = load<f32>(x + (<usize>i << 2));
+    s0 += xs * elem(type, w, i);
+    s1 += xs * elem(type, w + rs, i);
+    s2 += xs * elem(type, w + 2 * rs, i);
+    s3 += xs * elem(type, w + 3 * rs, i);
+  }
+  store<f32>(out, s0);
+  store<f32>(out, s1, 4);
+  store<f32>(out, s2, 8);
+  store<f32>(out, s3, 12);
+}
+
+function dotRows4F32(w: usize, rs: usize, x: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const w1 = w + rs;
+  const w2 = w1 + rs;
+  const w3 = w2 + rs;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const xv = v128.load(x + off);
+    a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(w + off)));
+    a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(w1 + off)));
+    a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(w2 + off)));
+    a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(w3 + off)));
+  }
+  tail4(W_F32, w, rs, x, i, n, out, a0, a1, a2, a3);
+}
+
+function dotRows4F16(w: usize, rs: usize, x: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const w1 = w + rs;
+  const w2 = w1 + rs;
+  const w3 = w2 + rs;
+  const n8 = n & ~7;
+  let i = 0;
+  for (; i < n8; i += 8) {
+    const xo = x + (<usize>i << 2);
+    const wo = <usize>i << 1;
+    const x0 = v128.load(xo);
+    const x1 = v128.load(xo, 16);
+    const h0 = v128.load(w + wo);
+    const h1 = v128.load(w1 + wo);
+    const h2 = v128.load(w2 + wo);
+    const h3 = v128.load(w3 + wo);
+    a0 = f32x4.add(a0, f32x4.mul(x0, f16Low(h0)));
+    a1 = f32x4.add(a1, f32x4.mul(x0, f16Low(h1)));
+    a2 = f32x4.add(a2, f32x4.mul(x0, f16Low(h2)));
+    a3 = f32x4.add(a3, f32x4.mul(x0, f16Low(h3)));
+    a0 = f32x4.add(a0, f32x4.mul(x1, f16High(h0)));
+    a1 = f32x4.add(a1, f32x4.mul(x1, f16High(h1)));
+    a2 = f32x4.add(a2, f32x4.mul(x1, f16High(h2)));
+    a3 = f32x4.add(a3, f32x4.mul(x1, f16High(h3)));
+  }
+  if (i + 4 <= n) {
+    const x0 = v128.load(x + (<usize>i << 2));
+    const wo = <usize>i << 1;
+    a0 = f32x4.add(a0, f32x4.mul(x0, f16Low(v128.load64_zero(w + wo))));
+    a1 = f32x4.add(a1, f32x4.mul(x0, f16Low(v128.load64_zero(w1 + wo))));
+    a2 = f32x4.add(a2, f32x4.mul(x0, f16Low(v128.load64_zero(w2 + wo))));
+    a3 = f32x4.add(a3, f32x4.mul(x0, f16Low(v128.load64_zero(w3 + wo))));
+    i += 4;
+  }
+  tail4(W_F16, w, rs, x, i, n, out, a0, a1, a2, a3);
+}
+
+function dotRows4BF16(w: usize, rs: usize, x: usize, n: i32, out: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const w1 = w + rs;
+  const w2 = w1 + rs;
+  const w3 = w2 + rs;
+  const n8 = n & ~7;
+  let i = 0;
+  for (; i < n8; i += 8) {
+    const xo = x + (<usize>i << 2);
+    const wo = <usize>i << 1;
+    const x0 = v128.load(xo);
+    const x1 = v128.load(xo, 16);
+    const h0 = v128.load(w + wo);
+    const h1 = v128.load(w1 + wo);
+    const h2 = v128.load(w2 + wo);
+    const h3 = v128.load(w3 + wo);
+    a0 = f32x4.add(a0, f32x4.mul(x0, bf16Low(h0)));
+    a1 = f32x4.add(a1, f32x4.mul(x0, bf16Low(h1)));
+    a2 = f32x4.add(a2, f32x4.mul(x0, bf16Low(h2)));
+    a3 = f32x4.add(a3, f32x4.mul(x0, bf16Low(h3)));
+    a0 = f32x4.add(a0, f32x4.mul(x1, bf16High(h0)));
+    a1 = f32x4.add(a1, f32x4.mul(x1, bf16High(h1)));
+    a2 = f32x4.add(a2, f32x4.mul(x1, bf16High(h2)));
+    a3 = f32x4.add(a3, f32x4.mul(x1, bf16High(h3)));
+  }
+  if (i + 4 <= n) {
+    const x0 = v128.load(x + (<usize>i << 2));
+    const wo = <usize>i << 1;
+    a0 = f32x4.add(a0, f32x4.mul(x0, bf16Low(v128.load64_zero(w + wo))));
+    a1 = f32x4.add(a1, f32x4.mul(x0, bf16Low(v128.load64_zero(w1 + wo))));
+    a2 = f32x4.add(a2, f32x4.mul(x0, bf16Low(v128.load64_zero(w2 + wo))));
+    a3 = f32x4.add(a3, f32x4.mul(x0, bf16Low(v128.load64_zero(w3 + wo))));
+    i += 4;
+  }
+  tail4(W_BF16, w, rs, x, i, n, out, a0, a1, a2, a3);
+}

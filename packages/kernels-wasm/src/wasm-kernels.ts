@@ -1,0 +1,39 @@
+import type { MatmulArgs } from "./kernels/matmul.js";
+import type { RmsNormArgs } from "./kernels/rms-norm.js";
+
+/** Options of `createWasmKernels`. */
+export interface WasmKernelsOptions {
+  /**
+   * Threads, the calling thread included (default: the machine's cores). 1, or no shared
+   * memory (no SharedArrayBuffer; a page that is not cross-origin isolated), runs every
+   * kernel on the calling thread over a non-shared memory.
+   */
+  readonly threads?: number;
+  /** Maximum bytes of the wasm memory (default and limit: 4 GiB). */
+  readonly maximumMemoryBytes?: number;
+}
+
+/**
+ * WebAssembly SIMD kernels over one wasm memory. Pointers are byte offsets in that memory;
+ * launchers are synchronous and return when every thread is done.
+ */
+export interface WasmKernels {
+  /** Worker count including the calling thread. */
+  readonly threads: number;
+  /** False in the single-thread fallback (non-shared memory). */
+  readonly sharedMemory: boolean;
+  /** Allocates zeroed bytes (never freed), growing the memory; throws `kernels_wasm.out_of_memory`. */
+  alloc(byteLength: number, align?: number): number;
+  /** A view on the current buffer (make views again after `alloc`: the memory may have grown). */
+  f32(ptr: number, length: number): Float32Array;
+  i32(ptr: number, length: number): Int32Array;
+  u16(ptr: number, length: number): Uint16Array;
+  u8(ptr: number, length: number): Uint8Array;
+  f64(ptr: number, length: number): Float64Array;
+  /** `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`. */
+  matmul(args: MatmulArgs): void;
+  /** RMSNorm of rows, optionally after `residual += x`. */
+  rmsNorm(args: RmsNormArgs): void;
+  /** Terminates the workers; later launches throw `kernels_wasm.closed`. */
+  close(): Promise<void>;
+}
