@@ -1,33 +1,18 @@
 import { planDecode } from "@pagoda/kernels-wgsl";
 import { ExecutorError } from "../errors.js";
-import type { ModelShape } from "../model/shape.js";
+import type { Activation, ForwardPlan } from "../model/plan.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { ExecutorSizes } from "./options.js";
 
 /**
  * The forward pass's working buffers, sized once for `maxNumBatchedTokens` rows (and
  * `maxNumSeqs` sampling rows) and always bound whole, so the same bind groups serve every step.
+ * The plan's activations are found by name (`acts[op.out]`); the rest is kernels' scratch.
  */
-export interface Activations {
-  /** `[T, hidden]` residual stream. */
-  readonly residual: GPUBuffer;
-  /** `[T, hidden]` normalised input of the attention or MLP block. */
-  readonly normed: GPUBuffer;
-  /** `[T, (H + 2·Hkv)·D]` fused q | k | v. */
-  readonly qkv: GPUBuffer;
-  /** `[T, H·D]` attention output. */
-  readonly attn: GPUBuffer;
-  /** `[T, hidden]` output of o-proj or down-proj, added to the residual by the next norm. */
-  readonly delta: GPUBuffer;
-  /** `[T, 2·F]` gate | up. */
-  readonly gateUp: GPUBuffer;
-  /** `[T, F]` silu(gate) · up. */
-  readonly act: GPUBuffer;
-  /** `[S, hidden]` the sampling rows, gathered then normalised. */
+export interface Activations extends Readonly<Record<Activation, GPUBuffer>> {
+  /** `[S, hidden]` the sampling rows, gathered then normalised, inside the `logits` op. */
   readonly lastHidden: GPUBuffer;
   readonly lastNormed: GPUBuffer;
-  /** `[S, vocab]` raw logits. */
-  readonly logits: GPUBuffer;
   /** Split-K decode attention partials for `maxNumSeqs` sequences of `maxModelLen`. */
   readonly decodeWorkspace: GPUBuffer;
 }
@@ -35,10 +20,10 @@ export interface Activations {
 /** Allocates the activations; throws when one would pass the device's binding limit. */
 export function allocateActivations(
   buffers: GpuBuffers,
-  shape: ModelShape,
+  plan: ForwardPlan,
   sizes: ExecutorSizes,
 ): Activations {
-  const { hiddenSize: h, numHeads, numKvHeads, headDim: d, intermediateSize: f, vocabSize: v } = shape;
+  const { numHeads, numKvHeads, headDim, hiddenSize } = plan.shape;
   const t = sizes.maxNumBatchedTokens;
   const s = sizes.maxNumSeqs;
   const limit = buffers.device.limits.maxStorageBufferBindingSize;
@@ -52,18 +37,21 @@ export function allocateActivations(
     }
     return buffers.storage(`act.${label}`, floats * 4);
   };
-  const plan = planDecode({ numHeads, numKvHeads, headDim: d }, s, sizes.maxModelLen);
+  const w = plan.widths;
+  // `logits` has a row per sampling sequence, every other activation a row per batch token.
+  const byToken = (name: Activation) => make(name, t * w[name]);
+  const decode = planDecode({ numHeads, numKvHeads, headDim }, s, sizes.maxModelLen);
   return {
-    residual: make("residual", t * h),
-    normed: make("normed", t * h),
-    qkv: make("qkv", t * (numHeads + 2 * numKvHeads) * d),
-    attn: make("attn", t * numHeads * d),
-    delta: make("delta", t * h),
-    gateUp: make("gate_up", t * 2 * f),
-    act: make("act", t * f),
-    lastHidden: make("last_hidden", s * h),
-    lastNormed: make("last_normed", s * h),
-    logits: make("logits", s * v),
-    decodeWorkspace: make("decode_workspace", Math.max(1, plan.workspaceBytes / 4)),
+    residual: byToken("residual"),
+    normed: byToken("normed"),
+    qkv: byToken("qkv"),
+    attn: byToken("attn"),
+    delta: byToken("delta"),
+    gateUp: byToken("gateUp"),
+    act: byToken("act"),
+    logits: make("logits", s * w.logits),
+    lastHidden: make("lastHidden", s * hiddenSize),
+    lastNormed: make("lastNormed", s * hiddenSize),
+    decodeWorkspace: make("decodeWorkspace", Math.max(1, decode.workspaceBytes / 4)),
   };
 }

@@ -1,5 +1,7 @@
 import { checkAttentionShape, KernelContext, requestDevice } from "@pagoda/kernels-wgsl";
 import { ExecutorError } from "../errors.js";
+import { buildForwardPlan } from "../model/plan.js";
+import { planFeatures } from "../model/plan-tensors.js";
 import { allocateActivations } from "./activations.js";
 import { BlockMover } from "./block-moves.js";
 import { GpuBuffers } from "./gpu-buffers.js";
@@ -31,11 +33,12 @@ export async function createWebGpuExecutor(options: WebGpuExecutorOptions): Prom
   try {
     const dtype = chooseWeightDtype(options.weightDtype ?? "auto", gpu, weights.embedTokens.dtype);
     const cache = new GpuKvCache(buffers, config, sizes.numBlocks, sizes.blockSize);
-    const acts = allocateActivations(buffers, config, sizes);
+    const plan = buildForwardPlan(config, planFeatures(weights));
+    const acts = allocateActivations(buffers, plan, sizes);
     const inputs = new StepInputs(buffers, sizes);
     const sampler = new GpuSampler(buffers, config.vocabSize, sizes.maxNumSeqs);
     const mover = new BlockMover(buffers, cache, sizes.numSwapBlocks);
-    const gpuWeights = await uploadWeights(buffers, config, weights, dtype, options.onProgress);
+    const gpuWeights = await uploadWeights(buffers, plan, weights, dtype, options.onProgress);
     await gpu.device.queue.onSubmittedWorkDone();
     return new WebGpuExecutor({
       gpu,
@@ -43,7 +46,7 @@ export async function createWebGpuExecutor(options: WebGpuExecutorOptions): Prom
       ctx: new KernelContext(gpu),
       buffers,
       sizes,
-      forward: { shape: config, weights: gpuWeights, cache, acts, inputs: inputs.regions },
+      forward: { plan, weights: gpuWeights, cache, acts, inputs: inputs.regions },
       inputs,
       mover,
       sampler,

@@ -8,16 +8,16 @@ import {
   encodeSwiglu,
   type KernelContext,
 } from "@pagoda/kernels-wgsl";
-import type { ModelShape } from "../model/shape.js";
+import type { ForwardPlan, PlanOp } from "../model/plan.js";
 import type { Activations } from "./activations.js";
-import type { GpuWeights } from "./gpu-weights.js";
+import { type GpuWeights, gpuMatrix, gpuVector } from "./gpu-weights.js";
 import type { GpuKvCache } from "./kv-cache.js";
 import { encodeRopeThenCache } from "./rope-then-cache.js";
 import type { StepRegions } from "./step-inputs.js";
 
 /** What a forward pass reads and writes; built once per executor. */
 export interface ForwardResources {
-  readonly shape: ModelShape;
+  readonly plan: ForwardPlan;
   readonly weights: GpuWeights;
   readonly cache: GpuKvCache;
   readonly acts: Activations;
@@ -37,11 +37,8 @@ export interface StepShape {
 }
 
 /**
- * Records one forward pass over the flattened batch into `pass`, the order of the CPU reference:
- * embed → per layer [RMSNorm → fused q|k|v (+bias) → Qwen3 per-head q/k norm → RoPE on q and k
- * and K/V into the paged cache (one dispatch; two when head_dim is not a multiple of 8) → paged
- * attention → o-proj → residual add fused into the next RMSNorm → gate|up → SwiGLU → down] →
- * the sampling rows gathered (residual added), final RMSNorm and LM head into `acts.logits`.
+ * Records the forward plan over the flattened batch into `pass`, each op with the WGSL kernels;
+ * the sampling rows' logits land in `acts.logits`.
  */
 export function encodeForward(
   pass: GPUComputePassEncoder,
@@ -49,98 +46,126 @@ export function encodeForward(
   res: ForwardResources,
   step: StepShape,
 ): void {
-  const { shape, weights: w, cache, acts, inputs } = res;
-  const { hiddenSize: hidden, numHeads, numKvHeads, headDim, rmsNormEps: eps } = shape;
+  for (const op of res.plan.ops) encodeOp(pass, ctx, res, step, op);
+}
+
+function encodeOp(
+  pass: GPUComputePassEncoder,
+  ctx: KernelContext,
+  res: ForwardResources,
+  step: StepShape,
+  op: PlanOp,
+): void {
+  const { plan, weights: w, cache, acts, inputs } = res;
+  const { hiddenSize: hidden, numHeads, numKvHeads, headDim, rmsNormEps: eps } = plan.shape;
   const n = step.numTokens;
-  const qkvWidth = (numHeads + 2 * numKvHeads) * headDim;
-  const layout = { numKvHeads, headDim, blockSize: cache.blockSize };
-  encodeEmbedding(pass, ctx, { ids: inputs.tokenIds, numTokens: n, table: w.embed, out: acts.residual });
-  w.layers.forEach((layer, l) => {
-    // Layer 0 normalises the embeddings; later layers first add the previous MLP output.
-    encodeRmsNorm(pass, ctx, {
-      numTokens: n,
-      width: hidden,
-      weight: layer.inputNorm,
-      eps,
-      ...(l === 0 ? { x: acts.residual } : { x: acts.delta, residual: acts.residual }),
-      out: acts.normed,
-    });
-    encodeMatmul(pass, ctx, {
-      numRows: n,
-      x: acts.normed,
-      weight: layer.qkv,
-      ...(layer.qkvBias && { bias: layer.qkvBias }),
-      out: acts.qkv,
-    });
-    const heads = { numTokens: n, headDim, eps, x: acts.qkv, rowStride: qkvWidth };
-    if (layer.qNorm) encodeHeadRmsNorm(pass, ctx, { ...heads, numHeads, weight: layer.qNorm, colOffset: 0 });
-    if (layer.kNorm) {
-      const colOffset = numHeads * headDim;
-      encodeHeadRmsNorm(pass, ctx, { ...heads, numHeads: numKvHeads, weight: layer.kNorm, colOffset });
+  switch (op.op) {
+    case "embed":
+      encodeEmbedding(pass, ctx, {
+        ids: inputs.tokenIds,
+        numTokens: n,
+        table: gpuMatrix(w, op.table),
+        out: acts[op.out],
+      });
+      return;
+    case "rmsNorm":
+      // With a residual the kernel adds `x` into it (stored) and normalises the sum.
+      encodeRmsNorm(pass, ctx, {
+        numTokens: n,
+        width: hidden,
+        weight: gpuVector(w, op.weight),
+        eps,
+        x: acts[op.x],
+        ...(op.residual !== undefined && { residual: acts[op.residual] }),
+        out: acts[op.out],
+      });
+      return;
+    case "linear":
+      encodeMatmul(pass, ctx, {
+        numRows: n,
+        x: acts[op.x],
+        weight: gpuMatrix(w, op.weight),
+        ...(op.bias !== undefined && { bias: gpuVector(w, op.bias) }),
+        out: acts[op.out],
+      });
+      return;
+    case "ropeAndCache": {
+      const heads = { numTokens: n, headDim, eps, x: acts[op.qkv], rowStride: plan.widths[op.qkv] };
+      if (op.qNorm !== undefined) {
+        encodeHeadRmsNorm(pass, ctx, { ...heads, numHeads, weight: gpuVector(w, op.qNorm), colOffset: 0 });
+      }
+      if (op.kNorm !== undefined) {
+        const weight = gpuVector(w, op.kNorm);
+        encodeHeadRmsNorm(pass, ctx, {
+          ...heads,
+          numHeads: numKvHeads,
+          weight,
+          colOffset: numHeads * headDim,
+        });
+      }
+      // One dispatch; two when head_dim is not a multiple of 8.
+      encodeRopeThenCache(pass, ctx, {
+        numKvHeads,
+        headDim,
+        blockSize: cache.blockSize,
+        numTokens: n,
+        numHeads,
+        invFreq: w.invFreq,
+        positions: inputs.positions,
+        qkv: acts[op.qkv],
+        rowStride: plan.widths[op.qkv],
+        slotMapping: inputs.slotMapping,
+        keyCache: cache.keys[op.layer] as GPUBuffer,
+        valueCache: cache.values[op.layer] as GPUBuffer,
+      });
+      return;
     }
-    const keyCache = cache.keys[l] as GPUBuffer;
-    const valueCache = cache.values[l] as GPUBuffer;
-    encodeRopeThenCache(pass, ctx, {
-      ...layout,
-      numTokens: n,
-      numHeads,
-      invFreq: w.invFreq,
-      positions: inputs.positions,
-      qkv: acts.qkv,
-      rowStride: qkvWidth,
-      slotMapping: inputs.slotMapping,
-      keyCache,
-      valueCache,
-    });
-    encodePagedAttention(pass, ctx, {
-      ...layout,
-      numHeads,
-      maxBlocksPerSeq: step.tableWidth,
-      scale: 1 / Math.sqrt(headDim),
-      q: acts.qkv,
-      qRowStride: qkvWidth,
-      keyCache,
-      valueCache,
-      blockTables: inputs.blockTables,
-      seqLens: inputs.seqLens,
-      queryStartLoc: inputs.queryStartLoc,
-      out: acts.attn,
-      numSeqs: step.numSeqs,
-      numTokens: n,
-      maxSeqLen: step.maxSeqLen,
-      maxQueryLen: step.maxQueryLen,
-      workspace: acts.decodeWorkspace,
-    });
-    encodeMatmul(pass, ctx, { numRows: n, x: acts.attn, weight: layer.o, out: acts.delta });
-    encodeRmsNorm(pass, ctx, {
-      numTokens: n,
-      width: hidden,
-      weight: layer.postAttnNorm,
-      eps,
-      x: acts.delta,
-      residual: acts.residual,
-      out: acts.normed,
-    });
-    encodeMatmul(pass, ctx, { numRows: n, x: acts.normed, weight: layer.gateUp, out: acts.gateUp });
-    encodeSwiglu(pass, ctx, {
-      numTokens: n,
-      ffn: shape.intermediateSize,
-      gateUp: acts.gateUp,
-      out: acts.act,
-    });
-    encodeMatmul(pass, ctx, { numRows: n, x: acts.act, weight: layer.down, out: acts.delta });
-  });
-  encodeLogits(pass, ctx, {
-    numSeqs: step.numSampled,
-    lastTokenIndex: inputs.sampleRows,
-    hidden: acts.delta,
-    residual: acts.residual,
-    width: hidden,
-    normWeight: w.finalNorm,
-    eps,
-    lmHead: w.lmHead,
-    gathered: acts.lastHidden,
-    normed: acts.lastNormed,
-    out: acts.logits,
-  });
+    case "attention":
+      encodePagedAttention(pass, ctx, {
+        numKvHeads,
+        headDim,
+        blockSize: cache.blockSize,
+        numHeads,
+        maxBlocksPerSeq: step.tableWidth,
+        scale: 1 / Math.sqrt(headDim),
+        q: acts[op.qkv],
+        qRowStride: plan.widths[op.qkv],
+        keyCache: cache.keys[op.layer] as GPUBuffer,
+        valueCache: cache.values[op.layer] as GPUBuffer,
+        blockTables: inputs.blockTables,
+        seqLens: inputs.seqLens,
+        queryStartLoc: inputs.queryStartLoc,
+        out: acts[op.out],
+        numSeqs: step.numSeqs,
+        numTokens: n,
+        maxSeqLen: step.maxSeqLen,
+        maxQueryLen: step.maxQueryLen,
+        workspace: acts.decodeWorkspace,
+      });
+      return;
+    case "swiglu":
+      encodeSwiglu(pass, ctx, {
+        numTokens: n,
+        ffn: plan.widths[op.gateUp] / 2,
+        gateUp: acts[op.gateUp],
+        out: acts[op.out],
+      });
+      return;
+    case "logits":
+      // The sampling rows are gathered (residual added), normalised and projected in one launcher.
+      encodeLogits(pass, ctx, {
+        numSeqs: step.numSampled,
+        lastTokenIndex: inputs.sampleRows,
+        hidden: acts[op.hidden],
+        residual: acts[op.residual],
+        width: hidden,
+        normWeight: gpuVector(w, op.norm),
+        eps,
+        lmHead: gpuMatrix(w, op.lmHead),
+        gathered: acts.lastHidden,
+        normed: acts.lastNormed,
+        out: acts[op.out],
+      });
+      return;
+  }
 }

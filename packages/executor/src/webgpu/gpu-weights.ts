@@ -5,132 +5,100 @@ import {
   type WeightDType,
   type WeightMatrix,
 } from "@pagoda/kernels-wgsl";
-import type { ModelConfig, ModelWeights, TensorHandle } from "@pagoda/model-loaders";
+import type { ModelWeights, TensorHandle } from "@pagoda/model-loaders";
+import type { ForwardPlan, PlanWeight } from "../model/plan.js";
+import { weightParts } from "../model/plan-tensors.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 
-/** One decoder layer on the GPU: q/k/v fused into one matrix, gate/up into another. */
-export interface GpuLayer {
-  readonly inputNorm: GPUBuffer;
-  /** `[(H + 2·Hkv)·D, hidden]`: q rows, then k rows, then v rows. */
-  readonly qkv: WeightMatrix;
-  /** `[(H + 2·Hkv)·D]` (Qwen2). */
-  readonly qkvBias?: GPUBuffer;
-  /** `[D]` (Qwen3). */
-  readonly qNorm?: GPUBuffer;
-  readonly kNorm?: GPUBuffer;
-  readonly o: WeightMatrix;
-  readonly postAttnNorm: GPUBuffer;
-  /** `[2·F, hidden]`: gate rows then up rows, the layout `encodeSwiglu` reads. */
-  readonly gateUp: WeightMatrix;
-  readonly down: WeightMatrix;
-}
-
-/** A whole model on the GPU. Matrices are F32 or F16; norms, biases and RoPE frequencies F32. */
+/**
+ * A forward plan's weights on the GPU, by plan name: matrices in F32 or F16 (fused ones, q|k|v
+ * and gate|up, concatenated by rows), vectors (norms, biases) and RoPE frequencies in F32.
+ */
 export interface GpuWeights {
   readonly dtype: WeightDType;
-  readonly embed: WeightMatrix;
-  readonly layers: readonly GpuLayer[];
-  readonly finalNorm: GPUBuffer;
-  /** The same matrix as `embed` when the checkpoint ties them. */
-  readonly lmHead: WeightMatrix;
+  readonly matrices: ReadonlyMap<string, WeightMatrix>;
+  readonly vectors: ReadonlyMap<string, GPUBuffer>;
   /** `[headDim / 2]` RoPE inverse frequencies (llama3 scaling applied). */
   readonly invFreq: GPUBuffer;
+}
+
+/** The matrix a plan op names (a missing one is a broken plan, not bad input). */
+export function gpuMatrix(weights: GpuWeights, name: string): WeightMatrix {
+  const m = weights.matrices.get(name);
+  if (!m) throw new Error(`forward plan: no matrix ${name} was uploaded`);
+  return m;
+}
+
+/** The vector a plan op names. */
+export function gpuVector(weights: GpuWeights, name: string): GPUBuffer {
+  const v = weights.vectors.get(name);
+  if (!v) throw new Error(`forward plan: no vector ${name} was uploaded`);
+  return v;
 }
 
 // Dawn stages every writeBuffer until the queue runs; waiting every so often bounds that memory.
 const FLUSH_BYTES = 256 * 1024 * 1024;
 
 /**
- * Uploads a model's weights, reading one layer's tensors at a time (BF16 / F16 checkpoints are
- * widened exactly on read, then narrowed to F16 when `dtype` is F16), and reports progress in
- * stored bytes after each tensor.
+ * Uploads each weight of `plan` once, by name (a tied LM head is the embedding), reading one
+ * weight's tensors at a time: BF16 / F16 checkpoints are widened exactly on read, then matrices
+ * are narrowed to F16 when `dtype` is F16. Reports progress in stored bytes after each weight.
  */
 export async function uploadWeights(
   buffers: GpuBuffers,
-  config: ModelConfig,
+  plan: ForwardPlan,
   lazy: ModelWeights,
   dtype: WeightDType,
   onProgress?: (loadedBytes: number, totalBytes: number) => void,
 ): Promise<GpuWeights> {
   const device = buffers.device;
-  const handles = new Set<TensorHandle>([lazy.embedTokens, lazy.finalNorm, lazy.lmHead]);
-  for (const l of lazy.layers) for (const h of Object.values(l)) if (h) handles.add(h as TensorHandle);
+  const handles = new Set(plan.weights.flatMap((w) => weightParts(lazy, w)));
   const totalBytes = [...handles].reduce((sum, h) => sum + h.byteLength, 0);
+  const matrices = new Map<string, WeightMatrix>();
+  const vectors = new Map<string, GPUBuffer>();
   let loaded = 0;
   let unflushed = 0;
-  const read = async (...hs: TensorHandle[]): Promise<Float32Array[]> => {
-    const out: Float32Array[] = [];
-    for (const h of hs) {
-      out.push(await h.read());
-      loaded += h.byteLength;
+  for (const w of plan.weights) {
+    if (matrices.has(w.name) || vectors.has(w.name)) continue;
+    const parts = weightParts(lazy, w);
+    const data = await readRows(w, parts);
+    for (const h of parts) loaded += h.byteLength;
+    if (w.kind === "vector") {
+      vectors.set(w.name, buffers.storageWith(w.name, data));
+    } else {
+      const m = uploadMatrix(device, {
+        label: w.name,
+        rows: w.rows,
+        cols: w.cols,
+        data: dtype === "f16" ? toF16(data) : data,
+      });
+      for (const part of m.parts) buffers.adopt(part.buffer);
+      matrices.set(w.name, m);
     }
-    return out;
-  };
-  const after = async (bytes: number) => {
     onProgress?.(loaded, totalBytes);
-    unflushed += bytes;
+    unflushed += data.byteLength;
     if (unflushed >= FLUSH_BYTES) {
       await device.queue.onSubmittedWorkDone();
       unflushed = 0;
     }
-  };
-  const matrix = async (label: string, hs: TensorHandle[], cols: number): Promise<WeightMatrix> => {
-    const data = concat(await read(...hs));
-    const m = uploadMatrix(device, {
-      label,
-      rows: data.length / cols,
-      cols,
-      data: dtype === "f16" ? toF16(data) : data,
-    });
-    for (const part of m.parts) buffers.adopt(part.buffer);
-    await after(data.byteLength);
-    return m;
-  };
-  const vector = async (label: string, hs: TensorHandle[]): Promise<GPUBuffer> => {
-    const data = concat(await read(...hs));
-    const buffer = buffers.storageWith(label, data);
-    await after(data.byteLength);
-    return buffer;
-  };
-
-  const hidden = config.hiddenSize;
-  const embed = await matrix("embed_tokens", [lazy.embedTokens], hidden);
-  const layers: GpuLayer[] = [];
-  for (const [i, l] of lazy.layers.entries()) {
-    const p = `layers.${i}`;
-    const bias = l.qBias && l.kBias && l.vBias ? [l.qBias, l.kBias, l.vBias] : undefined;
-    layers.push({
-      inputNorm: await vector(`${p}.input_norm`, [l.inputNorm]),
-      qkv: await matrix(`${p}.qkv`, [l.q, l.k, l.v], hidden),
-      ...(bias && { qkvBias: await vector(`${p}.qkv_bias`, bias) }),
-      ...(l.qNorm && { qNorm: await vector(`${p}.q_norm`, [l.qNorm]) }),
-      ...(l.kNorm && { kNorm: await vector(`${p}.k_norm`, [l.kNorm]) }),
-      o: await matrix(`${p}.o`, [l.o], config.numHeads * config.headDim),
-      postAttnNorm: await vector(`${p}.post_attn_norm`, [l.postAttnNorm]),
-      gateUp: await matrix(`${p}.gate_up`, [l.gate, l.up], hidden),
-      down: await matrix(`${p}.down`, [l.down], config.intermediateSize),
-    });
   }
-  const finalNorm = await vector("final_norm", [lazy.finalNorm]);
-  const lmHead = lazy.lmHead === lazy.embedTokens ? embed : await matrix("lm_head", [lazy.lmHead], hidden);
+  const { headDim, ropeTheta: theta, ropeScaling } = plan.shape;
   const invFreq = buffers.storageWith(
     "rope.inv_freq",
-    ropeInverseFrequencies({
-      headDim: config.headDim,
-      theta: config.ropeTheta,
-      ...(config.ropeScaling && { llama3: config.ropeScaling }),
-    }),
+    ropeInverseFrequencies({ headDim, theta, ...(ropeScaling && { llama3: ropeScaling }) }),
   );
-  return { dtype, embed, layers, finalNorm, lmHead, invFreq };
+  return { dtype, matrices, vectors, invFreq };
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0] as Float32Array;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+// The weight's tensors read as F32 and concatenated by rows (the loaders checked their shapes).
+async function readRows(w: PlanWeight, parts: readonly TensorHandle[]): Promise<Float32Array> {
+  if (parts.length === 1) return (parts[0] as TensorHandle).read();
+  const out = new Float32Array(w.rows * w.cols);
   let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  for (const h of parts) {
+    const data = await h.read();
+    out.set(data, at);
+    at += data.length;
   }
   return out;
 }

@@ -95,7 +95,7 @@ export class WebGpuExecutor implements Executor {
     const output: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
     for (const r of requests) output.sampledTokenIds[r.requestId] = [];
     const batch = requests.length > 0 ? flattenBatch(step, requests, sizes.blockSize) : null;
-    const shape = batch ? planStep(batch, sizes, forward.shape.vocabSize) : null;
+    const shape = batch ? planStep(batch, sizes, forward.plan.shape.vocabSize) : null;
     const sampled = batch ? batch.sampleSeqs.map((s) => requests[s] as RequestState) : [];
 
     const encoder = gpu.device.createCommandEncoder({ label: `step${step.step}` });
