@@ -24,7 +24,8 @@ export class WeightsError extends PagodaError {}
 
 /**
  * A tokenizer that is missing, malformed, or disagrees with the model. Codes: `tokenizer.missing`,
- * `.invalid_json`, `.invalid`, `.vocab_mismatch`, `.no_chat_template`, `.chat_template`.
+ * `.invalid_json`, `.invalid`, `.vocab_mismatch`, `.no_chat_template`, `.chat_template`, `.unsupported`
+ * (a kind the GGUF writer cannot carry).
  */
 export class TokenizerError extends PagodaError {}
 

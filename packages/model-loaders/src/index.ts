@@ -71,4 +71,10 @@ export {
   randomModelConfig,
   randomModelTensors,
 } from "./tools/random-model.js";
+export {
+  type SyntheticTokenizerFiles,
+  type SyntheticTokenizerOptions,
+  syntheticTokenizer,
+  writeSyntheticTokenizer,
+} from "./tools/synthetic-tokenizer.js";
 export { type WriteRandomModelOptions, writeRandomModel } from "./tools/write-random-model.js";

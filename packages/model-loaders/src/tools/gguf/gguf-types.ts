@@ -1,0 +1,83 @@
+// The numbers of the GGUF v3 format (ggml's docs/gguf.md): magic, value and tensor type codes,
+// token types and file types, as llama.cpp reads them.
+
+/** "GGUF" read as a little-endian u32. */
+export const GGUF_MAGIC = 0x46554747;
+export const GGUF_VERSION = 3;
+/** Tensor data alignment this writer uses (and records as `general.alignment`). */
+export const GGUF_ALIGNMENT = 32;
+
+/** Codes of the metadata value types. */
+export const GGUF_VALUE_TYPE = {
+  u8: 0,
+  i8: 1,
+  u16: 2,
+  i16: 3,
+  u32: 4,
+  i32: 5,
+  f32: 6,
+  bool: 7,
+  string: 8,
+  array: 9,
+  u64: 10,
+  i64: 11,
+  f64: 12,
+} as const;
+
+/** A scalar metadata type name (everything but `array`). */
+export type GgufScalarType = Exclude<keyof typeof GGUF_VALUE_TYPE, "array">;
+
+/** The JS value of each scalar type: 64-bit integers are bigints. */
+export type GgufScalar<T extends GgufScalarType> = T extends "u64" | "i64"
+  ? bigint
+  : T extends "bool"
+    ? boolean
+    : T extends "string"
+      ? string
+      : number;
+
+/** One metadata value: a scalar, or an array of one scalar type (arrays of arrays are not needed here). */
+export type GgufValue =
+  | { [T in GgufScalarType]: { readonly type: T; readonly value: GgufScalar<T> } }[GgufScalarType]
+  | {
+      [T in GgufScalarType]: {
+        readonly type: "array";
+        readonly itemType: T;
+        readonly value: ArrayLike<GgufScalar<T>>;
+      };
+    }[GgufScalarType];
+
+/** Metadata in the order it is written. */
+export type GgufMetadata = ReadonlyArray<readonly [key: string, value: GgufValue]>;
+
+/** The ggml tensor types this writer produces. */
+export const GGML_TYPE = { F32: 0, F16: 1 } as const;
+export type GgmlTypeName = keyof typeof GGML_TYPE;
+
+/** Bytes per element of a ggml type. */
+export const GGML_TYPE_SIZE: Readonly<Record<GgmlTypeName, number>> = { F32: 4, F16: 2 };
+
+/** `general.file_type` (llama.cpp's `llama_ftype`). */
+export const GGUF_FILE_TYPE = { ALL_F32: 0, MOSTLY_F16: 1 } as const;
+
+/** `tokenizer.ggml.token_type` values (llama.cpp's `llama_token_type`). */
+export const GGUF_TOKEN_TYPE = {
+  normal: 1,
+  unknown: 2,
+  control: 3,
+  userDefined: 4,
+  unused: 5,
+  byte: 6,
+} as const;
+
+/** Helpers that build typed metadata values. */
+export const gguf = {
+  u32: (value: number): GgufValue => ({ type: "u32", value }),
+  i32: (value: number): GgufValue => ({ type: "i32", value }),
+  f32: (value: number): GgufValue => ({ type: "f32", value }),
+  bool: (value: boolean): GgufValue => ({ type: "bool", value }),
+  string: (value: string): GgufValue => ({ type: "string", value }),
+  strings: (value: ArrayLike<string>): GgufValue => ({ type: "array", itemType: "string", value }),
+  f32s: (value: ArrayLike<number>): GgufValue => ({ type: "array", itemType: "f32", value }),
+  i32s: (value: ArrayLike<number>): GgufValue => ({ type: "array", itemType: "i32", value }),
+};
