@@ -1,11 +1,24 @@
 // Entry of the kernels module. `run` is the one export the pool calls, on the calling thread
 // and in every worker: it reads the kernel's arguments (f64s at `args`) and does the share of
 // work of `thread` among `threads`.
-import { K_MATMUL, K_RMS_NORM } from "./kernel-ids";
+import { embedKernel } from "./embed";
+import { gatherRowsKernel } from "./gather-rows";
+import {
+  K_EMBED,
+  K_GATHER_ROWS,
+  K_LOGITS_STATS,
+  K_MATMUL,
+  K_PAGED_ATTENTION,
+  K_RMS_NORM,
+  K_ROPE_AND_CACHE,
+  K_SWIGLU,
+} from "./kernel-ids";
+import { logitsStatsKernel } from "./logits-stats";
 import { matmulKernel } from "./matmul";
+import { pagedAttentionKernel } from "./paged-attention";
 import { rmsNormKernel } from "./rms-norm";
-
-export { CHUNK as MATMUL_CHUNK } from "./matmul";
+import { ropeAndCacheKernel } from "./rope-and-cache";
+import { swigluKernel } from "./swiglu";
 
 /** Runs kernel `kernel` with the arguments at `args`, as thread `thread` of `threads`. */
 export function run(kernel: i32, args: usize, thread: i32, threads: i32): void {
@@ -15,6 +28,24 @@ export function run(kernel: i32, args: usize, thread: i32, threads: i32): void {
       break;
     case K_RMS_NORM:
       rmsNormKernel(args, thread, threads);
+      break;
+    case K_ROPE_AND_CACHE:
+      ropeAndCacheKernel(args, thread, threads);
+      break;
+    case K_PAGED_ATTENTION:
+      pagedAttentionKernel(args, thread, threads);
+      break;
+    case K_SWIGLU:
+      swigluKernel(args, thread, threads);
+      break;
+    case K_EMBED:
+      embedKernel(args, thread, threads);
+      break;
+    case K_GATHER_ROWS:
+      gatherRowsKernel(args, thread, threads);
+      break;
+    case K_LOGITS_STATS:
+      logitsStatsKernel(args, thread, threads);
       break;
     default:
       unreachable();

@@ -1,7 +1,13 @@
 import { WasmKernelError } from "./errors.js";
 import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from "./generated/kernels-wasm.js";
+import { type EmbedArgs, embed } from "./kernels/embed.js";
+import { type GatherRowsArgs, gatherRows } from "./kernels/gather-rows.js";
+import { type LogitsStatsArgs, logitsStats } from "./kernels/logits-stats.js";
 import { type MatmulArgs, matmul } from "./kernels/matmul.js";
+import { type PagedAttentionArgs, pagedAttention } from "./kernels/paged-attention.js";
 import { type RmsNormArgs, rmsNorm } from "./kernels/rms-norm.js";
+import { type RopeAndCacheArgs, ropeAndCache } from "./kernels/rope-and-cache.js";
+import { type SwigluArgs, swiglu } from "./kernels/swiglu.js";
 import { CTRL_BYTES } from "./pool/control.js";
 import { canShareMemory, defaultThreads } from "./pool/platform.js";
 import { type RunKernel, WorkerPool } from "./pool/worker-pool.js";
@@ -109,6 +115,24 @@ class WasmKernelsImpl implements WasmKernels {
   }
   rmsNorm(args: RmsNormArgs): void {
     rmsNorm(this.rt, args);
+  }
+  ropeAndCache(args: RopeAndCacheArgs): void {
+    ropeAndCache(this.rt, args);
+  }
+  pagedAttention(args: PagedAttentionArgs): void {
+    pagedAttention(this.rt, args);
+  }
+  swiglu(args: SwigluArgs): void {
+    swiglu(this.rt, args);
+  }
+  embed(args: EmbedArgs): void {
+    embed(this.rt, args);
+  }
+  gatherRows(args: GatherRowsArgs): void {
+    gatherRows(this.rt, args);
+  }
+  logitsStats(args: LogitsStatsArgs): void {
+    logitsStats(this.rt, args);
   }
   close(): Promise<void> {
     return this.rt.close();

@@ -1,5 +1,11 @@
+import type { EmbedArgs } from "./kernels/embed.js";
+import type { GatherRowsArgs } from "./kernels/gather-rows.js";
+import type { LogitsStatsArgs } from "./kernels/logits-stats.js";
 import type { MatmulArgs } from "./kernels/matmul.js";
+import type { PagedAttentionArgs } from "./kernels/paged-attention.js";
 import type { RmsNormArgs } from "./kernels/rms-norm.js";
+import type { RopeAndCacheArgs } from "./kernels/rope-and-cache.js";
+import type { SwigluArgs } from "./kernels/swiglu.js";
 
 /** Options of `createWasmKernels`. */
 export interface WasmKernelsOptions {
@@ -30,10 +36,22 @@ export interface WasmKernels {
   u16(ptr: number, length: number): Uint16Array;
   u8(ptr: number, length: number): Uint8Array;
   f64(ptr: number, length: number): Float64Array;
-  /** `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`. */
+  /** `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`; GEMV for 1–3 rows, tiled GEMM above. */
   matmul(args: MatmulArgs): void;
-  /** RMSNorm of rows, optionally after `residual += x`. */
+  /** RMSNorm of rows, optionally after `residual += x` (stored). */
   rmsNorm(args: RmsNormArgs): void;
+  /** Optional q/k RMSNorm, rotate-half RoPE on q and k in place, k/v written to the cache slots. */
+  ropeAndCache(args: RopeAndCacheArgs): void;
+  /** Causal GQA attention over the paged cache for a batch of prefill chunks and decodes. */
+  pagedAttention(args: PagedAttentionArgs): void;
+  /** `out = silu(gate) · up` over `[rows, 2 · ffn]` rows. */
+  swiglu(args: SwigluArgs): void;
+  /** Gathers token rows of an embedding table of any weight type into F32. */
+  embed(args: EmbedArgs): void;
+  /** Copies selected F32 rows (e.g. the rows to sample) into a dense block. */
+  gatherRows(args: GatherRowsArgs): void;
+  /** Per row of logits: max, log-sum-exp and argmax. */
+  logitsStats(args: LogitsStatsArgs): void;
   /** Terminates the workers; later launches throw `kernels_wasm.closed`. */
   close(): Promise<void>;
 }

@@ -66,6 +66,11 @@ export class KernelRuntime {
     }
   }
 
+  /** An i32 view on the current buffer (for checking index arguments). */
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.mem.memory.buffer, ptr, length);
+  }
+
   /** Throws unless `n` is an integer >= `min` (1 by default). */
   checkCount(kernel: string, name: string, n: number, min = 1): void {
     if (!Number.isInteger(n) || n < min || n > 0x7fffffff) {
