@@ -33,11 +33,6 @@ export { encodeHeadRmsNorm, encodeRmsNorm, type HeadRmsNormArgs, type RmsNormArg
 export { addRmsNormReference, rmsNormReference } from "./ops/rms-norm.reference.js";
 export { encodeRope, type RopeArgs } from "./ops/rope.js";
 export { ropeReference } from "./ops/rope.reference.js";
-export {
-  type Llama3RopeScaling,
-  type RopeConfig,
-  ropeInverseFrequencies,
-} from "./ops/rope-frequencies.js";
 export { isCpuAdapter } from "./runtime/adapter.js";
 export {
   alignTo,
@@ -49,7 +44,6 @@ export {
   writeData,
 } from "./runtime/buffers.js";
 export { FLAT_WORKGROUP_WGSL, grid, MAX_WORKGROUPS_PER_DIM } from "./runtime/grid.js";
-export { bf16ToF32, f16BitsToF32, f32ToF16Bits, fromF16, toF16 } from "./runtime/half.js";
 export {
   type BufferRef,
   boundBytes,

@@ -1,3 +1,4 @@
+import { computeSlotMapping, packBlockTables } from "@pagoda/kv-paging";
 import type { SchedulerOutput } from "@pagoda/scheduler";
 import { ExecutorError } from "../errors.js";
 import type { RequestState } from "./request-states.js";
@@ -40,9 +41,20 @@ export function flattenBatch(step: SchedulerOutput, requests: RequestState[], bl
   const seqLens = new Int32Array(numSeqs);
   let maxBlocksPerSeq = 1;
   for (const r of requests) maxBlocksPerSeq = Math.max(maxBlocksPerSeq, r.blockIds.length);
-  const blockTables = new Int32Array(numSeqs * maxBlocksPerSeq);
+  const blockTables = packBlockTables(
+    requests.map((r) => r.blockIds),
+    maxBlocksPerSeq,
+  );
   const sampleSeqs: number[] = [];
   const rows: number[] = [];
+
+  const scheduled = requests.reduce((sum, r) => sum + (step.numScheduledTokens[r.requestId] ?? 0), 0);
+  if (scheduled !== numTokens) {
+    throw new ExecutorError(
+      "executor.bad_step",
+      `totalNumScheduledTokens is ${numTokens} but the requests schedule ${scheduled}`,
+    );
+  }
 
   let row = 0;
   for (let s = 0; s < numSeqs; s++) {
@@ -57,25 +69,18 @@ export function flattenBatch(step: SchedulerOutput, requests: RequestState[], bl
       );
     }
     queryStartLoc[s] = row;
+    computeSlotMapping(r.blockIds, blockSize, start, end, slotMapping, row);
     for (let p = start; p < end; p++, row++) {
       tokenIds[row] = r.tokenIds[p] as number;
       positions[row] = p;
-      slotMapping[row] = (r.blockIds[Math.floor(p / blockSize)] as number) * blockSize + (p % blockSize);
     }
     seqLens[s] = end;
-    blockTables.set(r.blockIds, s * maxBlocksPerSeq);
     if (end === r.tokenIds.length) {
       sampleSeqs.push(s);
       rows.push(row - 1);
     }
   }
   queryStartLoc[numSeqs] = row;
-  if (row !== numTokens) {
-    throw new ExecutorError(
-      "executor.bad_step",
-      `totalNumScheduledTokens is ${numTokens} but the requests schedule ${row}`,
-    );
-  }
   return {
     numTokens,
     numSeqs,

@@ -1,4 +1,6 @@
+import { computeSlotMapping } from "@pagoda/kv-paging";
 import type { FlatBatch } from "../batch/flat-batch.js";
+import type { RequestState } from "../batch/request-states.js";
 import type { PagedKvCache } from "./paged-kv-cache.js";
 
 /**
@@ -23,7 +25,9 @@ export function pagedAttention(
   const acc = new Float64Array(d);
 
   for (let s = 0; s < batch.numSeqs; s++) {
-    const table = batch.blockTables.subarray(s * batch.maxBlocksPerSeq, (s + 1) * batch.maxBlocksPerSeq);
+    // The cache slot of each of the sequence's positions.
+    const { blockIds } = batch.requests[s] as RequestState;
+    const slots = computeSlotMapping(blockIds, blockSize, 0, batch.seqLens[s] as number);
     for (let row = batch.queryStartLoc[s] as number; row < (batch.queryStartLoc[s + 1] as number); row++) {
       const pos = batch.positions[row] as number;
       for (let h = 0; h < numHeads; h++) {
@@ -31,8 +35,7 @@ export function pagedAttention(
         const qo = (row * numHeads + h) * d;
         let max = Number.NEGATIVE_INFINITY;
         for (let j = 0; j <= pos; j++) {
-          const slot = (table[Math.floor(j / blockSize)] as number) * blockSize + (j % blockSize);
-          const ko = cache.offset(slot, kvHead);
+          const ko = cache.offset(slots[j] as number, kvHead);
           let dot = 0;
           for (let i = 0; i < d; i++) dot += (q[qo + i] as number) * (keys[ko + i] as number);
           scores[j] = dot * scale;
@@ -43,8 +46,7 @@ export function pagedAttention(
         for (let j = 0; j <= pos; j++) {
           const w = Math.exp((scores[j] as number) - max);
           sum += w;
-          const slot = (table[Math.floor(j / blockSize)] as number) * blockSize + (j % blockSize);
-          const vo = cache.offset(slot, kvHead);
+          const vo = cache.offset(slots[j] as number, kvHead);
           for (let i = 0; i < d; i++) acc[i] = (acc[i] as number) + w * (values[vo + i] as number);
         }
         for (let i = 0; i < d; i++) out[qo + i] = (acc[i] as number) / sum;

@@ -1,13 +1,8 @@
-import {
-  ropeInverseFrequencies,
-  toF16,
-  uploadMatrix,
-  type WeightDType,
-  type WeightMatrix,
-} from "@pagoda/kernels-wgsl";
-import type { ModelWeights, TensorHandle } from "@pagoda/model-loaders";
+import { uploadMatrix, type WeightDType, type WeightMatrix } from "@pagoda/kernels-wgsl";
+import { f32ToF16, type ModelWeights, type TensorHandle } from "@pagoda/model-loaders";
 import type { ForwardPlan, PlanWeight } from "../model/plan.js";
 import { weightParts } from "../model/plan-tensors.js";
+import { ropeInvFreq } from "../model/rope.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 
 /**
@@ -42,7 +37,7 @@ const FLUSH_BYTES = 256 * 1024 * 1024;
 /**
  * Uploads each weight of `plan` once, by name (a tied LM head is the embedding), reading one
  * weight's tensors at a time: BF16 / F16 checkpoints are widened exactly on read, then matrices
- * are narrowed to F16 when `dtype` is F16. Reports progress in stored bytes after each weight.
+ * are narrowed to F16 when `dtype` is F16. Reports progress in stored bytes after each tensor.
  */
 export async function uploadWeights(
   buffers: GpuBuffers,
@@ -60,9 +55,10 @@ export async function uploadWeights(
   let unflushed = 0;
   for (const w of plan.weights) {
     if (matrices.has(w.name) || vectors.has(w.name)) continue;
-    const parts = weightParts(lazy, w);
-    const data = await readRows(w, parts);
-    for (const h of parts) loaded += h.byteLength;
+    const data = await readRows(w, weightParts(lazy, w), (h) => {
+      loaded += h.byteLength;
+      onProgress?.(loaded, totalBytes);
+    });
     if (w.kind === "vector") {
       vectors.set(w.name, buffers.storageWith(w.name, data));
     } else {
@@ -70,12 +66,11 @@ export async function uploadWeights(
         label: w.name,
         rows: w.rows,
         cols: w.cols,
-        data: dtype === "f16" ? toF16(data) : data,
+        data: dtype === "f16" ? f32ToF16(data) : data,
       });
       for (const part of m.parts) buffers.adopt(part.buffer);
       matrices.set(w.name, m);
     }
-    onProgress?.(loaded, totalBytes);
     unflushed += data.byteLength;
     if (unflushed >= FLUSH_BYTES) {
       await device.queue.onSubmittedWorkDone();
@@ -85,18 +80,27 @@ export async function uploadWeights(
   const { headDim, ropeTheta: theta, ropeScaling } = plan.shape;
   const invFreq = buffers.storageWith(
     "rope.inv_freq",
-    ropeInverseFrequencies({ headDim, theta, ...(ropeScaling && { llama3: ropeScaling }) }),
+    Float32Array.from(ropeInvFreq(headDim, theta, ropeScaling)),
   );
   return { dtype, matrices, vectors, invFreq };
 }
 
 // The weight's tensors read as F32 and concatenated by rows (the loaders checked their shapes).
-async function readRows(w: PlanWeight, parts: readonly TensorHandle[]): Promise<Float32Array> {
-  if (parts.length === 1) return (parts[0] as TensorHandle).read();
+async function readRows(
+  w: PlanWeight,
+  parts: readonly TensorHandle[],
+  afterRead: (h: TensorHandle) => void,
+): Promise<Float32Array> {
+  const read = async (h: TensorHandle) => {
+    const data = await h.read();
+    afterRead(h);
+    return data;
+  };
+  if (parts.length === 1) return read(parts[0] as TensorHandle);
   const out = new Float32Array(w.rows * w.cols);
   let at = 0;
   for (const h of parts) {
-    const data = await h.read();
+    const data = await read(h);
     out.set(data, at);
     at += data.length;
   }

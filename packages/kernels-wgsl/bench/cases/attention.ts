@@ -1,3 +1,4 @@
+import { f32ToF16 } from "@pagoda/model-loaders";
 import {
   type AttentionShape,
   cacheElementBytes,
@@ -9,7 +10,6 @@ import {
   type KernelContext,
   type KvCacheDType,
   planDecode,
-  toF16,
 } from "../../src/index.js";
 import type { BenchCase, PreparedCase } from "../case.js";
 
@@ -38,7 +38,7 @@ function pagedCache(ctx: KernelContext, numSeqs: number, context: number, cacheD
       { length: (numBlocks * BLOCK_BYTES) / 4 },
       (_, i) => ((i * seed) % 17) / 17 - 0.5,
     );
-    return cacheDtype === "f16" ? toF16(values) : values;
+    return cacheDtype === "f16" ? f32ToF16(values) : values;
   };
   const shape: AttentionShape = { ...SHAPE, maxBlocksPerSeq: perSeq, cacheDtype };
   const buffers = {

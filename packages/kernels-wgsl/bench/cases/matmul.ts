@@ -1,9 +1,9 @@
+import { f32ToF16 } from "@pagoda/model-loaders";
 import {
   createStorageBuffer,
   destroyMatrix,
   encodeMatmul,
   type MatmulTuning,
-  toF16,
   uploadMatrix,
   type WeightDType,
 } from "../../src/index.js";
@@ -41,7 +41,7 @@ export function matmulCase(
         label: `bench.w${n}x${k}`,
         rows: n,
         cols: k,
-        data: dtype === "f16" ? toF16(raw) : raw,
+        data: dtype === "f16" ? f32ToF16(raw) : raw,
       });
       const x = createStorageBuffer(ctx.device, "bench.x", fill(m * k, 1));
       const out = createStorageBuffer(ctx.device, "bench.y", m * n * 4);

@@ -1,3 +1,4 @@
+import { f32ToF16 } from "@pagoda/model-loaders";
 import {
   createStorageBuffer,
   encodeEmbedding,
@@ -5,10 +6,9 @@ import {
   encodeRmsNorm,
   encodeRope,
   encodeSwiglu,
-  ropeInverseFrequencies,
-  toF16,
   uploadMatrix,
 } from "../../src/index.js";
+import { ropeTestFrequencies } from "../../src/testing/index.js";
 import type { BenchCase } from "../case.js";
 
 function destroyAll(buffers: GPUBuffer[]): void {
@@ -48,11 +48,7 @@ export const cases: BenchCase[] = [
     prepare(ctx) {
       const d = ctx.device;
       const qkv = createStorageBuffer(d, "bench.qkv", T * 32 * HEAD_DIM * 4);
-      const invFreq = createStorageBuffer(
-        d,
-        "bench.inv_freq",
-        ropeInverseFrequencies({ headDim: HEAD_DIM, theta: 1e6 }),
-      );
+      const invFreq = createStorageBuffer(d, "bench.inv_freq", ropeTestFrequencies(HEAD_DIM, 1e6));
       const positions = createStorageBuffer(
         d,
         "bench.pos",
@@ -106,7 +102,7 @@ export const cases: BenchCase[] = [
         label: "bench.embed",
         rows: vocab,
         cols: HIDDEN,
-        data: toF16(new Float32Array(vocab * HIDDEN)),
+        data: f32ToF16(new Float32Array(vocab * HIDDEN)),
       });
       const ids = createStorageBuffer(
         ctx.device,

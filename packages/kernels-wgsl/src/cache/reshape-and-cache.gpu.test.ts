@@ -1,8 +1,8 @@
+import { f16ToF32, f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { shuffled } from "../attention/testing/paged-batch.js";
 import { createStorageBuffer, readBuffer } from "../runtime/buffers.js";
-import { fromF16, toF16 } from "../runtime/half.js";
 import { randomF32 } from "../testing/random.js";
 import { testDevice } from "../testing/test-device.js";
 import type { KvCacheDType } from "./kv-cache-layout.js";
@@ -47,7 +47,7 @@ describeGpu("encodeReshapeAndCache", () => {
       );
       const initial = (seed: number) => {
         const values = randomF32(cacheLength, seed);
-        return half ? fromF16(toF16(values)) : values;
+        return half ? f16ToF32(f32ToF16(values)) : values;
       };
       const host = {
         ...c,
@@ -57,7 +57,7 @@ describeGpu("encodeReshapeAndCache", () => {
         keyCache: initial(i + 43),
         valueCache: initial(i + 44),
       };
-      const upload = (values: Float32Array) => (half ? toF16(values) : values);
+      const upload = (values: Float32Array) => (half ? f32ToF16(values) : values);
       const { device, ctx } = t;
       const gpu = {
         key: createStorageBuffer(device, "test.key", host.key),

@@ -1,11 +1,12 @@
+import { f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { shuffled } from "../attention/testing/paged-batch.js";
 import { encodeRope } from "../ops/rope.js";
 import { ropeReference } from "../ops/rope.reference.js";
 import { createStorageBuffer, readBuffer } from "../runtime/buffers.js";
-import { toF16 } from "../runtime/half.js";
 import { randomF32 } from "../testing/random.js";
+import { ropeTestFrequencies } from "../testing/rope-input.js";
 import { testDevice } from "../testing/test-device.js";
 import type { KvCacheDType } from "./kv-cache-layout.js";
 import { encodeReshapeAndCache } from "./reshape-and-cache.js";
@@ -55,7 +56,7 @@ describeGpu("encodeRopeAndCache", () => {
       const cacheLength = numBlocks * numKvHeads * blockSize * headDim;
       const qkv = randomF32(numTokens * width, i + 1);
       const positions = Int32Array.from({ length: numTokens }, (_, k) => (k * 37 + i * 1000) % 5000);
-      const invFreq = Float32Array.from({ length: headDim / 2 }, (_, j) => 10000 ** ((-2 * j) / headDim));
+      const invFreq = ropeTestFrequencies(headDim, 10000);
       const slots = shuffled(
         Array.from({ length: (numBlocks - 1) * blockSize }, (_, s) => s + blockSize),
         i + 7,
@@ -64,7 +65,7 @@ describeGpu("encodeRopeAndCache", () => {
         k % 6 === 4 ? -1 : (slots[k] ?? -1),
       );
       const layout = { numKvHeads, headDim, blockSize, cacheDtype };
-      const cacheInit = half ? toF16(randomF32(cacheLength, i + 9)) : randomF32(cacheLength, i + 9);
+      const cacheInit = half ? f32ToF16(randomF32(cacheLength, i + 9)) : randomF32(cacheLength, i + 9);
       const make = () => ({
         qkv: createStorageBuffer(device, "test.qkv", qkv),
         keyCache: createStorageBuffer(device, "test.key_cache", cacheInit),

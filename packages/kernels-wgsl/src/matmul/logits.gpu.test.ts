@@ -1,9 +1,9 @@
+import { f16ToF32, f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatherRowsReference } from "../ops/elementwise.reference.js";
 import { rmsNormReference } from "../ops/rms-norm.reference.js";
 import { createStorageBuffer, readF32 } from "../runtime/buffers.js";
-import { fromF16, toF16 } from "../runtime/half.js";
 import { uploadMatrix } from "../runtime/weights.js";
 import { expectClose } from "../testing/expect-close.js";
 import { randomF32 } from "../testing/random.js";
@@ -34,7 +34,7 @@ describeGpu("encodeLogits", () => {
           const hidden = randomF32(tokens * width, 1);
           const residual = randomF32(tokens * width, 2);
           const norm = randomF32(width, 3, 0.5, 1.5);
-          const head = toF16(randomF32(vocab * width, 4));
+          const head = f32ToF16(randomF32(vocab * width, 4));
           const lmHead = uploadMatrix(t.device, {
             label: "test.lm_head",
             rows: vocab,
@@ -63,7 +63,7 @@ describeGpu("encodeLogits", () => {
           );
           const rows = gatherRowsReference(hidden, lastTokenIndex, width, residual);
           const normed = rmsNormReference(rows, norm, width, 1e-6);
-          const want = matmulReference(normed, fromF16(head), numSeqs, vocab, width);
+          const want = matmulReference(normed, f16ToF32(head), numSeqs, vocab, width);
           expectClose(await readF32(t.device, out, numSeqs * vocab), want, TOL, "logits");
         });
       }

@@ -1,7 +1,7 @@
+import { f16ToF32, f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorageBuffer, readF32 } from "../runtime/buffers.js";
-import { fromF16, toF16 } from "../runtime/half.js";
 import { uploadMatrix } from "../runtime/weights.js";
 import { expectClose } from "../testing/expect-close.js";
 import { randomF32 } from "../testing/random.js";
@@ -39,7 +39,7 @@ describeGpu("encodeMatmul", () => {
           it(`${dtype} [${m}x${k}]·[${n}x${k}]ᵀ${split ? ` split ${split} rows` : ""}`, async () => {
             const x = randomF32(m * k, m * 7 + k);
             const raw = randomF32(n * k, n * 3 + k);
-            const w = dtype === "f16" ? toF16(raw) : raw;
+            const w = dtype === "f16" ? f32ToF16(raw) : raw;
             const bias = randomF32(n, n);
             const weight = uploadMatrix(t.device, {
               label: "test.w",
@@ -49,7 +49,7 @@ describeGpu("encodeMatmul", () => {
               ...(split ? { maxPartBytes: split * k * (dtype === "f16" ? 2 : 4) + 4 } : {}),
             });
             if (split) expect(weight.parts.length).toBeGreaterThan(1);
-            const wRef = dtype === "f16" ? fromF16(w as Uint16Array) : raw;
+            const wRef = dtype === "f16" ? f16ToF32(w as Uint16Array) : raw;
             const xb = createStorageBuffer(t.device, "test.x", x);
             const biasBuf = createStorageBuffer(t.device, "test.bias", bias);
             const out = createStorageBuffer(t.device, "test.out", m * n * 4);

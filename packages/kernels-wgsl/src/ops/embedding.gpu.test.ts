@@ -1,7 +1,7 @@
+import { f16ToF32, f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorageBuffer, readF32 } from "../runtime/buffers.js";
-import { fromF16, toF16 } from "../runtime/half.js";
 import { uploadMatrix } from "../runtime/weights.js";
 import { expectClose } from "../testing/expect-close.js";
 import { randomF32, randomInts } from "../testing/random.js";
@@ -30,7 +30,7 @@ describeGpu("encodeEmbedding", () => {
         for (const c of cases) {
           it(`${dtype} vocab ${c.vocab} hidden ${c.hidden} tokens ${c.tokens}${c.split ? " split" : ""}`, async () => {
             const raw = randomF32(c.vocab * c.hidden, c.vocab + c.hidden);
-            const data = dtype === "f16" ? toF16(raw) : raw;
+            const data = dtype === "f16" ? f32ToF16(raw) : raw;
             const table = uploadMatrix(t.device, {
               label: "test.embed",
               rows: c.vocab,
@@ -50,7 +50,7 @@ describeGpu("encodeEmbedding", () => {
             );
             const want = embeddingReference(
               ids,
-              dtype === "f16" ? fromF16(data as Uint16Array) : raw,
+              dtype === "f16" ? f16ToF32(data as Uint16Array) : raw,
               c.hidden,
             );
             expectClose(await readF32(t.device, out, c.tokens * c.hidden), want, EXACT, "embedding");

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { createStorageBuffer, readF32 } from "../runtime/buffers.js";
 import { expectClose } from "../testing/expect-close.js";
 import { randomF32, randomInts } from "../testing/random.js";
+import { ropeTestFrequencies } from "../testing/rope-input.js";
 import { FEATURE_SETS, testDevice } from "../testing/test-device.js";
 import { encodeRope } from "./rope.js";
 import { ropeReference } from "./rope.reference.js";
-import { ropeInverseFrequencies } from "./rope-frequencies.js";
 
 // sin/cos after range reduction: a few 1e-6 absolute on unit-scale inputs, up to position 40k.
 const TOL = { atol: 1e-5, rtol: 1e-5 };
-const LLAMA3 = { factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 };
 
 describeGpu("encodeRope", () => {
   for (const { name, options } of FEATURE_SETS) {
@@ -22,17 +21,13 @@ describeGpu("encodeRope", () => {
       afterAll(() => t.destroy());
 
       const cases = [
-        { tokens: 1, q: 1, kv: 1, headDim: 8, theta: 10000, llama3: false },
-        { tokens: 7, q: 4, kv: 2, headDim: 64, theta: 1e6, llama3: false },
-        { tokens: 5, q: 8, kv: 1, headDim: 128, theta: 500000, llama3: true },
+        { tokens: 1, q: 1, kv: 1, headDim: 8, theta: 10000 },
+        { tokens: 7, q: 4, kv: 2, headDim: 64, theta: 1e6 },
+        { tokens: 5, q: 8, kv: 1, headDim: 128, theta: 500000 },
       ];
       for (const c of cases) {
-        it(`q ${c.q} / kv ${c.kv} heads of ${c.headDim}, ${c.tokens} tokens${c.llama3 ? ", llama3" : ""}`, async () => {
-          const invFreq = ropeInverseFrequencies({
-            headDim: c.headDim,
-            theta: c.theta,
-            ...(c.llama3 ? { llama3: LLAMA3 } : {}),
-          });
+        it(`q ${c.q} / kv ${c.kv} heads of ${c.headDim}, theta ${c.theta}, ${c.tokens} tokens`, async () => {
+          const invFreq = ropeTestFrequencies(c.headDim, c.theta);
           const positions = randomInts(c.tokens, c.tokens, 0, 40000); // a mixed batch
           positions[0] = 0;
           const stride = (c.q + 2 * c.kv) * c.headDim; // fused QKV rows

@@ -26,7 +26,7 @@ export interface UploadMatrixOptions {
   readonly label: string;
   readonly rows: number;
   readonly cols: number;
-  /** F32 values, or F16 bits (`Uint16Array`, see `toF16`). */
+  /** F32 values, or F16 bits (`Uint16Array`, e.g. from `f32ToF16` of `@pagoda/model-loaders`). */
   readonly data: Float32Array | Uint16Array;
   /** Bytes per part; defaults to the device's `maxStorageBufferBindingSize`. Tests force splits. */
   readonly maxPartBytes?: number;
@@ -41,7 +41,7 @@ export function rowBytes(dtype: WeightDType, cols: number): number {
  * Uploads a weight matrix, splitting it by rows into parts no larger than one storage binding.
  *
  * @example
- * const lmHead = uploadMatrix(device, { label: "lm_head", rows: 151936, cols: 1024, data: toF16(w) });
+ * const lmHead = uploadMatrix(device, { label: "lm_head", rows: 151936, cols: 1024, data: f32ToF16(w) });
  */
 export function uploadMatrix(device: GPUDevice, options: UploadMatrixOptions): WeightMatrix {
   const { label, rows, cols, data } = options;

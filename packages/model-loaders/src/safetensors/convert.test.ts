@@ -83,6 +83,9 @@ describe("F16 ↔ F32", () => {
     expect(f32ToF16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie between 1 and 1+2^-10: even is 1
     expect(f32ToF16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02);
     expect(Number.isNaN(f16BitsToF32(f32ToF16Bits(Number.NaN)))).toBe(true);
+    expect(f32ToF16Bits(70000)).toBe(0x7c00);
+    expect(f32ToF16Bits(-1e-9)).toBe(0x8000);
+    expect(f32ToF16Bits(2 ** -24)).toBe(1);
     fc.assert(
       fc.property(
         fc.oneof(
@@ -93,6 +96,16 @@ describe("F16 ↔ F32", () => {
       ),
       { numRuns: 20000 },
     );
+  });
+});
+
+describe("whole arrays", () => {
+  it("decode into a new array when no output is given", () => {
+    const half = f32ToF16(new Float32Array([0.1, -3.75, 1024.5, 6e-5]));
+    const out = new Float32Array(4);
+    expect(f16ToF32(half, out)).toBe(out);
+    expect(Array.from(f16ToF32(half))).toEqual(Array.from(out));
+    expect(Array.from(bf16ToF32(Uint16Array.of(0x3f80, 0xc040, 0x0000)))).toEqual([1, -3, 0]);
   });
 });
 

@@ -1,6 +1,7 @@
-// Exact conversions between F32 and the 16-bit float formats, on raw bit patterns. Typed arrays
-// use the host's byte order and safetensors is little-endian; `tensor-handle.ts` refuses to run
-// on a big-endian host, so these functions can work on plain Uint16Array / Uint32Array views.
+// Exact conversions between F32 and the 16-bit float formats, on raw bit patterns: the one
+// definition in the repository (the WGSL kernels' F16 weights and the executors use these too).
+// Typed arrays use the host's byte order and safetensors is little-endian; `tensor-handle.ts`
+// refuses to run on a big-endian host, so these functions can work on plain Uint16Array views.
 
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
@@ -90,17 +91,19 @@ function floatBitsToBf16(f: number): number {
   return ((f + 0x7fff + ((f >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-/** Decodes F16 bit patterns into `out` (same length). */
-export function f16ToF32(src: Uint16Array, out: Float32Array): void {
+/** Decodes F16 bit patterns into `out` (same length; a new array by default) and returns it. */
+export function f16ToF32(src: Uint16Array, out: Float32Array = new Float32Array(src.length)): Float32Array {
   const t = table();
   const dst = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < src.length; i++) dst[i] = t[src[i] as number] as number;
+  return out;
 }
 
-/** Decodes BF16 bit patterns into `out` (same length). */
-export function bf16ToF32(src: Uint16Array, out: Float32Array): void {
+/** Decodes BF16 bit patterns into `out` (same length; a new array by default) and returns it. */
+export function bf16ToF32(src: Uint16Array, out: Float32Array = new Float32Array(src.length)): Float32Array {
   const dst = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < src.length; i++) dst[i] = (src[i] as number) << 16;
+  return out;
 }
 
 /** Encodes F32 values as F16 bit patterns (round to nearest even). */

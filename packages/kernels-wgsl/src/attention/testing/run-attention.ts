@@ -1,13 +1,13 @@
+import { f32ToF16 } from "@pagoda/model-loaders";
 import type { KvCacheLayout } from "../../cache/kv-cache-layout.js";
 import { createStorageBuffer, readF32 } from "../../runtime/buffers.js";
-import { toF16 } from "../../runtime/half.js";
 import type { KernelContext } from "../../runtime/kernel-context.js";
 import type { AttentionArgs } from "../attention-args.js";
 import type { PagedBatch } from "./paged-batch.js";
 
 /** Host cache values in the batch's cache element type, ready to upload. */
 export function asCacheDtype(layout: KvCacheLayout, values: Float32Array): Float32Array | Uint16Array {
-  return layout.cacheDtype === "f16" ? toF16(values) : values;
+  return layout.cacheDtype === "f16" ? f32ToF16(values) : values;
 }
 
 /** Records one attention launcher over an uploaded copy of `batch` and returns its output. */
