@@ -8,6 +8,7 @@ import {
   K_GATHER_ROWS,
   K_LOGITS_STATS,
   K_MATMUL,
+  K_NOOP,
   K_PAGED_ATTENTION,
   K_RMS_NORM,
   K_ROPE_AND_CACHE,
@@ -23,6 +24,8 @@ import { swigluKernel } from "./swiglu";
 /** Runs kernel `kernel` with the arguments at `args`, as thread `thread` of `threads`. */
 export function run(kernel: i32, args: usize, thread: i32, threads: i32): void {
   switch (kernel) {
+    case K_NOOP:
+      break;
     case K_MATMUL:
       matmulKernel(args, thread, threads);
       break;

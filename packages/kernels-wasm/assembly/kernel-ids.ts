@@ -1,4 +1,5 @@
 // Kernel ids of `run`; src/kernel-ids.ts holds the same numbers (a test checks them).
+export const K_NOOP: i32 = 0;
 export const K_MATMUL: i32 = 1;
 export const K_RMS_NORM: i32 = 2;
 export const K_ROPE_AND_CACHE: i32 = 3;

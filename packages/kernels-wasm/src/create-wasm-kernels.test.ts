@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
-import { createWasmKernels } from "./create-wasm-kernels.js";
+import { createKernelRuntime, createWasmKernels } from "./create-wasm-kernels.js";
+import { KernelId } from "./kernel-ids.js";
 import { upload } from "./testing/kernels-pair.js";
 import { WeightType } from "./weight-type.js";
 
@@ -11,6 +12,15 @@ describe("createWasmKernels", () => {
     expect(k.threads).toBe(availableParallelism());
     expect(k.sharedMemory).toBe(k.threads > 1);
     await k.close();
+  });
+
+  it("dispatches right after creation, back to back (a regression here hangs)", async () => {
+    const { rt } = await createKernelRuntime({ threads: 3 });
+    for (let i = 0; i < 1000; i++) {
+      rt.args();
+      rt.launch(KernelId.noop, Number.POSITIVE_INFINITY);
+    }
+    await rt.close();
   });
 
   it("threads: 1 is the single-thread fallback on a non-shared memory", async () => {

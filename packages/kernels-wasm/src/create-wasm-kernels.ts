@@ -57,6 +57,14 @@ function maxPages(bytes: number | undefined): number {
  * k.matmul({ x, weight, weightType: WeightType.F16, out, numRows: 1, inDim: 576, outDim: 1536 });
  */
 export async function createWasmKernels(options: WasmKernelsOptions = {}): Promise<WasmKernels> {
+  const { rt, shared } = await createKernelRuntime(options);
+  return new WasmKernelsImpl(rt, shared);
+}
+
+/** The runtime under `createWasmKernels` (for the package's benchmarks; not exported). */
+export async function createKernelRuntime(
+  options: WasmKernelsOptions,
+): Promise<{ rt: KernelRuntime; shared: boolean }> {
   const requested = options.threads ?? defaultThreads();
   if (!Number.isInteger(requested) || requested < 1) {
     throw new WasmKernelError(
@@ -77,7 +85,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
   const mem = new KernelMemory(memory, exports.heapBase(), maximum * WASM_PAGE_BYTES);
   const ctrl = mem.alloc(CTRL_BYTES, 64);
   const pool = threads > 1 ? await WorkerPool.start(module, memory, ctrl, threads) : undefined;
-  return new WasmKernelsImpl(new KernelRuntime(mem, exports.run, ctrl, threads, pool), shared);
+  return { rt: new KernelRuntime(mem, exports.run, ctrl, threads, pool), shared };
 }
 
 class WasmKernelsImpl implements WasmKernels {

@@ -18,8 +18,9 @@ function start(data, post) {
   const run = instance.exports.run;
   const ctrl = new Int32Array(memory.buffer, base, 16);
   const args = base + 64;
-  post({ type: "ready" });
+  // Read the generation before saying ready: the caller may dispatch as soon as it hears it.
   let gen = Atomics.load(ctrl, 0);
+  post({ type: "ready" });
   for (;;) {
     let g = Atomics.load(ctrl, 0);
     if (g === gen) {
