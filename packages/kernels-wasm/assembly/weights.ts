@@ -37,13 +37,13 @@ const F16_SCALE: f32 = reinterpret<f32>(0x77800000);
   return reinterpret<f32>(bits) * F16_SCALE;
 }
 
-// BF16 -> F32: the 16 bits become the high half of an f32 (a byte shuffle with zeros).
+// BF16 -> F32: the 16 bits become the high half of an f32 (zero-extend, shift left 16).
 @inline function bf16Low(h: v128): v128 {
-  return i8x16.shuffle(i32x4.splat(0), h, 0, 1, 16, 17, 0, 1, 18, 19, 0, 1, 20, 21, 0, 1, 22, 23);
+  return i32x4.shl(i32x4.extend_low_i16x8_u(h), 16);
 }
 
 @inline function bf16High(h: v128): v128 {
-  return i8x16.shuffle(i32x4.splat(0), h, 0, 1, 24, 25, 0, 1, 26, 27, 0, 1, 28, 29, 0, 1, 30, 31);
+  return i32x4.shl(i32x4.extend_high_i16x8_u(h), 16);
 }
 
 @inline function bf16ToF32(h: u16): f32 {

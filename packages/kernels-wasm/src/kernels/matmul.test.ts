@@ -22,6 +22,7 @@ const SHAPES: Shape[] = [
   [9, 64, 31],
   [17, 100, 41],
   [64, 37, 70],
+  [131, 21, 10],
 ];
 const TYPES = [WeightType.F32, WeightType.F16, WeightType.BF16] as const;
 
