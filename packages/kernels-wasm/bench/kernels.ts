@@ -16,7 +16,9 @@ function uptime(): string {
   try {
     return execSync("uptime", { encoding: "utf8" }).trim();
   } catch {
-    return `load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`;
+    return `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`;
   }
 }
 
@@ -45,7 +47,8 @@ function fillWeights(rt: KernelRuntime, ptr: number, type: WeightType, n: number
     // F16 0x2000..0x2fff ≈ 0.008–0.06; BF16 0x3c00..0x3cff ≈ 0.008–0.03; random sign.
     const base = type === WeightType.F16 ? 0x2000 : 0x3c00;
     const span = type === WeightType.F16 ? 0x1000 : 0x100;
-    for (let i = 0; i < n; i++) v[i] = (base + Math.floor(Math.random() * span)) | (Math.random() < 0.5 ? 0x8000 : 0);
+    for (let i = 0; i < n; i++)
+      v[i] = (base + Math.floor(Math.random() * span)) | (Math.random() < 0.5 ? 0x8000 : 0);
   }
 }
 
@@ -90,7 +93,9 @@ async function main(): Promise<void> {
         rt.args();
         rt.launch(KernelId.noop, Number.POSITIVE_INFINITY);
       }
-      console.log(`dispatch round trip (empty kernel): ${(((performance.now() - t0) / rounds) * 1000).toFixed(2)} µs`);
+      console.log(
+        `dispatch round trip (empty kernel): ${(((performance.now() - t0) / rounds) * 1000).toFixed(2)} µs`,
+      );
     }
     const x = rt.mem.alloc(512 * 1536 * 4, 64);
     fillF32(rt, x, 512 * 1536);
