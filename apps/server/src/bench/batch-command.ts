@@ -14,6 +14,7 @@ import {
 } from "@pagoda/bench";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
+import { parseThreads, THREADS_HELP } from "../device-flags.js";
 import { choiceFlag, intFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
@@ -24,16 +25,22 @@ interface BatchFlags extends WorkloadFlags {
   device: string;
   model?: string;
   maxBatch: string;
+  threads?: string;
 }
 
-const ENGINES = ["sim", "cpu", "webgpu"] as const;
+const ENGINES = ["sim", "cpu", "webgpu", "reference"] as const;
 
 /** Registers `pagoda bench batch`: batch size against throughput and latency, and static against continuous batching. */
 export function registerBatch(bench: Command, write: (text: string) => void): void {
   const cmd = bench
     .command("batch")
     .description("batch size 1, 2, 4 … N against throughput and latency; static vs continuous batching")
-    .option("--engine <sim|cpu|webgpu>", "simulate, or run the real engine on the CPU or WebGPU", "sim")
+    .option(
+      "--engine <sim|cpu|webgpu|reference>",
+      "simulate, or run the real engine on the CPU (WebAssembly), WebGPU or the exact reference",
+      "sim",
+    )
+    .option("--threads <n>", THREADS_HELP)
     .option("--model-config <name|path>", "sim: model preset or config.json", "llama-2-7b")
     .option("--device <name>", "sim: device profile", "a100-80gb")
     .option("--model <dir>", "cpu/webgpu: model folder (default: $PAGODA_MODEL or stories260K)")
@@ -53,7 +60,11 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
         label = `simulated ${model.name} on ${device.name}`;
       } else {
         const path = flags.model ?? defaultModel();
-        runner = engineRunner(path, engine, { seed: intFlag("seed", flags.seed) });
+        const threads = parseThreads(flags.threads);
+        runner = engineRunner(path, engine, {
+          seed: intFlag("seed", flags.seed),
+          ...(threads !== undefined && { threads }),
+        });
         maxModelLen = 512; // bounds log-normal draws; longer requests count as failed
         label = `${path} on the ${engine} engine`;
       }

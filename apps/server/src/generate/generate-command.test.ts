@@ -52,7 +52,7 @@ describe("pagoda generate", () => {
   it.each([
     [["--model", "/no/such/model", "--prompt", "x"], /no model folder at \/no\/such\/model/],
     [["--prompt", "x", "--temperature", "hot", "--device", "cpu"], /temperature must be/],
-    [["--prompt", "x", "--device", "tpu"], /--device must be webgpu, cpu or auto/],
+    [["--prompt", "x", "--device", "tpu"], /--device must be auto, cpu, webgpu, reference/],
     [[], /exactly one of --prompt/],
   ])("exits 1 with a one-line reason for %j", async (args, reason) => {
     const io = capture();

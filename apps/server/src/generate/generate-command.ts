@@ -1,7 +1,8 @@
-import { type CompletionResult, createEngine, type Device } from "@pagoda/engine";
+import { type CompletionResult, createEngine } from "@pagoda/engine";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
+import { DEVICE_HELP, parseDevice, parseThreads, THREADS_HELP } from "../device-flags.js";
 import type { CliIo } from "../program.js";
 import { CliUsageError } from "./errors.js";
 import { readPrompts } from "./prompts.js";
@@ -15,10 +16,10 @@ interface GenerateFlags {
   topP?: string;
   seed?: string;
   device: string;
+  threads?: string;
   json?: boolean;
 }
 
-const DEVICES: readonly Device[] = ["webgpu", "cpu", "auto"];
 
 /** Registers `pagoda generate`: offline completions of one prompt or a JSONL batch. */
 export function registerGenerate(program: Command, io: CliIo): void {
@@ -32,17 +33,14 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option("--temperature <t>", "0 = greedy (default 1)")
     .option("--top-p <p>", "nucleus sampling mass (default 1)")
     .option("--seed <n>", "sampling seed, for reproducible output")
-    .option("--device <device>", "webgpu | cpu | auto", "auto")
+    .option("--device <device>", DEVICE_HELP, "auto")
+    .option("--threads <n>", THREADS_HELP)
     .option("--json", "print one JSON object per prompt")
     .option("--verbose", "print stack traces on errors")
     .action(async (flags: GenerateFlags) => {
       const prompts = await readPrompts(flags.prompt, flags.promptsFile);
-      if (!DEVICES.includes(flags.device as Device)) {
-        throw new CliUsageError(
-          "cli.bad_argument",
-          `--device must be webgpu, cpu or auto; got "${flags.device}"`,
-        );
-      }
+      const device = parseDevice(flags.device);
+      const threads = parseThreads(flags.threads);
       const params = {
         ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
         ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
@@ -51,7 +49,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
       };
       const llm = await createEngine({
         model: flags.model ?? defaultModel(),
-        device: flags.device as Device,
+        device,
+        ...(threads !== undefined && { threads }),
       });
       try {
         const results = await runBatch(llm, prompts, params);

@@ -59,6 +59,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
     const engine = await spawnWorkerEngine({
       model: config.model,
       device: config.device,
+      ...(config.threads !== undefined && { threads: config.threads }),
       policy: config.policy,
       blockSize: config.blockSize,
       maxNumSeqs: config.maxNumSeqs,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
+import { DEVICE_HELP, THREADS_HELP } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import type { CliIo } from "../program.js";
 import { runServer } from "./run-server.js";
@@ -15,7 +16,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--served-model-name <name>", "the model name clients ask for (default: the folder's name)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", "8000")
-    .option("--device <device>", "webgpu | cpu | auto", "auto")
+    .option("--device <device>", DEVICE_HELP, "auto")
+    .option("--threads <n>", THREADS_HELP)
     .option("--policy <name>", `scheduling policy: ${POLICIES.join(" | ")}`, "fcfs")
     .option("--max-num-seqs <n>", "most sequences in one step", "64")
     .option("--max-num-batched-tokens <n>", "most tokens in one step (prefill chunks included)", "1024")

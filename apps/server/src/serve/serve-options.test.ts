@@ -71,7 +71,9 @@ describe("resolveServeConfig", () => {
 
   it.each([
     [{ port: "80000" }, "--port must be an integer from 0 to 65535"],
-    [{ device: "tpu" }, '--device must be webgpu, cpu or auto; got "tpu"'],
+    [{ device: "tpu" }, '--device must be auto, cpu, webgpu, reference; got "tpu"'],
+    [{ threads: "0" }, '--threads must be an integer from 1 to 256; got "0"'],
+    [{ threads: "two" }, '--threads must be an integer from 1 to 256; got "two"'],
     [{ policy: "lifo" }, "--policy must be one of fcfs, priority, slo, sjf, fair, static"],
     [{ maxNumSeqs: "0" }, "--max-num-seqs must be an integer from 1"],
     [{ gpuMemoryUtilization: "1.5" }, "--gpu-memory-utilization must be a fraction in (0, 1]"],

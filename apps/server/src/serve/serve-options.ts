@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Device } from "@pagoda/engine";
+import { parseDevice, parseThreads } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import { parseByteSize } from "./byte-size.js";
 
@@ -11,6 +12,7 @@ export interface ServeFlags {
   host: string;
   port: string;
   device: string;
+  threads?: string;
   policy: string;
   maxNumSeqs: string;
   maxNumBatchedTokens: string;
@@ -35,6 +37,8 @@ export interface ServeConfig {
   host: string;
   port: number;
   device: Device;
+  /** Threads of the cpu device; undefined = the machine's cores. */
+  threads: number | undefined;
   policy: string;
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
@@ -52,7 +56,6 @@ export interface ServeConfig {
 
 /** The scheduling policies the flag accepts. */
 export const POLICIES = ["fcfs", "priority", "slo", "sjf", "fair", "static"] as const;
-const DEVICES: readonly Device[] = ["webgpu", "cpu", "auto"];
 
 /** Checks the flags; `defaultModel` is used without `--model` and must exist. */
 export function resolveServeConfig(flags: ServeFlags, defaultModel: string): ServeConfig {
@@ -63,12 +66,8 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
       `no model to serve: pass --model DIR|HF_ID or set PAGODA_MODEL (the default ${model} does not exist)`,
     );
   }
-  if (!DEVICES.includes(flags.device as Device)) {
-    throw new CliUsageError(
-      "cli.bad_argument",
-      `--device must be webgpu, cpu or auto; got "${flags.device}"`,
-    );
-  }
+  const device = parseDevice(flags.device);
+  const threads = parseThreads(flags.threads);
   if (!(POLICIES as readonly string[]).includes(flags.policy)) {
     throw new CliUsageError(
       "cli.bad_argument",
@@ -87,7 +86,8 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
     servedModelName: flags.servedModelName ?? basename(resolve(model)),
     host: flags.host,
     port: integer("--port", flags.port, 0, 65535),
-    device: flags.device as Device,
+    device,
+    threads,
     policy: flags.policy,
     maxNumSeqs: integer("--max-num-seqs", flags.maxNumSeqs, 1),
     maxNumBatchedTokens: integer("--max-num-batched-tokens", flags.maxNumBatchedTokens, 1),

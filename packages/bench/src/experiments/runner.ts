@@ -1,4 +1,4 @@
-import { createEngine } from "@pagoda/engine";
+import { createEngine, type ResolvedDevice } from "@pagoda/engine";
 import type { BenchResult } from "../driver/bench-result.js";
 import type { GoodputSlo } from "../driver/goodput.js";
 import { simulate } from "../driver/simulate.js";
@@ -30,6 +30,8 @@ export interface RunnerOptions {
   maxNumBatchedTokens?: number;
   blockSize?: number;
   seed?: number;
+  /** Threads of the `cpu` engine (default: the machine's cores). */
+  threads?: number;
 }
 
 /** A runner that simulates `model` on `device`. */
@@ -55,13 +57,14 @@ export function simRunner(
 /** A runner that builds a real engine per run (`createEngine`) and runs the trace in wall time. */
 export function engineRunner(
   modelPath: string,
-  device: "cpu" | "webgpu",
+  device: ResolvedDevice,
   options: RunnerOptions = {},
 ): Runner {
   const run = async (spec: RunSpec): Promise<RunOutcome> => {
     const llm = await createEngine({
       model: modelPath,
       device,
+      ...(options.threads !== undefined && { threads: options.threads }),
       maxNumSeqs: spec.maxNumSeqs,
       policy: spec.policy,
       ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),

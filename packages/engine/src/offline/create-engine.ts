@@ -1,4 +1,10 @@
-import { CpuExecutor, createWebGpuExecutor, readWeightsF32 } from "@pagoda/executor";
+import {
+  CpuExecutor,
+  createWasmExecutor,
+  createWebGpuExecutor,
+  probeWebGpu,
+  readWeightsF32,
+} from "@pagoda/executor";
 import { KVCacheManager, planKVCache } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import { type LoadedModel, loadModel, type ModelFiles } from "@pagoda/model-loaders";
@@ -7,8 +13,15 @@ import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
 import { LLM } from "./llm.js";
 
-/** Where the forward pass runs; `auto` tries WebGPU and falls back to the CPU. */
-export type Device = "cpu" | "webgpu" | "auto";
+/**
+ * Where the forward pass runs: `cpu` is the WebAssembly SIMD executor on every core, `reference`
+ * the exact (slow) TypeScript one, `webgpu` the GPU; `auto` takes WebGPU on a hardware adapter and
+ * the CPU executor on a software adapter (lavapipe, SwiftShader) or where there is none.
+ */
+export type Device = "cpu" | "reference" | "webgpu" | "auto";
+
+/** The executor an engine was built with. */
+export type ResolvedDevice = Exclude<Device, "auto">;
 
 /** Options of {@link createEngine}. */
 export interface CreateEngineOptions {
@@ -19,6 +32,8 @@ export interface CreateEngineOptions {
   model: string | ModelFiles;
   /** Default `auto`. */
   device?: Device;
+  /** Threads of the `cpu` executor, the calling one included; default the machine's cores. */
+  threads?: number;
   /** Tokens per KV block; default 16. */
   blockSize?: number;
   /** KV blocks (the null block included); or give `kvCacheMemory`. */
@@ -46,7 +61,7 @@ interface Built {
   executor: Executor;
   numBlocks: number;
   maxModelLen: number;
-  device: "cpu" | "webgpu";
+  device: ResolvedDevice;
 }
 
 /**
@@ -107,7 +122,9 @@ async function buildExecutor(
   numSwapBlocks: number,
 ): Promise<Built> {
   const device = o.device ?? "auto";
-  if (device === "cpu") return buildCpu(model, o, numSwapBlocks);
+  if (device === "reference") return buildReference(model, o, numSwapBlocks);
+  if (device === "cpu") return buildWasm(model, o, numSwapBlocks);
+  if (device === "auto" && (await probeWebGpu()).kind !== "hardware") return buildWasm(model, o, numSwapBlocks);
   try {
     const executor = await createWebGpuExecutor({
       model,
@@ -123,14 +140,14 @@ async function buildExecutor(
     const { numBlocks, maxModelLen } = executor.sizes;
     return { executor, numBlocks, maxModelLen, device: "webgpu" };
   } catch (cause) {
-    if (device === "auto") return buildCpu(model, o, numSwapBlocks);
+    if (device === "auto") return buildWasm(model, o, numSwapBlocks);
     throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, {
       cause,
     });
   }
 }
 
-// Both executors keep K/V in F32, so a host block is as big as a device block.
+// Every executor keeps K/V in F32, so a host block is as big as a device block.
 function kvShape(model: LoadedModel) {
   const { config } = model;
   return {
@@ -151,7 +168,26 @@ function hostBlocks(model: LoadedModel, blockSize: number, swapSpace: number): n
   return numBlocks < 2 ? 0 : numBlocks;
 }
 
-async function buildCpu(model: LoadedModel, o: CreateEngineOptions, numSwapBlocks: number): Promise<Built> {
+async function buildWasm(model: LoadedModel, o: CreateEngineOptions, numSwapBlocks: number): Promise<Built> {
+  const executor = await createWasmExecutor({
+    model,
+    blockSize: o.blockSize ?? 16,
+    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
+    maxNumSeqs: o.maxNumSeqs ?? 64,
+    numSwapBlocks,
+    ...(o.threads !== undefined && { threads: o.threads }),
+    ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
+    ...(o.numBlocks !== undefined ? { numBlocks: o.numBlocks } : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
+  });
+  const { numBlocks, maxModelLen } = executor.sizes;
+  return { executor, numBlocks, maxModelLen, device: "cpu" };
+}
+
+async function buildReference(
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  numSwapBlocks: number,
+): Promise<Built> {
   const { config } = model;
   const blockSize = o.blockSize ?? 16;
   const numBlocks =
@@ -163,5 +199,5 @@ async function buildCpu(model: LoadedModel, o: CreateEngineOptions, numSwapBlock
   const weights = await readWeightsF32(model.weights, o.onLoadProgress);
   const executor = new CpuExecutor(config, weights, { numBlocks, blockSize, numSwapBlocks });
   const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
-  return { executor, numBlocks, maxModelLen, device: "cpu" };
+  return { executor, numBlocks, maxModelLen, device: "reference" };
 }

@@ -2,6 +2,7 @@ import type { KVCacheManager } from "@pagoda/kv-paging";
 import type { LoadedModel } from "@pagoda/model-loaders";
 import type { Executor, Scheduler } from "@pagoda/scheduler";
 import type { LLMEngine } from "../core/llm-engine.js";
+import type { ResolvedDevice } from "./create-engine.js";
 import type { PromptInput } from "../core/types.js";
 import type { CompletionResult } from "./accumulator.js";
 import { type GenerateOptions, generate } from "./generate.js";
@@ -12,7 +13,7 @@ export interface LLMParts {
   kvCache: KVCacheManager;
   executor: Executor;
   /** Where it really runs (`auto` resolved). */
-  device: "cpu" | "webgpu";
+  device: ResolvedDevice;
   /** The loaded model (its weight files are closed). */
   model: LoadedModel;
   /** Prompt + `max_tokens` must fit in this many tokens (model positions and KV cache allowing). */

@@ -2,7 +2,7 @@ import type { RequestEvent, StepRecord } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { EngineInspection } from "../core/inspection.js";
 import type { PromptInput, RequestOutput } from "../core/types.js";
-import type { CreateEngineOptions } from "../offline/create-engine.js";
+import type { CreateEngineOptions, ResolvedDevice } from "../offline/create-engine.js";
 
 // Every message is plain structured-clonable data: ids, numbers, strings, arrays. Errors travel as
 // `WireError` and outputs as `WireOutput`, because a structured clone drops an error's class and code.
@@ -40,7 +40,7 @@ export type WorkerInitOptions = Omit<
 /** What the main thread learns about the engine once the worker has built it. */
 export interface WorkerEngineInfo {
   /** Where the forward pass really runs (`auto` resolved). */
-  device: "cpu" | "webgpu";
+  device: ResolvedDevice;
   /** Prompt + `max_tokens` must fit in this many tokens. */
   maxModelLen: number;
   /** KV blocks on the device, the null block included. */

@@ -1,3 +1,5 @@
+import { ExecutorError } from "../errors.js";
+
 /**
  * The paged KV cache in host memory, laid out as the WGSL kernels lay it out: per layer one key
  * and one value array of `[numBlocks, numKvHeads, blockSize, headDim]`.
@@ -56,6 +58,8 @@ export class PagedKvCache {
   /** Copies whole blocks (copy-on-write), in every layer. */
   copyBlocks(pairs: ReadonlyArray<readonly [number, number]>): void {
     for (const [src, dst] of pairs) {
+      this.checkBlock(src, "a block copy");
+      this.checkBlock(dst, "a block copy");
       for (const arr of [...this.keys, ...this.values]) {
         arr.copyWithin(dst * this.blockStride, src * this.blockStride, (src + 1) * this.blockStride);
       }
@@ -64,6 +68,7 @@ export class PagedKvCache {
 
   /** One block of every layer's keys and values, for swapping out. */
   readBlock(block: number): Float32Array {
+    this.checkBlock(block, "a swap-out");
     const out = new Float32Array(2 * this.numLayers * this.blockStride);
     let o = 0;
     for (const arr of [...this.keys, ...this.values]) {
@@ -75,10 +80,20 @@ export class PagedKvCache {
 
   /** Restores a block saved by `readBlock`. */
   writeBlock(block: number, data: Float32Array): void {
+    this.checkBlock(block, "a swap-in");
     let o = 0;
     for (const arr of [...this.keys, ...this.values]) {
       arr.set(data.subarray(o, o + this.blockStride), block * this.blockStride);
       o += this.blockStride;
+    }
+  }
+
+  private checkBlock(block: number, what: string): void {
+    if (!Number.isInteger(block) || block < 0 || block >= this.numBlocks) {
+      throw new ExecutorError(
+        "executor.bad_step",
+        `${what} names block ${block}, outside the cache's ${this.numBlocks} blocks`,
+      );
     }
   }
 }

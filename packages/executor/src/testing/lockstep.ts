@@ -1,9 +1,9 @@
 import type { Executor, ExecutorOutput, SamplingParams } from "@pagoda/scheduler";
-import type { RequestState } from "../../batch/request-states.js";
-import type { Sampler } from "../../batch/sample-batch.js";
-import { sampleOnCpu } from "../../batch/sampling.js";
-import { logSoftmax } from "../../cpu/ops.js";
-import { emptyStep } from "../../testing/step-driver.js";
+import type { RequestState } from "../batch/request-states.js";
+import type { Sampler } from "../batch/sample-batch.js";
+import { sampleOnCpu } from "../batch/sampling.js";
+import { logSoftmax } from "../cpu/ops.js";
+import { emptyStep } from "./step-driver.js";
 
 /** A request of a lockstep run: it joins at step `arrival` and prefills in chunks. */
 export interface LockstepRequest {

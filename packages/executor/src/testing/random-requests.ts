@@ -1,6 +1,6 @@
 import { greedyParams, type SamplingParams } from "@pagoda/scheduler";
-import { seededUniform } from "../../testing/random-model.js";
 import type { LockstepRequest } from "./lockstep.js";
+import { seededUniform } from "./random-model.js";
 
 /** Sizes of a {@link randomRequests} mix. */
 export interface RandomMixOptions {

@@ -2,107 +2,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type PagodaDevice, requestDevice } from "@pagoda/kernels-wgsl";
-import {
-  type FloatDType,
-  loadModelWeights,
-  type ModelFamily,
-  type RandomModelShapes,
-  writeRandomModel,
-} from "@pagoda/model-loaders";
+import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
+import { type LockstepTolerance, recordingSampler, runLockstep } from "../testing/lockstep.js";
+import { LOCKSTEP_CASES as CASES, type LockstepCase as Case } from "../testing/lockstep-cases.js";
+import { type RandomMixOptions, randomRequests } from "../testing/random-requests.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
 import type { WeightDtypeChoice } from "./options.js";
-import { type LockstepTolerance, recordingSampler, runLockstep } from "./testing/lockstep.js";
-import { type RandomMixOptions, randomRequests } from "./testing/random-requests.js";
 
 // F32 on the GPU against the F64-accumulating CPU reference: only summation order differs
 // (measured: at most 6e-6 over these mixes), so the golden suite's 1e-4 holds here too.
 const F32_TOLERANCE: LockstepTolerance = { logprob: 1e-4, tieMargin: 1e-3 };
 // F16 weights rounded from F32 ones, each off by up to 2^-11 relative (measured: 6e-4).
 const F16_TOLERANCE: LockstepTolerance = { logprob: 5e-3, tieMargin: 1e-2 };
-
-interface Case {
-  name: string;
-  family: ModelFamily;
-  dtype: FloatDType;
-  shapes: RandomModelShapes;
-  blockSize: number;
-  chunk: number;
-  longPrompt?: number;
-}
-
-const CASES: Case[] = [
-  {
-    name: "Mistral (GQA 2, F32 checkpoint)",
-    family: "mistral",
-    dtype: "F32",
-    shapes: {
-      hiddenSize: 64,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 2,
-      headDim: 16,
-      intermediateSize: 96,
-      vocabSize: 256,
-    },
-    blockSize: 16,
-    chunk: 8,
-  },
-  {
-    name: "Qwen2 (q/k/v bias, hidden 30: scalar matmul paths, tied, F16 checkpoint)",
-    family: "qwen2",
-    dtype: "F16",
-    shapes: {
-      hiddenSize: 30,
-      numLayers: 2,
-      numHeads: 6,
-      numKvHeads: 2,
-      headDim: 8,
-      intermediateSize: 50,
-      vocabSize: 200,
-      tieWordEmbeddings: true,
-    },
-    blockSize: 8,
-    chunk: 5,
-  },
-  {
-    name: "Qwen3 (q/k norm, GQA 4, head_dim 32, BF16 checkpoint, a 300-token prompt)",
-    family: "qwen3",
-    dtype: "BF16",
-    shapes: {
-      hiddenSize: 64,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 1,
-      headDim: 32,
-      intermediateSize: 128,
-      vocabSize: 300,
-    },
-    blockSize: 32,
-    chunk: 16,
-    longPrompt: 300,
-  },
-  {
-    // head_dim 12: RoPE and the cache write run as two kernels (the fused one needs 8 | head_dim).
-    name: "Llama (head_dim 12: unfused RoPE + cache write, F32 checkpoint)",
-    family: "llama",
-    dtype: "F32",
-    shapes: {
-      hiddenSize: 48,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 2,
-      headDim: 12,
-      intermediateSize: 80,
-      vocabSize: 192,
-    },
-    blockSize: 8,
-    chunk: 6,
-  },
-];
 
 describeGpu("WebGpuExecutor against the CPU reference (tiny random models)", () => {
   let gpu: PagodaDevice;

@@ -1,0 +1,74 @@
+import { createWasmKernels } from "@pagoda/kernels-wasm";
+import type { LoadedWeights } from "@pagoda/model-loaders";
+import type { Sampler } from "../batch/sample-batch.js";
+import { sampleOnCpu } from "../batch/sampling.js";
+import { buildForwardPlan } from "../model/plan.js";
+import { planFeatures } from "../model/plan-tensors.js";
+import type { WeightsProgress } from "../model/read-weights.js";
+import { ropeInvFreq } from "../model/rope.js";
+import { resolveSizes } from "../webgpu/options.js";
+import { allocateWasmBuffers } from "./wasm-buffers.js";
+import { WasmExecutor } from "./wasm-executor.js";
+import { loadWasmWeights, type WasmWeightDtype } from "./wasm-weights.js";
+
+/** Options of {@link createWasmExecutor}. */
+export interface WasmExecutorOptions {
+  /** A loaded model (`loadModelWeights`); the executor copies each tensor once and never closes it. */
+  model: Pick<LoadedWeights, "config" | "weights">;
+  blockSize: number;
+  /** KV cache blocks, the null block 0 included; or give `kvCacheBytes` and let the planner divide it. */
+  numBlocks?: number;
+  kvCacheBytes?: number;
+  /** Host-memory blocks for swapped-out KV (the scheduler's swap space); default 0. */
+  numSwapBlocks?: number;
+  /** Most tokens in one step (activations are sized for it). */
+  maxNumBatchedTokens: number;
+  /** Most sequences in one step. */
+  maxNumSeqs: number;
+  /** Longest sequence; default the model's `maxPositionEmbeddings`, capped by the cache. */
+  maxModelLen?: number;
+  /** Threads, the calling one included; default the machine's cores. 1 = no workers. */
+  threads?: number;
+  /** Default `auto`: matrices as the checkpoint stores them (F32, F16 or BF16). */
+  weightDtype?: WasmWeightDtype;
+  onProgress?: WeightsProgress;
+  /** Defaults to the sampling kernels' TypeScript reference, so every executor samples alike. */
+  sampler?: Sampler;
+}
+
+/**
+ * Builds a {@link WasmExecutor}: starts the kernels' thread pool, copies the weights into its
+ * memory once and allocates the KV cache and every per-step buffer for the largest batch.
+ *
+ * @example
+ * const model = await loadModelWeights("../shared/models/stories260K");
+ * const executor = await createWasmExecutor({ model, blockSize: 16, kvCacheBytes: 64 << 20,
+ *   maxNumBatchedTokens: 512, maxNumSeqs: 64 });
+ * await model.close(); // the weights are in the executor's memory now
+ */
+export async function createWasmExecutor(options: WasmExecutorOptions): Promise<WasmExecutor> {
+  const { config, weights } = options.model;
+  const sizes = resolveSizes(config, options);
+  const kernels = await createWasmKernels(options.threads === undefined ? {} : { threads: options.threads });
+  try {
+    const plan = buildForwardPlan(config, planFeatures(weights));
+    const invFreq = ropeInvFreq(config.headDim, config.ropeTheta, config.ropeScaling);
+    const loaded = await loadWasmWeights(
+      kernels,
+      plan,
+      weights,
+      options.weightDtype ?? "auto",
+      options.onProgress,
+    );
+    // Last: without shared memory a later allocation would grow the memory and detach these views.
+    const buffers = allocateWasmBuffers(kernels, plan, sizes, invFreq);
+    return new WasmExecutor({
+      forward: { kernels, plan, weights: loaded, buffers },
+      sizes,
+      sampler: sampleOnCpu,
+    });
+  } catch (err) {
+    await kernels.close();
+    throw err;
+  }
+}

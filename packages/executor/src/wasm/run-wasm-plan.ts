@@ -1,0 +1,150 @@
+import type { WasmKernels } from "@pagoda/kernels-wasm";
+import type { FlatBatch } from "../batch/flat-batch.js";
+import type { ForwardPlan, PlanOp } from "../model/plan.js";
+import type { WasmBuffers } from "./wasm-buffers.js";
+import type { WasmWeight } from "./wasm-weights.js";
+
+/** What a WebAssembly forward pass reads and writes; built once per executor. */
+export interface WasmForward {
+  readonly kernels: WasmKernels;
+  readonly plan: ForwardPlan;
+  readonly weights: ReadonlyMap<string, WasmWeight>;
+  readonly buffers: WasmBuffers;
+}
+
+/**
+ * Executes the forward plan with the WebAssembly kernels over a batch whose inputs are already
+ * in memory (`writeInputs`); the logits of the sampling rows are left at `buffers.acts.logits`.
+ */
+export function runWasmPlan(f: WasmForward, batch: FlatBatch): void {
+  for (const op of f.plan.ops) runOp(f, op, batch);
+}
+
+function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
+  const { kernels: k, plan, buffers } = f;
+  const { acts, inputs } = buffers;
+  const { hiddenSize: hidden, numHeads, numKvHeads, headDim, rmsNormEps: eps } = plan.shape;
+  const n = batch.numTokens;
+  switch (op.op) {
+    case "embed": {
+      const table = weight(f, op.table);
+      k.embed({
+        weightType: table.type,
+        table: table.ptr,
+        vocab: table.rows,
+        ids: inputs.tokenIds,
+        out: acts[op.out],
+        numTokens: n,
+        hidden,
+      });
+      return;
+    }
+    case "rmsNorm":
+      k.rmsNorm({
+        x: acts[op.x],
+        ...(op.residual !== undefined && { residual: acts[op.residual] }),
+        weight: weight(f, op.weight).ptr,
+        out: acts[op.out],
+        rows: n,
+        width: hidden,
+        eps,
+      });
+      return;
+    case "linear": {
+      const w = weight(f, op.weight);
+      k.matmul({
+        weightType: w.type,
+        weight: w.ptr,
+        ...(op.bias !== undefined && { bias: weight(f, op.bias).ptr }),
+        x: acts[op.x],
+        out: acts[op.out],
+        numRows: n,
+        inDim: w.cols,
+        outDim: w.rows,
+      });
+      return;
+    }
+    case "ropeAndCache":
+      k.ropeAndCache({
+        qkv: acts[op.qkv],
+        rowStride: plan.widths[op.qkv],
+        numTokens: n,
+        numHeads,
+        numKvHeads,
+        headDim,
+        positions: inputs.positions,
+        invFreq: inputs.invFreq,
+        slotMapping: inputs.slotMapping,
+        keyCache: buffers.keys[op.layer] as number,
+        valueCache: buffers.values[op.layer] as number,
+        numBlocks: buffers.cache.numBlocks,
+        blockSize: buffers.cache.blockSize,
+        ...(op.qNorm !== undefined && { qNorm: weight(f, op.qNorm).ptr }),
+        ...(op.kNorm !== undefined && { kNorm: weight(f, op.kNorm).ptr }),
+        eps,
+      });
+      return;
+    case "attention":
+      k.pagedAttention({
+        q: acts[op.qkv],
+        qRowStride: plan.widths[op.qkv],
+        out: acts[op.out],
+        keyCache: buffers.keys[op.layer] as number,
+        valueCache: buffers.values[op.layer] as number,
+        numBlocks: buffers.cache.numBlocks,
+        blockTables: inputs.blockTables,
+        maxBlocksPerSeq: batch.maxBlocksPerSeq,
+        queryStartLoc: inputs.queryStartLoc,
+        positions: inputs.positions,
+        numSeqs: batch.numSeqs,
+        numTokens: n,
+        numHeads,
+        numKvHeads,
+        headDim,
+        blockSize: buffers.cache.blockSize,
+        scale: 1 / Math.sqrt(headDim),
+      });
+      return;
+    case "swiglu":
+      k.swiglu({ gateUp: acts[op.gateUp], out: acts[op.out], rows: n, ffn: plan.widths[op.gateUp] / 2 });
+      return;
+    case "logits": {
+      // Only the sampling rows reach the LM head: gather them, then add, normalise and project.
+      const rows = batch.sampleRows;
+      const from = k.f32(acts[op.hidden], n * hidden);
+      const res = k.f32(acts[op.residual], n * hidden);
+      const lastDelta = k.f32(buffers.lastDelta, rows.length * hidden);
+      const lastResidual = k.f32(buffers.lastResidual, rows.length * hidden);
+      rows.forEach((row, i) => {
+        lastDelta.set(from.subarray(row * hidden, (row + 1) * hidden), i * hidden);
+        lastResidual.set(res.subarray(row * hidden, (row + 1) * hidden), i * hidden);
+      });
+      k.rmsNorm({
+        x: buffers.lastDelta,
+        residual: buffers.lastResidual,
+        weight: weight(f, op.norm).ptr,
+        out: buffers.lastNormed,
+        rows: rows.length,
+        width: hidden,
+        eps,
+      });
+      const lmHead = weight(f, op.lmHead);
+      k.matmul({
+        weightType: lmHead.type,
+        weight: lmHead.ptr,
+        x: buffers.lastNormed,
+        out: acts[op.out],
+        numRows: rows.length,
+        inDim: hidden,
+        outDim: lmHead.rows,
+      });
+      return;
+    }
+  }
+}
+
+function weight(f: WasmForward, name: string): WasmWeight {
+  const w = f.weights.get(name);
+  if (!w) throw new Error(`forward plan: weight ${name} was not loaded`);
+  return w;
+}

@@ -1,0 +1,90 @@
+import type { WasmKernels } from "@pagoda/kernels-wasm";
+import type { FlatBatch } from "../batch/flat-batch.js";
+import { PagedKvCache } from "../cpu/paged-kv-cache.js";
+import type { Activation, ForwardPlan } from "../model/plan.js";
+import type { ExecutorSizes } from "../webgpu/options.js";
+
+/** Where one step's flattened metadata lives in the kernels' memory (byte pointers). */
+export interface WasmInputs {
+  readonly tokenIds: number;
+  readonly positions: number;
+  readonly slotMapping: number;
+  readonly queryStartLoc: number;
+  readonly blockTables: number;
+  readonly invFreq: number;
+}
+
+/** The forward pass's memory: activations, per-layer KV regions and step inputs, sized once. */
+export interface WasmBuffers {
+  /** Activation pointers, `[maxNumBatchedTokens, width]` (`logits`: `[maxNumSeqs, vocab]`). */
+  readonly acts: Readonly<Record<Activation, number>>;
+  /** `[maxNumSeqs, hidden]` rows gathered for the LM head: last MLP output, residual, normed. */
+  readonly lastDelta: number;
+  readonly lastResidual: number;
+  readonly lastNormed: number;
+  readonly keys: readonly number[];
+  readonly values: readonly number[];
+  /** The same KV regions as F32 views, for block copies and swapping. */
+  readonly cache: PagedKvCache;
+  readonly inputs: WasmInputs;
+}
+
+/** Allocates everything a step touches, so steps never grow the memory (views stay valid). */
+export function allocateWasmBuffers(
+  k: WasmKernels,
+  plan: ForwardPlan,
+  sizes: ExecutorSizes,
+  invFreq: Float64Array,
+): WasmBuffers {
+  const { shape, widths } = plan;
+  const t = sizes.maxNumBatchedTokens;
+  const s = sizes.maxNumSeqs;
+  const f32 = (n: number) => k.alloc(n * 4);
+  const acts = {} as Record<Activation, number>;
+  for (const name of Object.keys(widths) as Activation[]) {
+    acts[name] = f32((name === "logits" ? s : t) * widths[name]);
+  }
+  const layerFloats = sizes.numBlocks * shape.numKvHeads * sizes.blockSize * shape.headDim;
+  const keys: number[] = [];
+  const values: number[] = [];
+  for (let l = 0; l < shape.numLayers; l++) {
+    keys.push(f32(layerFloats));
+    values.push(f32(layerFloats));
+  }
+  const inputs: WasmInputs = {
+    tokenIds: f32(t),
+    positions: f32(t),
+    slotMapping: f32(t),
+    queryStartLoc: f32(s + 1),
+    blockTables: f32(s * sizes.maxBlocksPerSeq),
+    invFreq: k.alloc(invFreq.length * 8, 8),
+  };
+  new Float64Array(k.u8(inputs.invFreq, invFreq.length * 8).buffer, inputs.invFreq, invFreq.length).set(
+    invFreq,
+  );
+  const hidden = shape.hiddenSize;
+  const lastDelta = f32(s * hidden);
+  const lastResidual = f32(s * hidden);
+  const lastNormed = f32(s * hidden);
+  const cache = new PagedKvCache(
+    shape.numLayers,
+    sizes.numBlocks,
+    sizes.blockSize,
+    shape.numKvHeads,
+    shape.headDim,
+    {
+      keys: keys.map((p) => k.f32(p, layerFloats)),
+      values: values.map((p) => k.f32(p, layerFloats)),
+    },
+  );
+  return { acts, lastDelta, lastResidual, lastNormed, keys, values, cache, inputs };
+}
+
+/** Writes a flattened batch's metadata where the kernels read it. */
+export function writeInputs(k: WasmKernels, inputs: WasmInputs, batch: FlatBatch): void {
+  k.i32(inputs.tokenIds, batch.numTokens).set(batch.tokenIds);
+  k.i32(inputs.positions, batch.numTokens).set(batch.positions);
+  k.i32(inputs.slotMapping, batch.numTokens).set(batch.slotMapping);
+  k.i32(inputs.queryStartLoc, batch.numSeqs + 1).set(batch.queryStartLoc);
+  k.i32(inputs.blockTables, batch.blockTables.length).set(batch.blockTables);
+}

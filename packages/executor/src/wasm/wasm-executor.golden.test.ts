@@ -1,0 +1,21 @@
+import { loadModelWeights } from "@pagoda/model-loaders";
+import { describe } from "vitest";
+import { stories260KDir } from "../testing/golden.js";
+import { goldenSuite } from "../testing/golden-suite.js";
+import { createWasmExecutor } from "./create-wasm-executor.js";
+
+describe("WasmExecutor on stories260K (golden greedy outputs, 2 threads)", () => {
+  goldenSuite(async ({ blockSize, numBlocks }) => {
+    const model = await loadModelWeights(stories260KDir());
+    const executor = await createWasmExecutor({
+      model,
+      blockSize,
+      numBlocks,
+      maxNumBatchedTokens: 512,
+      maxNumSeqs: 32,
+      threads: 2,
+    });
+    await model.close();
+    return executor;
+  });
+});

@@ -1,0 +1,58 @@
+import { type LoadedWeights, loadModelWeights } from "@pagoda/model-loaders";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CpuExecutor } from "../cpu/cpu-executor.js";
+import { readWeightsF32 } from "../model/read-weights.js";
+import { badStepsScenario, forkAndSwapScenario } from "../testing/executor-scenarios.js";
+import { stories260KDir } from "../testing/golden.js";
+import { createWasmExecutor, type WasmExecutorOptions } from "./create-wasm-executor.js";
+
+describe("WasmExecutor (stories260K)", () => {
+  let model: LoadedWeights;
+  beforeAll(async () => {
+    model = await loadModelWeights(stories260KDir());
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  const make = (o: Partial<WasmExecutorOptions> = {}) =>
+    createWasmExecutor({
+      model,
+      blockSize: 8,
+      numBlocks: 64,
+      maxNumBatchedTokens: 128,
+      maxNumSeqs: 8,
+      threads: 2,
+      ...o,
+    });
+
+  it("runs copy-on-write forks and swap-out / swap-in like the CPU reference", async () => {
+    const cpu = new CpuExecutor(model.config, await readWeightsF32(model.weights), {
+      blockSize: 8,
+      numBlocks: 64,
+      numSwapBlocks: 4,
+    });
+    const candidate = await make({ numSwapBlocks: 4 });
+    await forkAndSwapScenario(cpu, candidate);
+    await candidate.close();
+  });
+
+  it("refuses bad steps with a code naming the problem", async () => {
+    await badStepsScenario(await make({ maxNumBatchedTokens: 16 }));
+  });
+
+  it("sizes the cache from kvCacheBytes with the memory planner and reports loading progress", async () => {
+    const seen: Array<[number, number]> = [];
+    const exec = await make({
+      numBlocks: undefined,
+      kvCacheBytes: 1 << 20,
+      onProgress: (a, b) => seen.push([a, b]),
+    });
+    // 5 layers · 2 · 4 kv heads · 8 tokens · 8 dims · 4 bytes = 10,240 bytes a block.
+    expect(exec.sizes.numBlocks).toBe(Math.floor((1 << 20) / 10_240));
+    const [loaded, total] = seen.at(-1) ?? [0, 1];
+    expect(loaded).toBe(total);
+    expect(total).toBeGreaterThan(900_000);
+    await exec.close();
+  });
+});

@@ -1,0 +1,76 @@
+import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
+import { flattenBatch } from "../batch/flat-batch.js";
+import { RequestStates } from "../batch/request-states.js";
+import { type Sampler, sampleBatch } from "../batch/sample-batch.js";
+import { HostSwap } from "../cpu/host-swap.js";
+import { ExecutorError } from "../errors.js";
+import type { ExecutorSizes } from "../webgpu/options.js";
+import { planStep } from "../webgpu/step-plan.js";
+import { runWasmPlan, type WasmForward } from "./run-wasm-plan.js";
+import { writeInputs } from "./wasm-buffers.js";
+
+/** Where a step's time went, in milliseconds. */
+export interface WasmStepTimings {
+  /** Applying diffs, block moves, flattening and writing the inputs. */
+  prepareMs: number;
+  forwardMs: number;
+  sampleMs: number;
+}
+
+/** What {@link WasmExecutor} is built from (see `createWasmExecutor`). */
+export interface WasmExecutorParts {
+  readonly forward: WasmForward;
+  readonly sizes: ExecutorSizes;
+  readonly sampler: Sampler;
+}
+
+/**
+ * The fast CPU executor: the forward plan on WebAssembly SIMD kernels over every core, with the
+ * paged KV cache, activations and weights in one (shared) WebAssembly memory. Samples on the host
+ * with the sampling kernels' reference, so it picks what the other executors pick.
+ */
+export class WasmExecutor implements Executor {
+  readonly sizes: ExecutorSizes;
+  /** Timings of the last step that ran a forward pass. */
+  lastStepTimings: WasmStepTimings = { prepareMs: 0, forwardMs: 0, sampleMs: 0 };
+  private readonly states = new RequestStates();
+  private readonly swap: HostSwap;
+  private closed = false;
+
+  constructor(private readonly parts: WasmExecutorParts) {
+    this.sizes = parts.sizes;
+    this.swap = new HostSwap(parts.sizes.numSwapBlocks);
+  }
+
+  /** Worker threads the kernels run on, the calling thread included. */
+  get threads(): number {
+    return this.parts.forward.kernels.threads;
+  }
+
+  async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
+    if (this.closed) throw new ExecutorError("executor.closed", "the executor was closed");
+    const t0 = performance.now();
+    const { forward } = this.parts;
+    const requests = this.states.apply(step);
+    this.swap.moveBlocks(forward.buffers.cache, step);
+    if (requests.length === 0) return { sampledTokenIds: {}, logprobs: {} };
+    const batch = flattenBatch(step, requests, this.sizes.blockSize);
+    // Refuses token ids, block ids and sizes the buffers were not made for, naming the value.
+    planStep(batch, this.sizes, forward.plan.shape.vocabSize);
+    writeInputs(forward.kernels, forward.buffers.inputs, batch);
+    const t1 = performance.now();
+    runWasmPlan(forward, batch);
+    const t2 = performance.now();
+    const vocab = forward.plan.shape.vocabSize;
+    const logits = forward.kernels.f32(forward.buffers.acts.logits, batch.sampleSeqs.length * vocab);
+    const output = sampleBatch(step, batch, logits, vocab, this.parts.sampler);
+    this.lastStepTimings = { prepareMs: t1 - t0, forwardMs: t2 - t1, sampleMs: performance.now() - t2 };
+    return output;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.parts.forward.kernels.close();
+  }
+}
