@@ -65,7 +65,7 @@ export async function createWasmExecutor(options: WasmExecutorOptions): Promise<
     return new WasmExecutor({
       forward: { kernels, plan, weights: loaded, buffers },
       sizes,
-      sampler: sampleOnCpu,
+      sampler: options.sampler ?? sampleOnCpu,
     });
   } catch (err) {
     await kernels.close();
