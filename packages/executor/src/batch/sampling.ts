@@ -2,6 +2,7 @@ import {
   type SamplingParams as KernelParams,
   type SampleResult,
   sampleReference,
+  sampleTokenReference,
 } from "@pagoda/kernels-wgsl";
 import type { TokenLogprobs } from "@pagoda/scheduler";
 import type { RequestState } from "./request-states.js";
@@ -39,10 +40,11 @@ export function sampleOnCpu(
   logits: Float32Array,
   r: RequestState,
 ): { tokenId: number; logprobs?: TokenLogprobs } {
-  const result = sampleReference(logits, kernelParams(r), {
-    tokens: r.tokenIds,
-    numPromptTokens: r.numPromptTokens,
-  });
+  const history = { tokens: r.tokenIds, numPromptTokens: r.numPromptTokens };
+  // Without logprobs the log-softmax over the vocabulary is skipped: same token, less work.
+  if (r.params.logprobs === null)
+    return { tokenId: sampleTokenReference(logits, kernelParams(r), history).token };
+  const result = sampleReference(logits, kernelParams(r), history);
   const logprobs = toTokenLogprobs(r, result);
   return logprobs ? { tokenId: result.token, logprobs } : { tokenId: result.token };
 }

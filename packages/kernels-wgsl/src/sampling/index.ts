@@ -16,7 +16,7 @@ export { type KeptSet, keptSetReference } from "./reference/filters.js";
 export { gumbelArgmax } from "./reference/gumbel.js";
 export { type RawLogprobs, rawLogprobsReference } from "./reference/logprobs.js";
 export { penalizeReference, scoresReference } from "./reference/penalties.js";
-export { sampleBatchReference, sampleReference } from "./reference/sample-reference.js";
+export { sampleBatchReference, sampleReference, sampleTokenReference } from "./reference/sample-reference.js";
 export { type RowChunk, rowChunks } from "./row-chunks.js";
 export {
   createSamplingBuffers,

@@ -2,12 +2,30 @@ import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../testing/random.js";
 import { samplingParams } from "../params.js";
 import { chiSquare, softmax } from "../testing/stats.js";
-import { sampleBatchReference, sampleReference } from "./sample-reference.js";
+import { sampleBatchReference, sampleReference, sampleTokenReference } from "./sample-reference.js";
 
 describe("sampleReference", () => {
   it("is greedy argmax at temperature 0, the lowest id on ties", () => {
     const r = sampleReference(Float32Array.of(1, 5, 2, 5), samplingParams({ temperature: 0 }));
     expect(r).toMatchObject({ token: 1, numKept: 1, cut: 5, rank: 1 });
+  });
+
+  it("sampleTokenReference picks sampleReference's token without the log-probabilities", () => {
+    const next = seededRandom(5);
+    const logits = Float32Array.from({ length: 300 }, () => next() * 6);
+    for (const p of [
+      samplingParams({ temperature: 0 }),
+      samplingParams({ temperature: 0.8, topK: 20, seed: 3, step: 4 }),
+      samplingParams({ temperature: 1, topP: 0.5, seed: 9, step: 1, repetitionPenalty: 1.3 }),
+    ]) {
+      const history = { tokens: [4, 7, 7], numPromptTokens: 1 };
+      const full = sampleReference(logits, p, history);
+      expect(sampleTokenReference(logits, p, history)).toEqual({
+        token: full.token,
+        numKept: full.numKept,
+        cut: full.cut,
+      });
+    }
   });
 
   it("penalizes before the argmax", () => {

@@ -20,22 +20,29 @@ export function sampleReference(
   params: SamplingParams,
   history: TokenHistory = NO_HISTORY,
 ): SampleResult {
+  const picked = sampleTokenReference(logits, params, history);
+  return { ...picked, ...rawLogprobsReference(logits, picked.token, params.numLogprobs) };
+}
+
+/**
+ * {@link sampleReference} without the log-probabilities: the same token, for callers that
+ * return none (the log-softmax over the vocabulary costs more than greedy sampling itself).
+ */
+export function sampleTokenReference(
+  logits: Float32Array,
+  params: SamplingParams,
+  history: TokenHistory = NO_HISTORY,
+): Pick<SampleResult, "token" | "numKept" | "cut"> {
   if (logits.length === 0) throw new SamplingError("sampling.empty_vocab", "logits row is empty");
   validateSampling(params, history, logits.length);
   const scores = scoresReference(logits, params, history);
-  let token: number;
-  let numKept = 1;
-  let cut: number;
   if (Math.fround(params.temperature) === 0) {
-    token = argmax(scores);
-    cut = scores[token] as number;
-  } else {
-    const set = keptSetReference(scores, params);
-    token = gumbelArgmax(scores, set.kept, params.seed, params.step);
-    numKept = set.numKept;
-    cut = set.cut;
+    const token = argmax(scores);
+    return { token, numKept: 1, cut: scores[token] as number };
   }
-  return { token, numKept, cut, ...rawLogprobsReference(logits, token, params.numLogprobs) };
+  const set = keptSetReference(scores, params);
+  const token = gumbelArgmax(scores, set.kept, params.seed, params.step);
+  return { token, numKept: set.numKept, cut: set.cut };
 }
 
 /** {@link sampleReference} over a `[numSeqs, vocab]` batch of logits. */
