@@ -5,7 +5,7 @@
 // register tile over all tokens. Both paths accumulate each (t, o) the same way (see
 // weights.ts), so results do not depend on the path or the thread count.
 import { argI, argU, hsum, splitStart } from "./common";
-import { dotRow1, dotRows4, rowBytes, unpackRow, W_F32 } from "./weights";
+import { dotRow1, dotRows4, dotRows4F16Prescaled, prescaleForF16, rowBytes, unpackRow, W_F16, W_F32 } from "./weights";
 
 /** Weight rows unpacked at once by the tiled path (scratch: CHUNK · inDim · 4 bytes a thread). */
 export const CHUNK: i32 = 8;
@@ -29,7 +29,7 @@ export function matmulKernel(args: usize, thread: i32, threads: i32): void {
   const o0 = splitStart(outDim, thread, threads, CHUNK);
   const o1 = splitStart(outDim, thread + 1, threads, CHUNK);
   if (o0 >= o1) return;
-  if (numRows <= GEMV_MAX_ROWS) gemv(x, w, type, out, numRows, inDim, xs, os, o0, o1);
+  if (numRows <= GEMV_MAX_ROWS) gemv(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
   else gemm(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
   if (bias != 0) {
     for (let t = 0; t < numRows; t++) {
@@ -42,13 +42,23 @@ export function matmulKernel(args: usize, thread: i32, threads: i32): void {
   }
 }
 
-function gemv(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32): void {
+function gemv(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize): void {
   const rs = rowBytes(type, n);
+  // F16: tokens whose x can be prescaled exactly take the fast path (bit k of `fast`).
+  let fast = 0;
+  if (type == W_F16 && scratch != 0) {
+    for (let t = 0; t < numRows; t++) {
+      if (prescaleForF16(x + <usize>t * xs, n, scratch + ((<usize>t * n) << 2))) fast |= 1 << t;
+    }
+  }
   let o = o0;
   for (; o + 4 <= o1; o += 4) {
     const wr = w + <usize>o * rs;
     for (let t = 0; t < numRows; t++) {
-      dotRows4(type, wr, rs, x + <usize>t * xs, n, out + <usize>t * os + (<usize>o << 2));
+      const xt = x + <usize>t * xs;
+      const ot = out + <usize>t * os + (<usize>o << 2);
+      if ((fast >> t) & 1) dotRows4F16Prescaled(wr, rs, scratch + ((<usize>t * n) << 2), xt, n, ot);
+      else dotRows4(type, wr, rs, xt, n, ot);
     }
   }
   for (; o < o1; o++) {

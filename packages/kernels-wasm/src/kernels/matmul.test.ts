@@ -108,11 +108,15 @@ describe("matmul", () => {
     }
   }
 
-  it("GEMV rows (1 token) and tiled GEMM rows (many tokens) are bit-identical", () => {
+  it("GEMV rows (1 token, F16 prescaled or not) and tiled GEMM rows (many tokens) are bit-identical", () => {
     for (const type of TYPES) {
       const [numRows, inDim, outDim] = [11, 203, 37];
       const rand = createRandom(7 + type);
       const x = randomFloats(rand, numRows * inDim);
+      // Edge values of the F16 GEMV's prescaled path: |x| >= 2^16 (exact path), just below, subnormal.
+      x[0] = 1e5;
+      x[inDim + 1] = 65535.99;
+      x[2 * inDim + 2] = 1e-40;
       const packed = packWeights(type, randomFloats(rand, outDim * inDim));
       for (const k of [pair.one, pair.two]) {
         const xp = upload(k, x);

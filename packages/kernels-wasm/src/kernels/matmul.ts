@@ -49,8 +49,8 @@ export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   const bias = a.bias ?? 0;
   if (bias !== 0) rt.checkPtr(k, "bias", bias, outDim * 4);
   rt.checkPtr(k, "out", a.out, ((numRows - 1) * outStride + outDim) * 4);
-  const [scratch, scratchStride] =
-    numRows > 3 && weightType !== WeightType.F32 ? rt.scratch(CHUNK * inDim * 4) : [0, 0];
+  // Scratch: the tiled path's unpacked weight chunk, or the F16 GEMV's prescaled x rows (<= 3).
+  const [scratch, scratchStride] = weightType !== WeightType.F32 ? rt.scratch(CHUNK * inDim * 4) : [0, 0];
   const args = rt.args();
   args[0] = a.x;
   args[1] = a.weight;
