@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isPagodaError } from "@pagoda/errors";
+import { probeWebGpu, type WasmExecutor } from "@pagoda/executor";
 import { memoryFiles } from "@pagoda/model-loaders";
 import { describe, expect, it } from "vitest";
 import { goldenCases, storiesDir } from "../testing/stories.js";
@@ -68,6 +69,31 @@ describe("createEngine options", () => {
       expect(r?.tokenIds).toEqual(c?.completionIds.slice(0, 30));
     } finally {
       await llm.close();
+    }
+  });
+
+  it("builds the executor the device names: cpu (WebAssembly, --threads), reference, auto", async () => {
+    const prompt = goldenCases()[1]?.prompt ?? "";
+    const want = goldenCases()[1]?.completionIds.slice(0, 12);
+    const probe = await probeWebGpu();
+    for (const [device, threads, resolved] of [
+      ["cpu", 1, "cpu"],
+      ["reference", undefined, "reference"],
+      ["auto", undefined, probe.kind === "hardware" ? "webgpu" : "cpu"],
+    ] as const) {
+      const llm = await createEngine({
+        model: storiesDir(),
+        device,
+        ...(threads !== undefined && { threads }),
+      });
+      try {
+        expect(llm.parts.device, device).toBe(resolved);
+        if (threads !== undefined) expect((llm.parts.executor as WasmExecutor).threads).toBe(threads);
+        const [r] = await llm.generate([prompt], { temperature: 0, max_tokens: 12 });
+        expect(r?.tokenIds, device).toEqual(want);
+      } finally {
+        await llm.close();
+      }
     }
   });
 });

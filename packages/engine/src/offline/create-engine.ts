@@ -124,7 +124,8 @@ async function buildExecutor(
   const device = o.device ?? "auto";
   if (device === "reference") return buildReference(model, o, numSwapBlocks);
   if (device === "cpu") return buildWasm(model, o, numSwapBlocks);
-  if (device === "auto" && (await probeWebGpu()).kind !== "hardware") return buildWasm(model, o, numSwapBlocks);
+  if (device === "auto" && (await probeWebGpu()).kind !== "hardware")
+    return buildWasm(model, o, numSwapBlocks);
   try {
     const executor = await createWebGpuExecutor({
       model,
@@ -177,7 +178,9 @@ async function buildWasm(model: LoadedModel, o: CreateEngineOptions, numSwapBloc
     numSwapBlocks,
     ...(o.threads !== undefined && { threads: o.threads }),
     ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
-    ...(o.numBlocks !== undefined ? { numBlocks: o.numBlocks } : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
+    ...(o.numBlocks !== undefined
+      ? { numBlocks: o.numBlocks }
+      : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
   });
   const { numBlocks, maxModelLen } = executor.sizes;
   return { executor, numBlocks, maxModelLen, device: "cpu" };

@@ -2,9 +2,9 @@ import type { KVCacheManager } from "@pagoda/kv-paging";
 import type { LoadedModel } from "@pagoda/model-loaders";
 import type { Executor, Scheduler } from "@pagoda/scheduler";
 import type { LLMEngine } from "../core/llm-engine.js";
-import type { ResolvedDevice } from "./create-engine.js";
 import type { PromptInput } from "../core/types.js";
 import type { CompletionResult } from "./accumulator.js";
+import type { ResolvedDevice } from "./create-engine.js";
 import { type GenerateOptions, generate } from "./generate.js";
 
 /** The parts an {@link LLM} was wired from, for inspection and tests. */

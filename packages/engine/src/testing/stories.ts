@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CpuExecutor, type ModelWeights, readWeightsF32 } from "@pagoda/executor";
+import { CpuExecutor, createWasmExecutor, type ModelWeights, readWeightsF32 } from "@pagoda/executor";
 import { KVCacheManager } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
@@ -58,11 +58,13 @@ export interface TestEngineOptions {
   numHostBlocks?: number;
   enablePrefixCaching?: boolean;
   metrics?: MetricsRecorder;
-  /** Wraps the CPU executor, e.g. to inject failures. */
+  /** The exact reference executor (default) or the WebAssembly one (2 threads). */
+  device?: "reference" | "cpu";
+  /** Wraps the executor, e.g. to inject failures. */
   wrap?: (executor: Executor) => Executor;
 }
 
-/** An engine over stories260K on the CPU executor, with its scheduler and KV cache exposed. */
+/** An engine over stories260K on a CPU executor, with its scheduler and KV cache exposed. */
 export async function testEngine(o: TestEngineOptions = {}) {
   const { model, weights } = await stories();
   const numBlocks = o.numBlocks ?? 128;
@@ -82,7 +84,16 @@ export async function testEngine(o: TestEngineOptions = {}) {
     preemptionMode: o.preemptionMode ?? "recompute",
     eosTokenIds,
   });
-  const cpu = new CpuExecutor(model.config, weights, { numBlocks, blockSize, numSwapBlocks: numHostBlocks });
+  const cpu =
+    o.device === "cpu"
+      ? await wasmExecutor({
+          numBlocks,
+          blockSize,
+          numSwapBlocks: numHostBlocks,
+          maxNumBatchedTokens: o.maxNumBatchedTokens ?? 512,
+          maxNumSeqs: o.maxNumSeqs ?? 16,
+        })
+      : new CpuExecutor(model.config, weights, { numBlocks, blockSize, numSwapBlocks: numHostBlocks });
   const executor = o.wrap ? o.wrap(cpu) : cpu;
   const maxModelLen = Math.min(model.config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
   const engine = new LLMEngine({
@@ -94,4 +105,19 @@ export async function testEngine(o: TestEngineOptions = {}) {
     ...(o.metrics !== undefined && { metrics: o.metrics }),
   });
   return { engine, scheduler, kvCache, tokenizer: model.tokenizer, maxModelLen };
+}
+
+async function wasmExecutor(sizes: {
+  numBlocks: number;
+  blockSize: number;
+  numSwapBlocks: number;
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+}): Promise<Executor> {
+  const model = await loadModel(storiesDir());
+  try {
+    return await createWasmExecutor({ model, threads: 2, ...sizes });
+  } finally {
+    await model.close();
+  }
 }

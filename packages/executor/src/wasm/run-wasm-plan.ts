@@ -111,6 +111,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
     case "logits": {
       // Only the sampling rows reach the LM head: gather them, then add, normalise and project.
       const rows = batch.sampleRows;
+      if (rows.length === 0) return; // every sequence is mid-prefill
       const from = k.f32(acts[op.hidden], n * hidden);
       const res = k.f32(acts[op.residual], n * hidden);
       const lastDelta = k.f32(buffers.lastDelta, rows.length * hidden);

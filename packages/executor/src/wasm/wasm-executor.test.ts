@@ -1,9 +1,11 @@
 import { type LoadedWeights, loadModelWeights } from "@pagoda/model-loaders";
+import { greedyParams } from "@pagoda/scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
 import { badStepsScenario, forkAndSwapScenario } from "../testing/executor-scenarios.js";
 import { stories260KDir } from "../testing/golden.js";
+import { makeStep } from "../testing/twin.js";
 import { createWasmExecutor, type WasmExecutorOptions } from "./create-wasm-executor.js";
 
 describe("WasmExecutor (stories260K)", () => {
@@ -39,6 +41,35 @@ describe("WasmExecutor (stories260K)", () => {
 
   it("refuses bad steps with a code naming the problem", async () => {
     await badStepsScenario(await make({ maxNumBatchedTokens: 16 }));
+  });
+
+  it("runs a step in which no sequence samples (a prefill chunk short of the prompt's end)", async () => {
+    const exec = await make();
+    const tokenIds = [1, 403, 407, 261, 378];
+    const first = await exec.execute(
+      makeStep({
+        scheduledNewReqs: [
+          {
+            requestId: "a",
+            tokenIds,
+            numPromptTokens: 5,
+            samplingParams: greedyParams(4),
+            blockIds: [3],
+            numComputedTokens: 0,
+          },
+        ],
+        numScheduledTokens: { a: 3 },
+      }),
+    );
+    expect(first.sampledTokenIds).toEqual({ a: [] });
+    const second = await exec.execute(
+      makeStep({
+        scheduledCachedReqs: [{ requestId: "a", newBlockIds: [], numComputedTokens: 3 }],
+        numScheduledTokens: { a: 2 },
+      }),
+    );
+    expect(second.sampledTokenIds).toEqual({ a: [432] }); // the golden continuation's first token
+    await exec.close();
   });
 
   it("sizes the cache from kvCacheBytes with the memory planner and reports loading progress", async () => {
