@@ -1,0 +1,59 @@
+import type { RoundRecord } from "./rounds.js";
+import type { Scenario } from "./scenarios.js";
+
+/** One table row: a model, a scenario and every system's median. */
+export interface PeerRow {
+  readonly model: string;
+  readonly scenario: Scenario;
+  /** System name → median tok/s, or null when skipped. */
+  readonly medians: Readonly<Record<string, number | null>>;
+  readonly records: readonly RoundRecord[];
+}
+
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Per system, the median tok/s of its runs, or null where it has none (skipped). */
+export function medians(
+  systems: readonly string[],
+  records: readonly RoundRecord[],
+): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const s of systems) {
+    const runs = records.filter((r) => r.system === s).map((r) => r.result.tokPerS);
+    out[s] = runs.length === 0 ? null : median(runs);
+  }
+  return out;
+}
+
+const fmt = (x: number | null | undefined) =>
+  x == null ? "skipped" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+
+/**
+ * A markdown table: one line per model and scenario, Pagoda's median, then each llama.cpp
+ * variant's median with the ratio Pagoda / llama.cpp.
+ */
+export function markdownTable(rows: readonly PeerRow[], pagoda: string, peers: readonly string[]): string {
+  const head = ["model", "row", `${pagoda} tok/s`, ...peers.flatMap((p) => [`${p} tok/s`, `ratio vs ${p}`])];
+  const lines = rows.map((r) => {
+    const mine = r.medians[pagoda] ?? null;
+    const cells = peers.flatMap((p) => {
+      const theirs = r.medians[p] ?? null;
+      return [fmt(theirs), mine === null || theirs === null ? "–" : `${(mine / theirs).toFixed(3)}×`];
+    });
+    return [r.model, r.scenario.id, fmt(mine), ...cells];
+  });
+  const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  return [row(head), row(head.map(() => "---")), ...lines.map(row)].join("\n");
+}
+
+/** Where two greedy streams first differ (`length` when one is a prefix of the other). */
+export function firstDivergence(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
