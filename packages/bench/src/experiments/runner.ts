@@ -55,11 +55,7 @@ export function simRunner(
 }
 
 /** A runner that builds a real engine per run (`createEngine`) and runs the trace in wall time. */
-export function engineRunner(
-  modelPath: string,
-  device: ResolvedDevice,
-  options: RunnerOptions = {},
-): Runner {
+export function engineRunner(modelPath: string, device: ResolvedDevice, options: RunnerOptions = {}): Runner {
   const run = async (spec: RunSpec): Promise<RunOutcome> => {
     const llm = await createEngine({
       model: modelPath,
