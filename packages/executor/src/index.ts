@@ -1,3 +1,4 @@
+export { ropeInvFreq } from "@pagoda/model-loaders";
 export { type FlatBatch, flattenBatch } from "./batch/flat-batch.js";
 export { type RequestState, RequestStates } from "./batch/request-states.js";
 export { type Sampler, sampleBatch } from "./batch/sample-batch.js";
@@ -6,7 +7,6 @@ export { CpuExecutor, type CpuExecutorOptions } from "./cpu/cpu-executor.js";
 export { PagedKvCache } from "./cpu/paged-kv-cache.js";
 export { ExecutorError } from "./errors.js";
 export { readWeightsF32, type WeightsProgress } from "./model/read-weights.js";
-export { ropeInvFreq } from "./model/rope.js";
 export type { LayerWeights, ModelShape, ModelWeights } from "./model/shape.js";
 export { createWasmExecutor, type WasmExecutorOptions } from "./wasm/create-wasm-executor.js";
 export { WasmExecutor, type WasmStepTimings } from "./wasm/wasm-executor.js";

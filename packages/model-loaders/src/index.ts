@@ -7,6 +7,7 @@ export { type GenerationConfig, parseGenerationConfig } from "./config/generatio
 export { mapWeights } from "./config/map-weights.js";
 export { type ModelConfig, parseModelConfig, SUPPORTED_ARCHITECTURES } from "./config/model-config.js";
 export type { LayerWeights, ModelWeights } from "./config/model-weights.js";
+export { ropeInvFreq } from "./config/rope-frequencies.js";
 export type { Llama3RopeScaling } from "./config/rope-scaling.js";
 export {
   ModelConfigError,

@@ -1,3 +1,4 @@
+import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
 import { RequestStates } from "../batch/request-states.js";
@@ -6,7 +7,6 @@ import { sampleOnCpu } from "../batch/sampling.js";
 import { ExecutorError } from "../errors.js";
 import { buildForwardPlan, type ForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
-import { ropeInvFreq } from "../model/rope.js";
 import type { ModelShape, ModelWeights } from "../model/shape.js";
 import { HostSwap } from "./host-swap.js";
 import { PagedKvCache } from "./paged-kv-cache.js";

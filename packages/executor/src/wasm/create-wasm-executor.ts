@@ -1,11 +1,11 @@
 import { createWasmKernels } from "@pagoda/kernels-wasm";
 import type { LoadedWeights } from "@pagoda/model-loaders";
+import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Sampler } from "../batch/sample-batch.js";
 import { sampleOnCpu } from "../batch/sampling.js";
 import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
 import type { WeightsProgress } from "../model/read-weights.js";
-import { ropeInvFreq } from "../model/rope.js";
 import { resolveSizes } from "../webgpu/options.js";
 import { allocateWasmBuffers } from "./wasm-buffers.js";
 import { WasmExecutor } from "./wasm-executor.js";

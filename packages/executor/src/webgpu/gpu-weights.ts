@@ -1,8 +1,7 @@
 import { uploadMatrix, type WeightDType, type WeightMatrix } from "@pagoda/kernels-wgsl";
-import { f32ToF16, type ModelWeights, type TensorHandle } from "@pagoda/model-loaders";
+import { f32ToF16, type ModelWeights, ropeInvFreq, type TensorHandle } from "@pagoda/model-loaders";
 import type { ForwardPlan, PlanWeight } from "../model/plan.js";
 import { weightParts } from "../model/plan-tensors.js";
-import { ropeInvFreq } from "../model/rope.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 
 /**

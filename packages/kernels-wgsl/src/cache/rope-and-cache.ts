@@ -11,7 +11,7 @@ export interface RopeAndCacheArgs extends KvCacheLayout {
   readonly numTokens: number;
   /** Query heads; the buffer's rows are `[q heads | k heads | v heads]`, each `headDim` wide. */
   readonly numHeads: number;
-  /** `[headDim / 2]` f32 inverse frequencies (the executor's `ropeInvFreq`). */
+  /** `[headDim / 2]` f32 inverse frequencies (model-loaders' `ropeInvFreq`). */
   readonly invFreq: BufferRef;
   /** `[numTokens]` i32 position of each token in its own sequence. */
   readonly positions: BufferRef;

@@ -9,7 +9,7 @@ export interface RopeArgs {
   readonly numTokens: number;
   readonly numHeads: number;
   readonly headDim: number;
-  /** `[headDim / 2]` f32 inverse frequencies (the executor's `ropeInvFreq`, llama3 scaling applied). */
+  /** `[headDim / 2]` f32 inverse frequencies (model-loaders' `ropeInvFreq`, llama3 scaling applied). */
   readonly invFreq: BufferRef;
   /** `[numTokens]` i32 position of each token in its own sequence. */
   readonly positions: BufferRef;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ropeInvFreq } from "./rope.js";
+import { ropeInvFreq } from "./rope-frequencies.js";
 
 const LLAMA3 = {
   type: "llama3" as const,

@@ -1,4 +1,4 @@
-import type { Llama3RopeScaling } from "@pagoda/model-loaders";
+import type { Llama3RopeScaling } from "./rope-scaling.js";
 
 /**
  * RoPE inverse frequencies for the rotate-half layout, `headDim / 2` of them, with llama3
