@@ -6,7 +6,7 @@ import { sampleOnCpu } from "../batch/sampling.js";
 import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
 import type { WeightsProgress } from "../model/read-weights.js";
-import { resolveSizes } from "../webgpu/options.js";
+import { resolveSizes } from "../model/sizes.js";
 import { allocateWasmBuffers } from "./wasm-buffers.js";
 import { WasmExecutor } from "./wasm-executor.js";
 import { loadWasmWeights, type WasmWeightDtype } from "./wasm-weights.js";

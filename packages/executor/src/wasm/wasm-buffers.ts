@@ -2,7 +2,7 @@ import type { WasmKernels } from "@pagoda/kernels-wasm";
 import type { FlatBatch } from "../batch/flat-batch.js";
 import { PagedKvCache } from "../cpu/paged-kv-cache.js";
 import type { Activation, ForwardPlan } from "../model/plan.js";
-import type { ExecutorSizes } from "../webgpu/options.js";
+import type { ExecutorSizes } from "../model/sizes.js";
 
 /** Where one step's flattened metadata lives in the kernels' memory (byte pointers). */
 export interface WasmInputs {

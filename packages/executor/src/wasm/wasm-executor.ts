@@ -2,10 +2,10 @@ import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/schedule
 import { flattenBatch } from "../batch/flat-batch.js";
 import { RequestStates } from "../batch/request-states.js";
 import { type Sampler, sampleBatch } from "../batch/sample-batch.js";
+import { planStep } from "../batch/step-shape.js";
 import { HostSwap } from "../cpu/host-swap.js";
 import { ExecutorError } from "../errors.js";
-import type { ExecutorSizes } from "../webgpu/options.js";
-import { planStep } from "../webgpu/step-plan.js";
+import type { ExecutorSizes } from "../model/sizes.js";
 import { runWasmPlan, type WasmForward } from "./run-wasm-plan.js";
 import { writeInputs } from "./wasm-buffers.js";
 

@@ -1,8 +1,8 @@
 import { planDecode } from "@pagoda/kernels-wgsl";
 import { ExecutorError } from "../errors.js";
 import type { Activation, ForwardPlan } from "../model/plan.js";
+import type { ExecutorSizes } from "../model/sizes.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
-import type { ExecutorSizes } from "./options.js";
 
 /**
  * The forward pass's working buffers, sized once for `maxNumBatchedTokens` rows (and

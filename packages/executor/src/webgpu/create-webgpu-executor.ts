@@ -2,6 +2,7 @@ import { checkAttentionShape, KernelContext, requestDevice } from "@pagoda/kerne
 import { ExecutorError } from "../errors.js";
 import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
+import { resolveSizes } from "../model/sizes.js";
 import { allocateActivations } from "./activations.js";
 import { BlockMover } from "./block-moves.js";
 import { GpuBuffers } from "./gpu-buffers.js";
@@ -9,7 +10,7 @@ import { GpuSampler } from "./gpu-sampler.js";
 import { GpuWait, isSoftwareAdapter } from "./gpu-wait.js";
 import { uploadWeights } from "./gpu-weights.js";
 import { GpuKvCache } from "./kv-cache.js";
-import { chooseWeightDtype, resolveSizes, type WebGpuExecutorOptions } from "./options.js";
+import { chooseWeightDtype, type WebGpuExecutorOptions } from "./options.js";
 import { StepInputs } from "./step-inputs.js";
 import { WebGpuExecutor } from "./webgpu-executor.js";
 

@@ -8,6 +8,7 @@ import {
   encodeSwiglu,
   type KernelContext,
 } from "@pagoda/kernels-wgsl";
+import type { StepShape } from "../batch/step-shape.js";
 import type { ForwardPlan, PlanOp } from "../model/plan.js";
 import type { Activations } from "./activations.js";
 import { type GpuWeights, gpuMatrix, gpuVector } from "./gpu-weights.js";
@@ -22,18 +23,6 @@ export interface ForwardResources {
   readonly cache: GpuKvCache;
   readonly acts: Activations;
   readonly inputs: StepRegions;
-}
-
-/** The host-side numbers of one step that size its dispatches. */
-export interface StepShape {
-  readonly numTokens: number;
-  readonly numSeqs: number;
-  /** Sequences that sample this step (their rows are gathered for the LM head). */
-  readonly numSampled: number;
-  readonly maxSeqLen: number;
-  readonly maxQueryLen: number;
-  /** Block-table columns uploaded this step. */
-  readonly tableWidth: number;
 }
 
 /**

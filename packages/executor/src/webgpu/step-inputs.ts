@@ -1,6 +1,6 @@
 import type { FlatBatch } from "../batch/flat-batch.js";
+import type { ExecutorSizes } from "../model/sizes.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
-import type { ExecutorSizes } from "./options.js";
 
 /** Where the kernels read one step's metadata: fixed ranges of one buffer, so bind groups never change. */
 export interface StepRegions {

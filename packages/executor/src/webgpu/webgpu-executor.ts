@@ -8,15 +8,15 @@ import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/schedule
 import { flattenBatch } from "../batch/flat-batch.js";
 import { type RequestState, RequestStates } from "../batch/request-states.js";
 import { toTokenLogprobs } from "../batch/sampling.js";
+import { planStep } from "../batch/step-shape.js";
 import { ExecutorError } from "../errors.js";
+import type { ExecutorSizes } from "../model/sizes.js";
 import type { BlockMover } from "./block-moves.js";
 import { encodeForward, type ForwardResources } from "./encode-forward.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { GpuSampler } from "./gpu-sampler.js";
 import type { GpuWait } from "./gpu-wait.js";
-import type { ExecutorSizes } from "./options.js";
 import type { StepInputs } from "./step-inputs.js";
-import { planStep } from "./step-plan.js";
 
 /** Where the last step's time went, in milliseconds. */
 export interface StepTimings {

@@ -1,7 +1,18 @@
-import type { FlatBatch } from "../batch/flat-batch.js";
 import { ExecutorError } from "../errors.js";
-import type { StepShape } from "./encode-forward.js";
-import type { ExecutorSizes } from "./options.js";
+import type { ExecutorSizes } from "../model/sizes.js";
+import type { FlatBatch } from "./flat-batch.js";
+
+/** The host-side numbers of one step that size its dispatches. */
+export interface StepShape {
+  readonly numTokens: number;
+  readonly numSeqs: number;
+  /** Sequences that sample this step (their rows are gathered for the LM head). */
+  readonly numSampled: number;
+  readonly maxSeqLen: number;
+  readonly maxQueryLen: number;
+  /** Block-table columns uploaded this step. */
+  readonly tableWidth: number;
+}
 
 function tooLarge(what: string, value: number, limit: number, option: string): ExecutorError {
   return new ExecutorError(

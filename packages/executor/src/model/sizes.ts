@@ -1,0 +1,70 @@
+import { planKVCache } from "@pagoda/kv-paging";
+import type { ModelConfig } from "@pagoda/model-loaders";
+import { ExecutorError } from "../errors.js";
+
+/** What every executor is sized by (the KV cache, the largest step). */
+export interface SizeOptions {
+  blockSize: number;
+  /** KV cache blocks, the null block 0 included; or give `kvCacheBytes` and let the planner divide it. */
+  numBlocks?: number;
+  kvCacheBytes?: number;
+  /** Host-memory blocks for swapped-out KV (the scheduler's swap space); default 0. */
+  numSwapBlocks?: number;
+  /** Most tokens in one step (activations are sized for it). */
+  maxNumBatchedTokens: number;
+  /** Most sequences in one step (metadata, logits and sampling buffers are sized for it). */
+  maxNumSeqs: number;
+  /** Longest sequence; default the model's `maxPositionEmbeddings`, capped by the cache. */
+  maxModelLen?: number;
+}
+
+/** The sizes everything is allocated for, resolved from the options and the model. */
+export interface ExecutorSizes {
+  readonly blockSize: number;
+  readonly numBlocks: number;
+  readonly numSwapBlocks: number;
+  readonly maxNumBatchedTokens: number;
+  readonly maxNumSeqs: number;
+  readonly maxModelLen: number;
+  /** Block-table row capacity: `ceil(maxModelLen / blockSize)`. */
+  readonly maxBlocksPerSeq: number;
+}
+
+function count(name: string, value: number | undefined, min: number): number {
+  if (value === undefined || !Number.isInteger(value) || value < min) {
+    throw new ExecutorError("executor.bad_option", `${name} must be an integer ≥ ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/** Resolves and checks the sizes; the block count comes from `kvCacheBytes` through the memory planner. */
+export function resolveSizes(config: ModelConfig, options: SizeOptions): ExecutorSizes {
+  const blockSize = count("blockSize", options.blockSize, 1);
+  let numBlocks: number;
+  if (options.numBlocks !== undefined) {
+    numBlocks = count("numBlocks", options.numBlocks, 2);
+  } else if (options.kvCacheBytes !== undefined) {
+    const shape = { numLayers: config.numLayers, numKVHeads: config.numKvHeads, headDim: config.headDim };
+    const plan = planKVCache({ ...shape, kvDtypeBytes: 4 }, blockSize, {
+      kvCacheBytes: options.kvCacheBytes,
+    });
+    numBlocks = count(`numBlocks planned from kvCacheBytes ${options.kvCacheBytes}`, plan.numBlocks, 2);
+  } else {
+    throw new ExecutorError("executor.bad_option", "give numBlocks or kvCacheBytes");
+  }
+  const cacheTokens = (numBlocks - 1) * blockSize;
+  const maxModelLen = count(
+    "maxModelLen",
+    options.maxModelLen ?? Math.min(config.maxPositionEmbeddings, cacheTokens),
+    1,
+  );
+  return {
+    blockSize,
+    numBlocks,
+    numSwapBlocks: count("numSwapBlocks", options.numSwapBlocks ?? 0, 0),
+    maxNumBatchedTokens: count("maxNumBatchedTokens", options.maxNumBatchedTokens, 1),
+    maxNumSeqs: count("maxNumSeqs", options.maxNumSeqs, 1),
+    maxModelLen,
+    maxBlocksPerSeq: Math.ceil(maxModelLen / blockSize),
+  };
+}
