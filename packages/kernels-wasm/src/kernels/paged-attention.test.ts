@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWasmKernels } from "../create-wasm-kernels.js";
 import { createKernelsPair, upload } from "../testing/kernels-pair.js";
 import { type AttentionCase, pagedAttentionReference } from "../testing/paged-attention-reference.js";
 import { createRandom, randomFloats } from "../testing/random.js";
@@ -13,15 +14,24 @@ interface Shape {
   readonly bs: number;
 }
 
-/** Three sequences: a prefill chunk from 0, a decode at a later position, a chunk continuing a prefill. */
-function makeCase(seed: number, s: Shape) {
-  const rand = createRandom(seed);
-  const seqs = [
+interface Chunk {
+  /** Position of the chunk's first query row. */
+  readonly start: number;
+  readonly count: number;
+}
+
+/** By default three sequences: a prefill chunk from 0, a decode at a later position, a chunk continuing a prefill. */
+function makeCase(
+  seed: number,
+  s: Shape,
+  seqs: readonly Chunk[] = [
     { start: 0, count: 5 },
     { start: 17, count: 1 },
     { start: 9, count: 3 },
-  ];
-  const maxBlocksPerSeq = Math.ceil(20 / s.bs);
+  ],
+) {
+  const rand = createRandom(seed);
+  const maxBlocksPerSeq = Math.ceil(Math.max(...seqs.map((q) => q.start + q.count)) / s.bs);
   const numBlocks = seqs.length * maxBlocksPerSeq + 1;
   const perm = Array.from({ length: numBlocks }, (_, i) => i).sort(() => rand() - 0.5);
   const blockTables = Int32Array.from({ length: seqs.length * maxBlocksPerSeq }, (_, i) => perm[i] as number);
@@ -110,6 +120,32 @@ describe("pagedAttention", () => {
       }
     });
   }
+
+  // Longer chunks span several tiles of query rows (8 rows a tile), the last one partial, with
+  // many work items for the threads to share; 1, 2 and 3 threads must agree bit for bit.
+  it("prefill chunks of several tiles, decodes and a continued chunk (1, 2, 3 threads)", async () => {
+    const m = makeCase(3, { heads: 9, kv: 3, dim: 64, bs: 16 }, [
+      { start: 0, count: 37 },
+      { start: 70, count: 1 },
+      { start: 20, count: 19 },
+      { start: 5, count: 1 },
+    ]);
+    const three = await createWasmKernels({ threads: 3 });
+    const outs = [run(pair.one, m), run(pair.two, m), run(three, m)];
+    await three.close();
+    expect(new Uint32Array((outs[1] as Float32Array).buffer)).toEqual(
+      new Uint32Array((outs[0] as Float32Array).buffer),
+    );
+    expect(new Uint32Array((outs[2] as Float32Array).buffer)).toEqual(
+      new Uint32Array((outs[0] as Float32Array).buffer),
+    );
+    const a = outs[0] as Float32Array;
+    const ref = pagedAttentionReference(m.c, m.q, m.keys, m.values);
+    for (let i = 0; i < ref.length; i++) {
+      if (Math.abs((a[i] as number) - (ref[i] as number)) > 2e-5)
+        expect.fail(`out[${i}] = ${a[i]}, want ${ref[i]}`);
+    }
+  });
 
   it("rejects a block table entry outside the cache", () => {
     const m = makeCase(5, { heads: 2, kv: 1, dim: 4, bs: 4 });

@@ -32,7 +32,10 @@ export interface PagedAttentionArgs {
   readonly scale: number;
 }
 
-/** Launches pagedAttention: online softmax in f32, one thread per (token, kv head) item. */
+/** Query rows of one sequence per work item (fixed: the split must not depend on the thread count). */
+const TILE_ROWS = 8;
+
+/** Launches pagedAttention: online softmax in f32, work items of (up to 8 rows of a sequence, kv head). */
 export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   const k = "pagedAttention";
   const { numSeqs, numTokens, numHeads, numKvHeads, headDim, blockSize, numBlocks, maxBlocksPerSeq } = a;
@@ -61,7 +64,10 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   rt.checkPtr(k, "positions", a.positions, numTokens * 4);
   const work = checkIndices(rt, a);
   const group = numHeads / numKvHeads;
-  const [scratch, scratchStride] = rt.scratch(group * (headDim + 2 + blockSize) * 4);
+  // Per thread: acc [TILE_ROWS · group, headDim], (max, sum) per query, one block of scores.
+  const [scratch, scratchStride] = rt.scratch(
+    (TILE_ROWS * group * (headDim + 2) + Math.ceil(blockSize / 4) * 4) * 4,
+  );
   const args = rt.args();
   args[0] = a.q;
   args[1] = a.qRowStride;
@@ -82,6 +88,7 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   args[16] = a.valueCache;
   args[17] = scratch;
   args[18] = scratchStride;
+  args[19] = TILE_ROWS;
   rt.launch(KernelId.pagedAttention, work * numHeads * headDim * 2);
 }
 
