@@ -9,7 +9,12 @@
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { type LoadedWeights, loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
+import {
+  type LoadedWeights,
+  loadModelWeights,
+  SMOLLM2_135M_SHAPE,
+  writeRandomModel,
+} from "@pagoda/model-loaders";
 import { greedyParams } from "@pagoda/scheduler";
 import { goldenCases, stories260KDir } from "../src/testing/golden.js";
 import { createWasmExecutor } from "../src/wasm/create-wasm-executor.js";
@@ -27,23 +32,10 @@ const steps = Number(option("--steps", "32"));
 const seqList = option("--seqs", "1,8,32").split(",").map(Number);
 const blockSize = 16;
 
-const SMOLLM2_SHAPE = {
-  hiddenSize: 576,
-  numLayers: 30,
-  numHeads: 9,
-  numKvHeads: 3,
-  headDim: 64,
-  intermediateSize: 1536,
-  vocabSize: 49_152,
-  tieWordEmbeddings: true,
-  ropeTheta: 100_000,
-  maxPositionEmbeddings: 2048,
-};
-
 async function smollm2(): Promise<string> {
   const dir = join(import.meta.dirname, "..", ".bench-tmp", "smollm2-135m-f16");
   if (!existsSync(join(dir, "config.json"))) {
-    await writeRandomModel(dir, "llama", SMOLLM2_SHAPE, { dtype: "F16", seed: 135 });
+    await writeRandomModel(dir, "llama", SMOLLM2_135M_SHAPE, { dtype: "F16", seed: 135 });
   }
   return dir;
 }

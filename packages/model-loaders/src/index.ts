@@ -66,6 +66,7 @@ export {
 } from "./tokenizer/chat-template.js";
 export { type Decoder, IncrementalDetokenizer } from "./tokenizer/incremental-detokenizer.js";
 export { type DecodeOptions, type EncodeOptions, Tokenizer } from "./tokenizer/tokenizer.js";
+export { SMOLLM2_135M_SHAPE } from "./tools/model-shapes.js";
 export {
   type RandomModelOptions,
   type RandomModelShapes,

@@ -2,7 +2,11 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RandomModelShapes, writeRandomModel, writeSyntheticTokenizer } from "@pagoda/model-loaders";
+import {
+  SMOLLM2_135M_SHAPE as SMOLLM2_135M,
+  writeRandomModel,
+  writeSyntheticTokenizer,
+} from "@pagoda/model-loaders";
 import { writeGguf } from "@pagoda/model-loaders/node";
 
 /** A model both systems run: Pagoda from the Hugging Face folder, llama.cpp from GGUFs of it. */
@@ -16,23 +20,6 @@ export interface PeerModel {
   /** `max_position_embeddings`: prompt + output must fit. */
   readonly contextLength: number;
 }
-
-/** SmolLM2-135M's shape (Llama: 30 layers, hidden 576, 9 heads / 3 KV heads, tied, vocab 49,152). */
-export const SMOLLM2_135M: RandomModelShapes = {
-  hiddenSize: 576,
-  numLayers: 30,
-  numHeads: 9,
-  numKvHeads: 3,
-  headDim: 64,
-  intermediateSize: 1536,
-  vocabSize: 49_152,
-  maxPositionEmbeddings: 2048,
-  tieWordEmbeddings: true,
-  ropeTheta: 100_000,
-  rmsNormEps: 1e-5,
-  bosTokenId: 1,
-  eosTokenIds: [2],
-};
 
 const STORIES = fileURLToPath(new URL("../../../../../shared/models/stories260K", import.meta.url));
 
