@@ -20,7 +20,6 @@ interface GenerateFlags {
   json?: boolean;
 }
 
-
 /** Registers `pagoda generate`: offline completions of one prompt or a JSONL batch. */
 export function registerGenerate(program: Command, io: CliIo): void {
   program
