@@ -4,7 +4,6 @@ import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
 import { DEVICE_HELP, parseDevice, parseThreads, THREADS_HELP } from "../device-flags.js";
 import type { CliIo } from "../program.js";
-import { CliUsageError } from "./errors.js";
 import { readPrompts } from "./prompts.js";
 
 interface GenerateFlags {
