@@ -295,3 +295,43 @@ export function dotRows4F16Prescaled(w: usize, rs: usize, xs: usize, x: usize, n
   }
   tail4(W_F16, w, rs, x, i, n, out, a0, a1, a2, a3);
 }
+
+/**
+ * Unpacks the first `n4` (a multiple of 4) elements of a packed row as f32x4 groups, group s
+ * at `dst + s · stride` (the GEMM's interleaved weight panel).
+ */
+export function unpackRowPanel(type: i32, src: usize, dst: usize, n4: i32, stride: usize): void {
+  let i = 0;
+  if (type == W_F32) {
+    for (; i < n4; i += 4) {
+      v128.store(dst, v128.load(src + (<usize>i << 2)));
+      dst += stride;
+    }
+    return;
+  }
+  const n8 = n4 & ~7;
+  const stride2 = stride << 1;
+  if (type == W_F16) {
+    for (; i < n8; i += 8) {
+      const h = v128.load(src + (<usize>i << 1));
+      v128.store(dst, f16Low(h));
+      v128.store(dst + stride, f16High(h));
+      dst += stride2;
+    }
+    if (i < n4) v128.store(dst, f16Low(v128.load64_zero(src + (<usize>i << 1))));
+  } else {
+    for (; i < n8; i += 8) {
+      const h = v128.load(src + (<usize>i << 1));
+      v128.store(dst, bf16Low(h));
+      v128.store(dst + stride, bf16High(h));
+      dst += stride2;
+    }
+    if (i < n4) v128.store(dst, bf16Low(v128.load64_zero(src + (<usize>i << 1))));
+  }
+}
+
+/** `s` + x[i] · w[i] for i in [from, n), in order: the scalar tail of every dot. */
+export function dotTail(type: i32, w: usize, x: usize, from: i32, n: i32, s: f32): f32 {
+  for (let i = from; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * elem(type, w, i);
+  return s;
+}

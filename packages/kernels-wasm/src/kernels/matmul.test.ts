@@ -1,5 +1,6 @@
 import { isPagodaError } from "@pagoda/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWasmKernels } from "../create-wasm-kernels.js";
 import { bitsAt, createKernelsPair, upload } from "../testing/kernels-pair.js";
 import { matmulReference } from "../testing/matmul-reference.js";
 import { createRandom, randomFloats } from "../testing/random.js";
@@ -23,6 +24,7 @@ const SHAPES: Shape[] = [
   [17, 100, 41],
   [64, 37, 70],
   [131, 21, 10],
+  [6, 3, 7],
 ];
 const TYPES = [WeightType.F32, WeightType.F16, WeightType.BF16] as const;
 
@@ -137,6 +139,41 @@ describe("matmul", () => {
           });
           expect(bitsAt(k, one, outDim)).toEqual(tiled.subarray(t * outDim, (t + 1) * outDim));
         }
+      }
+    }
+  });
+
+  it("tiled GEMM rows are bit-identical on 1, 3 and 5 threads, across token blocks", async () => {
+    // inDim 1102: 116-token blocks (assembly/gemm.ts packs x per block), so 133 rows take two;
+    // outDim 61 gives threads ranges that end in a partial 2-row tile.
+    const [numRows, inDim, outDim] = [133, 1102, 61];
+    for (const type of TYPES) {
+      const rand = createRandom(11 + type);
+      const x = randomFloats(rand, numRows * inDim);
+      const packed = packWeights(type, randomFloats(rand, outDim * inDim));
+      const results: Uint32Array[] = [];
+      for (const threads of [1, 3, 5]) {
+        const k = await createWasmKernels({ threads });
+        const out = k.alloc(numRows * outDim * 4);
+        k.matmul({
+          x: upload(k, x),
+          weight: upload(k, packed.bytes),
+          weightType: type,
+          out,
+          numRows,
+          inDim,
+          outDim,
+        });
+        results.push(bitsAt(k, out, numRows * outDim));
+        await k.close();
+      }
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      const ref = matmulReference(x, packed.values, undefined, numRows, inDim, outDim);
+      const got = new Float32Array((results[0] as Uint32Array).buffer);
+      for (let j = 0; j < numRows * outDim; j++) {
+        const tol = (inDim + 4) * 2 ** -24 * (ref.magnitude[j] as number);
+        expect(Math.abs((got[j] as number) - (ref.out[j] as number))).toBeLessThanOrEqual(tol);
       }
     }
   });

@@ -2,8 +2,23 @@ import { KernelId } from "../kernel-ids.js";
 import type { KernelRuntime } from "../runtime/kernel-runtime.js";
 import { isWeightType, WeightType, weightRowBytes } from "../weight-type.js";
 
-/** Weight rows the tiled path unpacks at once (assembly/matmul.ts CHUNK). */
-const CHUNK = 8;
+/** Most rows the GEMV takes (assembly/matmul.ts GEMV_MAX_ROWS); more go to the tiled GEMM. */
+const GEMV_MAX_ROWS = 3;
+/** Bytes of packed x the GEMM keeps per token block (in L2 while every weight row pair passes). */
+const X_PANEL_BYTES = 512 * 1024;
+/** Most tokens in a GEMM token block (each weight row is unpacked once per block). */
+const MAX_TOKEN_BLOCK = 128;
+
+/** Tokens the GEMM packs at once: a multiple of 4 whose x panel fits X_PANEL_BYTES. */
+function gemmTokenBlock(numRows: number, inDim: number): number {
+  const fit = Math.floor(X_PANEL_BYTES / (inDim * 4)) & ~3;
+  return Math.max(4, Math.min(fit, MAX_TOKEN_BLOCK, (numRows + 3) & ~3));
+}
+
+/** Scratch bytes a thread needs (assembly/gemm.ts): accumulators, 2 weight rows, the x panel. */
+function gemmScratchBytes(inDim: number, tokenBlock: number): number {
+  return 128 + (2 + tokenBlock) * (inDim & ~3) * 4;
+}
 
 /** Arguments of `matmul`: `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`. */
 export interface MatmulArgs {
@@ -49,8 +64,15 @@ export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   const bias = a.bias ?? 0;
   if (bias !== 0) rt.checkPtr(k, "bias", bias, outDim * 4);
   rt.checkPtr(k, "out", a.out, ((numRows - 1) * outStride + outDim) * 4);
-  // Scratch: the tiled path's unpacked weight chunk, or the F16 GEMV's prescaled x rows (<= 3).
-  const [scratch, scratchStride] = weightType !== WeightType.F32 ? rt.scratch(CHUNK * inDim * 4) : [0, 0];
+  // Scratch: the F16 GEMV's prescaled x rows, or the GEMM's packed panels.
+  const tokenBlock = gemmTokenBlock(numRows, inDim);
+  const scratchBytes =
+    numRows > GEMV_MAX_ROWS
+      ? gemmScratchBytes(inDim, tokenBlock)
+      : weightType === WeightType.F16
+        ? numRows * inDim * 4
+        : 0;
+  const [scratch, scratchStride] = scratchBytes > 0 ? rt.scratch(scratchBytes) : [0, 0];
   const args = rt.args();
   args[0] = a.x;
   args[1] = a.weight;
@@ -64,5 +86,6 @@ export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   args[9] = outStride;
   args[10] = scratch;
   args[11] = scratchStride;
+  args[12] = tokenBlock;
   rt.launch(KernelId.matmul, numRows * inDim * outDim);
 }
