@@ -7,7 +7,7 @@
 // the row sees (causal: the row at position p sees keys 0..p), one online-softmax step in f32
 // (block max, one rescale, vectorised exp) and acc = acc·corr + P·V (see attention-block.ts).
 // A query's arithmetic depends only on its own row, head and keys, in a fixed order.
-import { accumulatePV, blockScores, softmaxStep } from "./attention-block";
+import { accumulatePV, accumulatePV2, blockScores, blockScores2, softmaxStep } from "./attention-block";
 import { argF, argI, argU } from "./common";
 
 // args: q, qStride, out, outStride, queryStartLoc, numSeqs, positions, blockTables,
@@ -50,10 +50,12 @@ function attendTile(args: usize, thread: i32, seq: i32, t0: i32, rows: i32, kvh:
   const group = numHeads / numKvHeads;
   const queries = rows * group;
   const hb = <usize>headDim << 2;
-  // scratch: acc [queries, headDim] | (m, l) [queries] | scores [blockSize rounded up to 4]
+  // scratch: acc [queries, headDim] | (m, l) [queries] | 2 maxes | scores [2, blockSize rounded up to 4]
   const acc = scratch;
   const ml = acc + <usize>queries * hb;
-  const scores = ml + (<usize>queries << 3);
+  const maxes = ml + (<usize>queries << 3);
+  const scores = maxes + 8;
+  const scoresB = scores + ((<usize>(blockSize + 3) >> 2) << 4);
   memory.fill(acc, 0, <usize>queries * hb);
   let maxCtx = 0;
   for (let r = 0; r < rows; r++) {
@@ -76,10 +78,20 @@ function attendTile(args: usize, thread: i32, seq: i32, t0: i32, rows: i32, kvh:
     for (let r = 0; r < rows; r++) {
       const seen = min(n, load<i32>(positions + (<usize>(t0 + r) << 2)) + 1 - first);
       if (seen <= 0) continue;
-      for (let g = 0; g < group; g++) {
+      const qRow0 = qTile + <usize>r * qRow;
+      let g = 0;
+      for (; g + 2 <= group; g += 2) {
+        // Two heads of the row: one pass over the keys and values for both.
         const qi = r * group + g;
-        const qv = qTile + <usize>r * qRow + <usize>g * hb;
-        const blockMax = blockScores(qv, kb, hb, seen, headDim, scale, scores);
+        blockScores2(qRow0 + <usize>g * hb, qRow0 + <usize>(g + 1) * hb, kb, hb, seen, headDim, scale, scores, scoresB, maxes);
+        const corrA = softmaxStep(scores, seen, load<f32>(maxes), ml + (<usize>qi << 3));
+        const corrB = softmaxStep(scoresB, seen, load<f32>(maxes, 4), ml + (<usize>(qi + 1) << 3));
+        const accA = acc + <usize>qi * hb;
+        accumulatePV2(accA, accA + hb, scores, scoresB, vb, hb, seen, headDim, corrA, corrB);
+      }
+      if (g < group) {
+        const qi = r * group + g;
+        const blockMax = blockScores(qRow0 + <usize>g * hb, kb, hb, seen, headDim, scale, scores);
         const corr = softmaxStep(scores, seen, blockMax, ml + (<usize>qi << 3));
         accumulatePV(acc + <usize>qi * hb, scores, vb, hb, seen, headDim, corr);
       }

@@ -64,9 +64,9 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   rt.checkPtr(k, "positions", a.positions, numTokens * 4);
   const work = checkIndices(rt, a);
   const group = numHeads / numKvHeads;
-  // Per thread: acc [TILE_ROWS · group, headDim], (max, sum) per query, one block of scores.
+  // Per thread: acc [TILE_ROWS · group, headDim], (max, sum) per query, 2 maxes, 2 blocks of scores.
   const [scratch, scratchStride] = rt.scratch(
-    (TILE_ROWS * group * (headDim + 2) + Math.ceil(blockSize / 4) * 4) * 4,
+    (TILE_ROWS * group * (headDim + 2) + 2 + 2 * Math.ceil(blockSize / 4) * 4) * 4,
   );
   const args = rt.args();
   args[0] = a.q;
