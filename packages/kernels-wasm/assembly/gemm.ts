@@ -11,26 +11,25 @@
 // Exactness: each (t, o) has one f32x4 accumulator over i in steps of 4 in increasing i (mul,
 // then add), then the hsum, then the scalar tail in order, as the GEMV does (weights.ts), so
 // the two paths give the same bits and the tiling never changes a result.
-import { hsum } from "./common";
-import { dotTail, rowBytes, unpackRowPanel } from "./weights";
+import { dotTail, rowBytes, unpackPairPanel } from "./weights";
 
 /** Tokens of a register tile (the packed x panel groups tokens by 4). */
 const MT: i32 = 4;
 /** Weight rows of a register tile. */
 const MR: i32 = 2;
-/** Bytes of the tile's accumulators in scratch. */
-const ACC_BYTES: usize = <usize>(MT * MR) << 4;
+/** Bytes of a tile's sums in scratch (MT · MR f32, token-major). */
+const SUMS_BYTES: usize = 64;
 
 /**
- * Scratch of the thread at `scratch` (src/kernels/matmul.ts sizes it): the tile's accumulators
- * (ACC_BYTES), the weight panel (MR · n4 f32), the x panel (tokenBlock · n4 f32), n4 = n & ~3.
+ * Scratch of the thread at `scratch` (src/kernels/matmul.ts sizes it): a tile's sums
+ * (SUMS_BYTES), the weight panel (MR · n4 f32), the x panel (tokenBlock · n4 f32), n4 = n & ~3.
  */
 export function gemm(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize, tokenBlock: i32): void {
   const n4 = n & ~3;
   const steps = n4 >> 2;
   const rs = rowBytes(type, n);
-  const acc = scratch;
-  const wp = acc + ACC_BYTES;
+  const sums = scratch;
+  const wp = sums + SUMS_BYTES;
   const xp = wp + ((<usize>MR * <usize>n4) << 2);
   const groupBytes = (<usize>MT * <usize>n4) << 2;
   for (let t0 = 0; t0 < numRows; t0 += tokenBlock) {
@@ -41,21 +40,26 @@ export function gemm(x: usize, w: usize, type: i32, out: usize, numRows: i32, n:
     packX(xb, xs, rows, groups * MT, n4, xp);
     for (let o = o0; o < o1; o += MR) {
       const vr = min(MR, o1 - o);
-      for (let r = 0; r < MR; r++) {
-        const dst = wp + (<usize>r << 4);
-        if (r < vr) unpackRowPanel(type, w + <usize>(o + r) * rs, dst, n4, <usize>MR << 4);
-        else zeroPanel(dst, steps, <usize>MR << 4);
-      }
+      const w0 = w + <usize>o * rs;
+      // A lone last row fills both panel rows; the second one's sums are not stored.
+      unpackPairPanel(type, w0, vr == MR ? w0 + rs : w0, wp, n4);
       for (let g = 0; g < groups; g++) {
-        memory.fill(acc, 0, ACC_BYTES);
-        tile(xp + <usize>g * groupBytes, wp, steps, acc);
+        tile(xp + <usize>g * groupBytes, wp, steps, sums);
         const vt = min(MT, rows - g * MT);
+        const ot = ob + <usize>(g * MT) * os + (<usize>o << 2);
+        if (vt == MT && vr == MR && n4 == n) {
+          // The common case: whole tile, no scalar tail; 2 sums per token row.
+          store<u64>(ot, load<u64>(sums));
+          store<u64>(ot + os, load<u64>(sums, 8));
+          store<u64>(ot + 2 * os, load<u64>(sums, 16));
+          store<u64>(ot + 3 * os, load<u64>(sums, 24));
+          continue;
+        }
         for (let t = 0; t < vt; t++) {
           const xt = xb + <usize>(g * MT + t) * xs;
-          const ot = ob + <usize>(g * MT + t) * os + (<usize>o << 2);
           for (let r = 0; r < vr; r++) {
-            const s = hsum(v128.load(acc + (<usize>(t * MR + r) << 4)));
-            store<f32>(ot + (<usize>r << 2), dotTail(type, w + <usize>(o + r) * rs, xt, n4, n, s));
+            const s = load<f32>(sums + (<usize>(t * MR + r) << 2));
+            store<f32>(ot + <usize>t * os + (<usize>r << 2), dotTail(type, w0 + <usize>r * rs, xt, n4, n, s));
           }
         }
       }
@@ -88,16 +92,19 @@ function zeroPanel(dst: usize, steps: i32, stride: usize): void {
   for (let s = 0; s < steps; s++) v128.store(dst + <usize>s * stride, f32x4.splat(0));
 }
 
-/** acc[t · MR + r] += the f32x4 products of x panel group `xp` and weight panel `wp` over `steps`. */
-function tile(xp: usize, wp: usize, steps: i32, acc: usize): void {
-  let a00 = v128.load(acc);
-  let a01 = v128.load(acc, 16);
-  let a10 = v128.load(acc, 32);
-  let a11 = v128.load(acc, 48);
-  let a20 = v128.load(acc, 64);
-  let a21 = v128.load(acc, 80);
-  let a30 = v128.load(acc, 96);
-  let a31 = v128.load(acc, 112);
+/**
+ * The tile: sums[t · MR + r] = hsum(Σ over steps of x panel group `xp` (token t) · weight
+ * panel `wp` (row r)), each hsum (l0 + l1) + (l2 + l3) as common.ts's, 4 at a time.
+ */
+function tile(xp: usize, wp: usize, steps: i32, sums: usize): void {
+  let a00 = f32x4.splat(0);
+  let a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0);
+  let a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0);
+  let a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0);
+  let a31 = f32x4.splat(0);
   const end = xp + (<usize>steps << 6);
   for (; xp < end; xp += 64, wp += 32) {
     const v0 = v128.load(wp);
@@ -115,12 +122,13 @@ function tile(xp: usize, wp: usize, steps: i32, acc: usize): void {
     a30 = f32x4.add(a30, f32x4.mul(u, v0));
     a31 = f32x4.add(a31, f32x4.mul(u, v1));
   }
-  v128.store(acc, a00);
-  v128.store(acc, a01, 16);
-  v128.store(acc, a10, 32);
-  v128.store(acc, a11, 48);
-  v128.store(acc, a20, 64);
-  v128.store(acc, a21, 80);
-  v128.store(acc, a30, 96);
-  v128.store(acc, a31, 112);
+  v128.store(sums, hsum4(a00, a01, a10, a11));
+  v128.store(sums, hsum4(a20, a21, a30, a31), 16);
+}
+
+/** (hsum(a), hsum(b), hsum(c), hsum(d)), each (l0 + l1) + (l2 + l3). */
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 2, 4, 6), v128.shuffle<f32>(c, d, 1, 3, 5, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
 }

@@ -297,36 +297,54 @@ export function dotRows4F16Prescaled(w: usize, rs: usize, xs: usize, x: usize, n
 }
 
 /**
- * Unpacks the first `n4` (a multiple of 4) elements of a packed row as f32x4 groups, group s
- * at `dst + s · stride` (the GEMM's interleaved weight panel).
+ * Unpacks the first `n4` (a multiple of 4) elements of two packed rows into the GEMM's
+ * interleaved weight panel: for each step s of 4 elements, row 0's f32x4 then row 1's, at
+ * `dst + s · 32`.
  */
-export function unpackRowPanel(type: i32, src: usize, dst: usize, n4: i32, stride: usize): void {
+export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize, n4: i32): void {
+  const n8 = n4 & ~7;
   let i = 0;
   if (type == W_F32) {
-    for (; i < n4; i += 4) {
-      v128.store(dst, v128.load(src + (<usize>i << 2)));
-      dst += stride;
-    }
-    return;
-  }
-  const n8 = n4 & ~7;
-  const stride2 = stride << 1;
-  if (type == W_F16) {
     for (; i < n8; i += 8) {
-      const h = v128.load(src + (<usize>i << 1));
-      v128.store(dst, f16Low(h));
-      v128.store(dst + stride, f16High(h));
-      dst += stride2;
+      const o = <usize>i << 2;
+      v128.store(dst, v128.load(src0 + o));
+      v128.store(dst, v128.load(src1 + o), 16);
+      v128.store(dst, v128.load(src0 + o, 16), 32);
+      v128.store(dst, v128.load(src1 + o, 16), 48);
+      dst += 64;
     }
-    if (i < n4) v128.store(dst, f16Low(v128.load64_zero(src + (<usize>i << 1))));
+    if (i < n4) {
+      v128.store(dst, v128.load(src0 + (<usize>i << 2)));
+      v128.store(dst, v128.load(src1 + (<usize>i << 2)), 16);
+    }
+  } else if (type == W_F16) {
+    for (; i < n8; i += 8) {
+      const h0 = v128.load(src0 + (<usize>i << 1));
+      const h1 = v128.load(src1 + (<usize>i << 1));
+      v128.store(dst, f16Low(h0));
+      v128.store(dst, f16Low(h1), 16);
+      v128.store(dst, f16High(h0), 32);
+      v128.store(dst, f16High(h1), 48);
+      dst += 64;
+    }
+    if (i < n4) {
+      v128.store(dst, f16Low(v128.load64_zero(src0 + (<usize>i << 1))));
+      v128.store(dst, f16Low(v128.load64_zero(src1 + (<usize>i << 1))), 16);
+    }
   } else {
     for (; i < n8; i += 8) {
-      const h = v128.load(src + (<usize>i << 1));
-      v128.store(dst, bf16Low(h));
-      v128.store(dst + stride, bf16High(h));
-      dst += stride2;
+      const h0 = v128.load(src0 + (<usize>i << 1));
+      const h1 = v128.load(src1 + (<usize>i << 1));
+      v128.store(dst, bf16Low(h0));
+      v128.store(dst, bf16Low(h1), 16);
+      v128.store(dst, bf16High(h0), 32);
+      v128.store(dst, bf16High(h1), 48);
+      dst += 64;
     }
-    if (i < n4) v128.store(dst, bf16Low(v128.load64_zero(src + (<usize>i << 1))));
+    if (i < n4) {
+      v128.store(dst, bf16Low(v128.load64_zero(src0 + (<usize>i << 1))));
+      v128.store(dst, bf16Low(v128.load64_zero(src1 + (<usize>i << 1))), 16);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // Kernel benchmark: GEMV at SmolLM2-135M shapes (GB/s of weight bytes), GEMM (GFLOP/s), the
 // pool's dispatch round trip, and the matmuls of one SmolLM2-135M decode step.
 // Run: pnpm --filter @pagoda/kernels-wasm bench   (the machine should be quiet: see the load)
+//      ... bench --gemm   (GEMM only: quicker to repeat on a noisy machine)
 import { execSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { createKernelRuntime } from "../src/create-wasm-kernels.js";
@@ -11,6 +12,7 @@ import { WeightType, weightRowBytes } from "../src/weight-type.js";
 
 const TYPE_NAMES = ["F32", "F16", "BF16"] as const;
 const threadCounts = [...new Set([1, 2, availableParallelism()])];
+const gemmOnly = process.argv.includes("--gemm");
 
 function uptime(): string {
   try {
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     const x = rt.mem.alloc(512 * 1536 * 4, 64);
     fillF32(rt, x, 512 * 1536);
     const out = rt.mem.alloc(512 * 49152 * 4, 64);
-    for (const type of [WeightType.F32, WeightType.F16, WeightType.BF16]) {
+    for (const type of gemmOnly ? [] : [WeightType.F32, WeightType.F16, WeightType.BF16]) {
       for (const [inDim, outDim] of gemvShapes) {
         const m = makeMat(rt, type, inDim, outDim);
         const s = time(() => run(rt, m, x, out, 1));
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    for (const type of [WeightType.F32, WeightType.F16]) {
+    for (const type of [WeightType.F32, WeightType.F16, WeightType.BF16]) {
       const m = makeMat(rt, type, 576, 1536);
       for (const rows of [8, 32, 512]) {
         const s = time(() => run(rt, m, x, out, rows));
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    decodeStep(rt, x, out);
+    if (!gemmOnly) decodeStep(rt, x, out);
     await rt.close();
     console.log("");
   }
