@@ -6,14 +6,20 @@
 // Run: pnpm --filter @pagoda/bench bench:peers [--device cpu] [--rounds 3] [--models stories260K,smollm2] [--quick]
 
 import { execSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
-import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { llamaCppRunner, loadLlamaCpp } from "./peers/llama-cpp.js";
 import { prepareModel } from "./peers/models.js";
 import { pagodaRunner } from "./peers/pagoda.js";
-import { firstDivergence, markdownTable, medians, type PeerRow } from "./peers/report.js";
+import {
+  describeGreedy,
+  type GreedyMatch,
+  greedyMatches,
+  markdownTable,
+  medians,
+  type PeerRow,
+} from "./peers/report.js";
+import { type PeersResults, writeResults } from "./peers/results-file.js";
 import { type Contender, runRounds, warmUp } from "./peers/rounds.js";
 import { promptIds, scenarios } from "./peers/scenarios.js";
 
@@ -51,17 +57,26 @@ const uptime = execSync("uptime").toString().trim();
 log(`uptime before: ${uptime}`);
 
 const rows: PeerRow[] = [];
-const greedy: { model: string; versus: string; length: number; firstDivergence: number }[] = [];
+const greedy: GreedyMatch[] = [];
+const date = new Date().toISOString();
+const file = pkg(`bench-out/peers-${date.replaceAll(":", "-")}.json`);
+const results = (): PeersResults => ({
+  date,
+  options: { ...opts, rounds, threads, seed },
+  uptime: { before: uptime },
+  complete: false,
+  rows,
+  greedy,
+});
 const llama = await loadLlamaCpp(threads);
 for (const id of opts.models.split(",").filter(Boolean)) {
   log(`${id}: preparing`);
   const model = await prepareModel(id, pkg(".bench-tmp"));
   const list = scenarios(opts.quick, model.contextLength);
-  const maxPrompt = Math.max(...list.map((s) => s.promptLen));
   const pagoda = await pagodaRunner(model.dir, opts.device, threads, {
     maxStreams: Math.max(...list.map((s) => s.streams)),
     maxTokensPerStream: Math.max(...list.map((s) => s.promptLen + s.genLen)),
-    maxPrompt,
+    maxPrompt: Math.max(...list.map((s) => s.promptLen)),
   });
   const peers = await Promise.all(
     model.ggufs.map(async (g) => {
@@ -69,31 +84,27 @@ for (const id of opts.models.split(",").filter(Boolean)) {
       return { ...runner, name: `llama.cpp ${g.type.toUpperCase()}` };
     }),
   );
-  await warmUp(
-    [{ runner: pagoda, skip: false }, ...peers.map((runner) => ({ runner, skip: false }))],
-    model.vocab,
-  );
+  const all = (skip: boolean): Contender[] => [
+    { runner: pagoda, skip },
+    ...peers.map((runner) => ({ runner, skip: false })),
+  ];
+  await warmUp(all(false), model.vocab);
   for (const [i, s] of list.entries()) {
     const skip = skips.has("*") || skips.has(s.id) || skips.has(`${id}/${s.id}`);
-    const contenders: Contender[] = [
-      { runner: pagoda, skip },
-      ...peers.map((runner) => ({ runner, skip: false })),
-    ];
-    const records = await runRounds(s, contenders, rounds, promptIds(s, model.vocab, seed + i), log);
-    const systems = contenders.map((c) => c.runner.name);
+    const records = await runRounds(s, all(skip), rounds, promptIds(s, model.vocab, seed + i), log);
+    const systems = all(skip).map((c) => c.runner.name);
     rows.push({ model: id, scenario: s, medians: medians(systems, records), records });
     if (s.id === "decode-1" && !skip) {
-      const mine = records.find((r) => r.system === pagoda.name)?.result.outputs[0] ?? [];
-      for (const p of peers) {
-        const theirs = records.find((r) => r.system === p.name)?.result.outputs[0] ?? [];
-        greedy.push({
-          model: id,
-          versus: p.name,
-          length: mine.length,
-          firstDivergence: firstDivergence(mine, theirs),
-        });
-      }
+      greedy.push(
+        ...greedyMatches(
+          id,
+          records,
+          pagoda.name,
+          peers.map((p) => p.name),
+        ),
+      );
     }
+    await writeResults(file, results());
   }
   await pagoda.close();
   for (const p of peers) await p.close();
@@ -102,32 +113,10 @@ await llama.dispose();
 
 const pagodaName =
   rows[0]?.records.find((r) => r.system.startsWith("pagoda"))?.system ?? `pagoda (${opts.device})`;
-const peerNames = ["llama.cpp F32", "llama.cpp F16"];
-const table = markdownTable(rows, pagodaName, peerNames);
-const uptimeAfter = execSync("uptime").toString().trim();
+const table = markdownTable(rows, pagodaName, ["llama.cpp F32", "llama.cpp F16"]);
+const after = execSync("uptime").toString().trim();
 console.log(`\n${table}\n`);
-for (const g of greedy) {
-  const same =
-    g.firstDivergence === g.length ? "identical" : `first difference at token ${g.firstDivergence}`;
-  console.log(`greedy ${g.model} decode-1, ${pagodaName} vs ${g.versus}: ${g.length} tokens, ${same}`);
-}
-console.log(`\nuptime before: ${uptime}\nuptime after:  ${uptimeAfter}`);
-
-const out = {
-  date: new Date().toISOString(),
-  options: { ...opts, rounds, threads, seed },
-  uptime: { before: uptime, after: uptimeAfter },
-  load_average_end: loadavg(),
-  rows: rows.map((r) => ({
-    model: r.model,
-    scenario: r.scenario,
-    medians: r.medians,
-    runs: r.records.map(({ result: { outputs: _, ...result }, ...rec }) => ({ ...rec, result })),
-  })),
-  greedy,
-  table,
-};
-await mkdir(pkg("bench-out"), { recursive: true });
-const file = pkg(`bench-out/peers-${out.date.replaceAll(":", "-")}.json`);
-await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+for (const g of greedy) console.log(describeGreedy(g, pagodaName));
+console.log(`\nuptime before: ${uptime}\nuptime after:  ${after}`);
+await writeResults(file, { ...results(), uptime: { before: uptime, after }, complete: true, table });
 log(`wrote ${file}`);

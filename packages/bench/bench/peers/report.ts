@@ -57,3 +57,35 @@ export function firstDivergence(a: readonly number[], b: readonly number[]): num
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return n;
 }
+
+/** How far Pagoda's greedy tokens agree with a peer's on the same prompt. */
+export interface GreedyMatch {
+  model: string;
+  versus: string;
+  length: number;
+  firstDivergence: number;
+}
+
+/** Pagoda's first stream of its first run against each peer's, from one row's records. */
+export function greedyMatches(
+  model: string,
+  records: readonly RoundRecord[],
+  pagoda: string,
+  peers: readonly string[],
+): GreedyMatch[] {
+  const first = (system: string) => records.find((r) => r.system === system)?.result.outputs[0] ?? [];
+  const mine = first(pagoda);
+  return peers.map((versus) => ({
+    model,
+    versus,
+    length: mine.length,
+    firstDivergence: firstDivergence(mine, first(versus)),
+  }));
+}
+
+/** One line per comparison: identical, or where the tokens first differ. */
+export function describeGreedy(g: GreedyMatch, pagoda: string): string {
+  const same =
+    g.firstDivergence === g.length ? "identical" : `first difference at token ${g.firstDivergence}`;
+  return `greedy ${g.model} decode-1, ${pagoda} vs ${g.versus}: ${g.length} tokens, ${same}`;
+}
