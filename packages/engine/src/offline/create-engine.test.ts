@@ -95,5 +95,5 @@ describe("createEngine options", () => {
         await llm.close();
       }
     }
-  });
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { stories260KDir } from "../testing/golden.js";
 import { makeStep } from "../testing/twin.js";
 import { createWasmExecutor, type WasmExecutorOptions } from "./create-wasm-executor.js";
 
-describe("WasmExecutor (stories260K)", () => {
+describe("WasmExecutor (stories260K)", { timeout: 60_000 }, () => {
   let model: LoadedWeights;
   beforeAll(async () => {
     model = await loadModelWeights(stories260KDir());

@@ -20,7 +20,7 @@ const F16_TOLERANCE: LockstepTolerance = { logprob: 5e-3, tieMargin: 1e-2 };
 
 const NUM_BLOCKS = 160;
 
-describe("WasmExecutor against the reference (tiny random models)", () => {
+describe("WasmExecutor against the reference (tiny random models)", { timeout: 120_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {

@@ -9,7 +9,8 @@ import { writeGguf } from "./write-gguf.js";
 
 // Qwen2 / Qwen3 use NEOX RoPE in llama.cpp, so their q/k rows are written as they are.
 
-describe("writeGguf: Qwen", () => {
+// Qwen3's real tokenizer (151,936 tokens) makes these the slow ones on a loaded machine.
+describe("writeGguf: Qwen", { timeout: 60_000 }, () => {
   it("qwen3: q/k norms, key_length when head_dim differs, no permutation, Qwen3's byte-level BPE", async () => {
     const dir = await tempDir();
     const shapes = {
