@@ -38,7 +38,10 @@ function count(name: string, value: number | undefined, min: number): number {
 }
 
 /** Resolves and checks the sizes; the block count comes from `kvCacheBytes` through the memory planner. */
-export function resolveSizes(config: ModelConfig, options: SizeOptions): ExecutorSizes {
+export function resolveSizes(
+  config: Pick<ModelConfig, "numLayers" | "numKvHeads" | "headDim" | "maxPositionEmbeddings">,
+  options: SizeOptions,
+): ExecutorSizes {
   const blockSize = count("blockSize", options.blockSize, 1);
   let numBlocks: number;
   if (options.numBlocks !== undefined) {

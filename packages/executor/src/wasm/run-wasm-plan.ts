@@ -25,6 +25,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
   const { acts, inputs } = buffers;
   const { hiddenSize: hidden, numHeads, numKvHeads, headDim, rmsNormEps: eps } = plan.shape;
   const n = batch.numTokens;
+  const { numBlocks, blockSize } = buffers;
   switch (op.op) {
     case "embed": {
       const table = weight(f, op.table);
@@ -77,8 +78,8 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         slotMapping: inputs.slotMapping,
         keyCache: buffers.keys[op.layer] as number,
         valueCache: buffers.values[op.layer] as number,
-        numBlocks: buffers.cache.numBlocks,
-        blockSize: buffers.cache.blockSize,
+        numBlocks: numBlocks,
+        blockSize: blockSize,
         ...(op.qNorm !== undefined && { qNorm: weight(f, op.qNorm).ptr }),
         ...(op.kNorm !== undefined && { kNorm: weight(f, op.kNorm).ptr }),
         eps,
@@ -91,7 +92,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         out: acts[op.out],
         keyCache: buffers.keys[op.layer] as number,
         valueCache: buffers.values[op.layer] as number,
-        numBlocks: buffers.cache.numBlocks,
+        numBlocks: numBlocks,
         blockTables: inputs.blockTables,
         maxBlocksPerSeq: batch.maxBlocksPerSeq,
         queryStartLoc: inputs.queryStartLoc,
@@ -101,7 +102,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         numHeads,
         numKvHeads,
         headDim,
-        blockSize: buffers.cache.blockSize,
+        blockSize: blockSize,
         scale: 1 / Math.sqrt(headDim),
       });
       return;

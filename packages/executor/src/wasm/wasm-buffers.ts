@@ -24,9 +24,14 @@ export interface WasmBuffers {
   readonly lastNormed: number;
   readonly keys: readonly number[];
   readonly values: readonly number[];
-  /** The same KV regions as F32 views, for block copies and swapping. */
-  readonly cache: PagedKvCache;
+  readonly numBlocks: number;
+  readonly blockSize: number;
   readonly inputs: WasmInputs;
+  /**
+   * The KV regions as F32 views, for block copies and swapping: made on the memory's current
+   * buffer each time, since a kernel's scratch may grow a non-shared memory and detach old views.
+   */
+  cacheViews(): PagedKvCache;
 }
 
 /** Allocates everything a step touches, so steps never grow the memory (views stay valid). */
@@ -66,18 +71,23 @@ export function allocateWasmBuffers(
   const lastDelta = f32(s * hidden);
   const lastResidual = f32(s * hidden);
   const lastNormed = f32(s * hidden);
-  const cache = new PagedKvCache(
-    shape.numLayers,
-    sizes.numBlocks,
-    sizes.blockSize,
-    shape.numKvHeads,
-    shape.headDim,
-    {
+  const cacheViews = () =>
+    new PagedKvCache(shape.numLayers, sizes.numBlocks, sizes.blockSize, shape.numKvHeads, shape.headDim, {
       keys: keys.map((p) => k.f32(p, layerFloats)),
       values: values.map((p) => k.f32(p, layerFloats)),
-    },
-  );
-  return { acts, lastDelta, lastResidual, lastNormed, keys, values, cache, inputs };
+    });
+  return {
+    acts,
+    lastDelta,
+    lastResidual,
+    lastNormed,
+    keys,
+    values,
+    numBlocks: sizes.numBlocks,
+    blockSize: sizes.blockSize,
+    inputs,
+    cacheViews,
+  };
 }
 
 /** Writes a flattened batch's metadata where the kernels read it. */

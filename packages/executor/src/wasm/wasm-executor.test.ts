@@ -28,16 +28,19 @@ describe("WasmExecutor (stories260K)", { timeout: 60_000 }, () => {
       ...o,
     });
 
-  it("runs copy-on-write forks and swap-out / swap-in like the CPU reference", async () => {
-    const cpu = new CpuExecutor(model.config, await readWeightsF32(model.weights), {
-      blockSize: 8,
-      numBlocks: 64,
-      numSwapBlocks: 4,
-    });
-    const candidate = await make({ numSwapBlocks: 4 });
-    await forkAndSwapScenario(cpu, candidate);
-    await candidate.close();
-  });
+  it.each([1, 2])(
+    "runs copy-on-write forks and swap-out / swap-in like the CPU reference (%i threads)",
+    async (threads) => {
+      const cpu = new CpuExecutor(model.config, await readWeightsF32(model.weights), {
+        blockSize: 8,
+        numBlocks: 64,
+        numSwapBlocks: 4,
+      });
+      const candidate = await make({ numSwapBlocks: 4, threads });
+      await forkAndSwapScenario(cpu, candidate);
+      await candidate.close();
+    },
+  );
 
   it("refuses bad steps with a code naming the problem", async () => {
     await badStepsScenario(await make({ maxNumBatchedTokens: 16 }));

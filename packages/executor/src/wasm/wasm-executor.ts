@@ -52,7 +52,9 @@ export class WasmExecutor implements Executor {
     const t0 = performance.now();
     const { forward } = this.parts;
     const requests = this.states.apply(step);
-    this.swap.moveBlocks(forward.buffers.cache, step);
+    if (step.swapOut.length + step.swapIn.length + step.blockCopies.length > 0) {
+      this.swap.moveBlocks(forward.buffers.cacheViews(), step);
+    }
     if (requests.length === 0) return { sampledTokenIds: {}, logprobs: {} };
     const batch = flattenBatch(step, requests, this.sizes.blockSize);
     // Refuses token ids, block ids and sizes the buffers were not made for, naming the value.
