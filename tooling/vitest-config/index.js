@@ -20,6 +20,10 @@ export function pagodaVitestConfig(overrides = {}) {
             name: "unit",
             include: ["src/**/*.test.ts", "test/**/*.test.ts"],
             exclude: ["**/*.gpu.test.ts", "**/node_modules/**", "**/dist/**"],
+            // CI runs three packages' tests at once on two cores (and the WASM kernels' own worker
+            // threads on top): a test that takes 1 s alone can pass vitest's default 5 s there.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
             ...overrides,
           },
         },
