@@ -117,6 +117,8 @@ describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker
   it("loads stories260K in the worker over HTTP, weights by byte range, and answers with its sizes", async () => {
     const info = await page().evaluate(() => window.pagodaTest.ready());
     expect(info).toMatchObject({ device: "cpu", maxModelLen: 512, blockSize: 16 });
+    // The page is cross-origin isolated, so the WebAssembly kernels run on a worker pool.
+    expect(info.threads).toBeGreaterThan(1);
     expect(info.numBlocks).toBeGreaterThan(1);
     const weights = (server?.requests ?? []).filter((r) => r.includes("model.safetensors"));
     expect(weights.some((r) => r.startsWith("HEAD "))).toBe(true);

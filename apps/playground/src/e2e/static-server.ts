@@ -26,6 +26,10 @@ export async function startStaticServer(mounts: Record<string, string>): Promise
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const requests: string[] = [];
   const server = createServer((req, res) => {
+    // Cross-origin isolated, as a page must be for SharedArrayBuffer: the engine's WebAssembly
+    // executor then runs its kernels on a pool of workers sharing one memory.
+    res.setHeader("cross-origin-opener-policy", "same-origin");
+    res.setHeader("cross-origin-embedder-policy", "require-corp");
     requests.push(`${req.method} ${req.url}${req.headers.range ? ` ${req.headers.range}` : ""}`);
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const prefix = prefixes.find((p) => path === p || path.startsWith(p.endsWith("/") ? p : `${p}/`));

@@ -1,8 +1,15 @@
+import { WasmExecutor } from "@pagoda/executor";
 import type { LLM } from "../offline/llm.js";
 import type { WorkerEngineInfo } from "./protocol.js";
 
 /** The sizes the main thread is told about an {@link LLM}. */
 export function engineInfo(llm: LLM): WorkerEngineInfo {
-  const { kvCache, device, maxModelLen } = llm.parts;
-  return { device, maxModelLen, numBlocks: kvCache.devicePool.numBlocks, blockSize: kvCache.blockSize };
+  const { kvCache, device, maxModelLen, executor } = llm.parts;
+  return {
+    device,
+    maxModelLen,
+    numBlocks: kvCache.devicePool.numBlocks,
+    blockSize: kvCache.blockSize,
+    ...(executor instanceof WasmExecutor && { threads: executor.threads }),
+  };
 }

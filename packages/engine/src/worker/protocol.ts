@@ -47,6 +47,8 @@ export interface WorkerEngineInfo {
   numBlocks: number;
   /** Tokens per KV block. */
   blockSize: number;
+  /** Threads of the `cpu` (WebAssembly) executor; 1 where shared memory is unavailable. */
+  threads?: number;
 }
 
 /**
