@@ -23,6 +23,12 @@ describe("createWasmKernels", () => {
     await rt.close();
   });
 
+  it("refuses a parallelMinWork that is not a number >= 0", async () => {
+    const err = await createWasmKernels({ threads: 1, parallelMinWork: -1 }).catch((e) => e);
+    expect(isPagodaError(err, "kernels_wasm.bad_argument")).toBe(true);
+    expect(String(err.message)).toContain("parallelMinWork");
+  });
+
   it("threads: 1 is the single-thread fallback on a non-shared memory", async () => {
     const k = await createWasmKernels({ threads: 1 });
     expect(k.threads).toBe(1);
@@ -33,7 +39,7 @@ describe("createWasmKernels", () => {
   it("runs more threads than cores, with the same bits", async () => {
     const results: Uint32Array[] = [];
     for (const threads of [1, 3, 5]) {
-      const k = await createWasmKernels({ threads });
+      const k = await createWasmKernels({ threads, parallelMinWork: 0 });
       const [inDim, outDim] = [300, 257];
       const x = upload(
         k,

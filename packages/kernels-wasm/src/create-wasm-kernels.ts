@@ -12,7 +12,7 @@ import { CTRL_BYTES } from "./pool/control.js";
 import { canShareMemory, defaultThreads } from "./pool/platform.js";
 import { type RunKernel, WorkerPool } from "./pool/worker-pool.js";
 import { KernelMemory, WASM_PAGE_BYTES } from "./runtime/kernel-memory.js";
-import { KernelRuntime } from "./runtime/kernel-runtime.js";
+import { KernelRuntime, PARALLEL_MIN_WORK } from "./runtime/kernel-runtime.js";
 import { type WasmMemory, type WasmModule, wasmApi } from "./runtime/wasm-api.js";
 import type { WasmKernels, WasmKernelsOptions } from "./wasm-kernels.js";
 
@@ -85,7 +85,14 @@ export async function createKernelRuntime(
   const mem = new KernelMemory(memory, exports.heapBase(), maximum * WASM_PAGE_BYTES);
   const ctrl = mem.alloc(CTRL_BYTES, 64);
   const pool = threads > 1 ? await WorkerPool.start(module, memory, ctrl, threads) : undefined;
-  return { rt: new KernelRuntime(mem, exports.run, ctrl, threads, pool), shared };
+  const minWork = options.parallelMinWork ?? PARALLEL_MIN_WORK;
+  if (!(Number.isFinite(minWork) && minWork >= 0)) {
+    throw new WasmKernelError(
+      "kernels_wasm.bad_argument",
+      `createWasmKernels: parallelMinWork must be a number >= 0, got ${minWork}`,
+    );
+  }
+  return { rt: new KernelRuntime(mem, exports.run, ctrl, threads, pool, minWork), shared };
 }
 
 class WasmKernelsImpl implements WasmKernels {

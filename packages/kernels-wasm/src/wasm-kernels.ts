@@ -17,6 +17,11 @@ export interface WasmKernelsOptions {
   readonly threads?: number;
   /** Maximum bytes of the wasm memory (default and limit: 4 GiB). */
   readonly maximumMemoryBytes?: number;
+  /**
+   * Kernels with less work than this (multiply-adds or comparable) run on the calling thread
+   * alone (default `PARALLEL_MIN_WORK`); 0 sends every kernel to the pool, as the tests do.
+   */
+  readonly parallelMinWork?: number;
 }
 
 /**

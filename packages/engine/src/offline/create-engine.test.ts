@@ -51,6 +51,12 @@ describe("createEngine options", () => {
     }
   });
 
+  it("rejects an unknown device with a typed error naming it", async () => {
+    const err = await createEngine({ model: storiesDir(), device: "tpu" as never }).catch((e) => e);
+    expect(isPagodaError(err) && err.code).toBe("engine.bad_option");
+    expect(String(err.message)).toContain('"tpu"');
+  });
+
   it("rejects a negative swap space with a typed error", async () => {
     const err = await createEngine({ model: storiesDir(), device: "cpu", swapSpace: -1 }).catch((e) => e);
     expect(isPagodaError(err) && err.code).toBe("engine.bad_option");

@@ -20,6 +20,8 @@ import { LLM } from "./llm.js";
  */
 export type Device = "cpu" | "reference" | "webgpu" | "auto";
 
+const DEVICES: readonly Device[] = ["cpu", "reference", "webgpu", "auto"];
+
 /** The executor an engine was built with. */
 export type ResolvedDevice = Exclude<Device, "auto">;
 
@@ -122,6 +124,12 @@ async function buildExecutor(
   numSwapBlocks: number,
 ): Promise<Built> {
   const device = o.device ?? "auto";
+  if (!DEVICES.includes(device)) {
+    throw new EngineError(
+      "engine.bad_option",
+      `device must be one of ${DEVICES.join(", ")}; got ${JSON.stringify(device)}`,
+    );
+  }
   if (device === "reference") return buildReference(model, o, numSwapBlocks);
   if (device === "cpu") return buildWasm(model, o, numSwapBlocks);
   if (device === "auto" && (await probeWebGpu()).kind !== "hardware")

@@ -29,6 +29,8 @@ export interface WasmExecutorOptions {
   maxModelLen?: number;
   /** Threads, the calling one included; default the machine's cores. 1 = no workers. */
   threads?: number;
+  /** Work below which a kernel stays on the calling thread (kernels-wasm's `parallelMinWork`). */
+  parallelMinWork?: number;
   /** Default `auto`: matrices as the checkpoint stores them (F32, F16 or BF16). */
   weightDtype?: WasmWeightDtype;
   onProgress?: WeightsProgress;
@@ -49,7 +51,10 @@ export interface WasmExecutorOptions {
 export async function createWasmExecutor(options: WasmExecutorOptions): Promise<WasmExecutor> {
   const { config, weights } = options.model;
   const sizes = resolveSizes(config, options);
-  const kernels = await createWasmKernels(options.threads === undefined ? {} : { threads: options.threads });
+  const kernels = await createWasmKernels({
+    ...(options.threads !== undefined && { threads: options.threads }),
+    ...(options.parallelMinWork !== undefined && { parallelMinWork: options.parallelMinWork }),
+  });
   try {
     const plan = buildForwardPlan(config, planFeatures(weights));
     const invFreq = ropeInvFreq(config.headDim, config.ropeTheta, config.ropeScaling);

@@ -14,6 +14,7 @@ describe("WasmExecutor on stories260K (golden greedy outputs, 2 threads)", () =>
       maxNumBatchedTokens: 512,
       maxNumSeqs: 32,
       threads: 2,
+      parallelMinWork: 0, // every kernel split over both threads
     });
     await model.close();
     return executor;

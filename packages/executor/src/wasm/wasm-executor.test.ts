@@ -25,6 +25,7 @@ describe("WasmExecutor (stories260K)", { timeout: 60_000 }, () => {
       maxNumBatchedTokens: 128,
       maxNumSeqs: 8,
       threads: 2,
+      parallelMinWork: 0,
       ...o,
     });
 

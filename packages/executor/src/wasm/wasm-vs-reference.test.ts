@@ -58,6 +58,8 @@ describe("WasmExecutor against the reference (tiny random models)", { timeout: 1
       maxNumSeqs: 16,
       weightDtype,
       threads,
+      // Every kernel on the pool, however small these models are: the thread split is what's tested.
+      parallelMinWork: 0,
       ...(sampler && { sampler }),
     });
     await model.close();

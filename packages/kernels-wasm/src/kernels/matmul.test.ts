@@ -153,7 +153,7 @@ describe("matmul", () => {
       const packed = packWeights(type, randomFloats(rand, outDim * inDim));
       const results: Uint32Array[] = [];
       for (const threads of [1, 3, 5]) {
-        const k = await createWasmKernels({ threads });
+        const k = await createWasmKernels({ threads, parallelMinWork: 0 });
         const out = k.alloc(numRows * outDim * 4);
         k.matmul({
           x: upload(k, x),

@@ -130,7 +130,7 @@ describe("pagedAttention", () => {
       { start: 20, count: 19 },
       { start: 5, count: 1 },
     ]);
-    const three = await createWasmKernels({ threads: 3 });
+    const three = await createWasmKernels({ threads: 3, parallelMinWork: 0 });
     const outs = [run(pair.one, m), run(pair.two, m), run(three, m)];
     await three.close();
     expect(new Uint32Array((outs[1] as Float32Array).buffer)).toEqual(

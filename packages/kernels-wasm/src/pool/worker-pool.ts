@@ -16,8 +16,12 @@ import { WORKER_SOURCE } from "./worker-source.js";
 /** The module's entry: runs kernel `kernel` (arguments at `args`) as `thread` of `threads`. */
 export type RunKernel = (kernel: number, args: number, thread: number, threads: number) => void;
 
-/** How long workers spin on the generation word before sleeping in Atomics.wait. */
-const WORKER_SPIN_MICROS = 50;
+/**
+ * How long workers spin on the generation word before sleeping in Atomics.wait: long enough to
+ * span the host work between two dispatches of a step (a small kernel on the calling thread, the
+ * next launch), so a decode step wakes a sleeping worker once, not at every matrix.
+ */
+const WORKER_SPIN_MICROS = 1_000;
 /** How long the caller spins on `pending` before sleeping (where it may sleep). */
 const CALLER_SPIN_MICROS = 200;
 

@@ -3,8 +3,13 @@ import { CTRL_ARGS_OFFSET, CTRL_MAX_ARGS } from "../pool/control.js";
 import type { RunKernel, WorkerPool } from "../pool/worker-pool.js";
 import type { KernelMemory } from "./kernel-memory.js";
 
-/** Below this many multiply-adds (or comparable work) a kernel runs on the calling thread alone. */
-export const PARALLEL_MIN_WORK = 16_384;
+/**
+ * Below this many multiply-adds (or comparable work) a kernel runs on the calling thread alone:
+ * about 20 µs of work, where waking a sleeping worker can cost 30–60 µs on a VM. Measured on
+ * stories260K (2 threads): 16,384 made a decode step twice as slow as 1 thread; at 131,072 two
+ * threads match or beat one, and SmolLM2-135M's matrices (330 K multiply-adds and up) still split.
+ */
+export const PARALLEL_MIN_WORK = 131_072;
 
 /**
  * What launchers use: the argument area, argument checks, per-thread scratch and `launch`,
@@ -22,6 +27,7 @@ export class KernelRuntime {
     private readonly ctrlPtr: number,
     readonly threads: number,
     private readonly pool: WorkerPool | undefined,
+    private readonly parallelMinWork: number = PARALLEL_MIN_WORK,
   ) {
     this.argsView = this.makeArgsView();
   }
@@ -40,7 +46,7 @@ export class KernelRuntime {
   /** Runs `kernel` with the arguments written by `args()`; `work` decides whether to use the pool. */
   launch(kernel: number, work: number): void {
     const argsPtr = this.ctrlPtr + CTRL_ARGS_OFFSET;
-    if (this.pool === undefined || work < PARALLEL_MIN_WORK) this.run(kernel, argsPtr, 0, 1);
+    if (this.pool === undefined || work < this.parallelMinWork) this.run(kernel, argsPtr, 0, 1);
     else this.pool.dispatch(this.run, kernel);
   }
 

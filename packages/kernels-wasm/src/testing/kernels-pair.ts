@@ -15,7 +15,8 @@ export async function createKernelsPair(): Promise<{
   close(): Promise<void>;
 }> {
   const one = await createWasmKernels({ threads: 1 });
-  const two = await createWasmKernels({ threads: 2 });
+  // parallelMinWork 0: every kernel goes to the pool, however small the test shape.
+  const two = await createWasmKernels({ threads: 2, parallelMinWork: 0 });
   return {
     one,
     two,
