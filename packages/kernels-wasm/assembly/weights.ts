@@ -148,8 +148,8 @@ function dotRows4F32(w: usize, rs: usize, x: usize, n: i32, out: usize): void {
   tail4(W_F32, w, rs, x, i, n, out, a0, a1, a2, a3);
 }
 
-// dotRows4F16 and dotRows4BF16 differ only in how a half is widened. Kept as two functions:
-// one @inline body with a constant `bf` flag measured 20 % slower (28.7 → 22.7 GB/s in cache).
+// dotRows4F16 and dotRows4BF16 differ only in how a half is widened (a merged @inline body with a
+// constant flag was tried; this VM's noise, 20–29 GB/s in cache, hid any difference).
 function dotRows4F16(w: usize, rs: usize, x: usize, n: i32, out: usize): void {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
