@@ -136,8 +136,8 @@ describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker
   }, 30_000);
 
   it("keeps the page's thread free while the worker computes, unlike the same engine on the page", async () => {
-    // Twelve distinct ~260-token prompts: the engine prefills 1,024 tokens a step, which holds
-    // whatever thread it runs on for a long while. A 10 ms timer on the page measures the hold.
+    // Twelve distinct ~260-token prompts: the engine prefills them in one step of up to 4,096
+    // tokens, which holds whatever thread it runs on for a long while. A 10 ms timer on the page measures the hold.
     const story = "Once upon a time, there was a little girl named Lily. She loved to play outside. ";
     const prompts = Array.from({ length: 12 }, (_, i) => `${i} ${story.repeat(16)}`);
     const lag = await page().evaluate((p) => window.pagodaTest.timerLateness(p), prompts);

@@ -53,6 +53,7 @@ const connecting = WorkerEngine.connect(webPort(worker), {
   model: `${location.origin}/models/stories260K`,
   device,
   kvCacheMemory: 8 << 20,
+  maxNumBatchedTokens: 4096,
 });
 
 const api = {
@@ -108,6 +109,7 @@ const api = {
     const llm = await createEngine({
       model: urlFiles(`${location.origin}/models/stories260K`),
       device: "cpu",
+      maxNumBatchedTokens: 4096, // as the worker's engine
     });
     const inPage = await lagWhile(new AsyncEngine(llm.engine, () => llm.close()), prompts);
     await llm.close();
