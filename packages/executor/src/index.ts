@@ -1,4 +1,11 @@
 export { ropeInvFreq } from "@pagoda/model-loaders";
+export { FORCED_STORY } from "./accuracy/forced-text.js";
+export {
+  type Agreement,
+  agreement,
+  type ForcedScores,
+  teacherForce,
+} from "./accuracy/teacher-force.js";
 export { type FlatBatch, flattenBatch } from "./batch/flat-batch.js";
 export { type RequestState, RequestStates } from "./batch/request-states.js";
 export { type Sampler, sampleBatch } from "./batch/sample-batch.js";

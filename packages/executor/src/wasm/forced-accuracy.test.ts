@@ -1,9 +1,9 @@
 import { loadModel } from "@pagoda/model-loaders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FORCED_STORY } from "../accuracy/forced-text.js";
+import { agreement, type ForcedScores, teacherForce } from "../accuracy/teacher-force.js";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
-import { FORCED_STORY } from "../testing/forced-text.js";
-import { agreement, type ForcedScores, teacherForce } from "../testing/teacher-force.js";
 import { createWasmExecutor } from "./create-wasm-executor.js";
 
 const STORIES = new URL("../../../../../shared/models/stories260K", import.meta.url).pathname;

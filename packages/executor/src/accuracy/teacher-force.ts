@@ -1,7 +1,6 @@
-import { type Executor, greedyParams } from "@pagoda/scheduler";
+import { type Executor, greedyParams, type SchedulerOutput } from "@pagoda/scheduler";
 import type { Sampler } from "../batch/sample-batch.js";
 import { logSoftmax } from "../cpu/ops.js";
-import { runToCompletion } from "./step-driver.js";
 
 /** What a model predicted at each position of a text it was fed (teacher forcing). */
 export interface ForcedScores {
@@ -36,23 +35,42 @@ export async function teacherForce(
   };
   const executor = await make(sampler);
   try {
-    const blocks = Math.ceil(text.length / blockSize);
-    await runToCompletion(
-      executor,
-      [
-        {
-          id: "forced",
-          prompt: [text[0] as number],
-          params: { ...greedyParams(n), stopTokenIds: [] },
-          blockIds: Array.from({ length: blocks }, (_, i) => i + 1),
-        },
-      ],
-      1,
-    );
+    const blockIds = Array.from({ length: Math.ceil(text.length / blockSize) }, (_, i) => i + 1);
+    for (let p = 0; p < n; p++) await executor.execute(forcedStep(p, text[0] as number, n, blockIds));
   } finally {
     await executor.close();
   }
   return { top1, logprob };
+}
+
+// Step p feeds position p: the first step brings the request (prompt = the text's first token),
+// later ones continue it with the token the sampler forced in the step before.
+function forcedStep(p: number, first: number, n: number, blockIds: number[]): SchedulerOutput {
+  const id = "forced";
+  return {
+    step: p,
+    scheduledNewReqs:
+      p === 0
+        ? [
+            {
+              requestId: id,
+              tokenIds: [first],
+              numPromptTokens: 1,
+              samplingParams: { ...greedyParams(n), stopTokenIds: [] },
+              blockIds,
+              numComputedTokens: 0,
+            },
+          ]
+        : [],
+    scheduledCachedReqs: p === 0 ? [] : [{ requestId: id, newBlockIds: [], numComputedTokens: p }],
+    numScheduledTokens: { [id]: 1 },
+    totalNumScheduledTokens: 1,
+    finishedReqIds: [],
+    preemptedReqIds: [],
+    blockCopies: [],
+    swapOut: [],
+    swapIn: [],
+  };
 }
 
 /** How closely a candidate model follows a baseline over the same forced text. */
