@@ -35,3 +35,18 @@ export class TokenizerError extends PagodaError {}
  * (a path in a browser).
  */
 export class ModelResolveError extends PagodaError {}
+
+/**
+ * A malformed or unsupported GGUF file (llama.cpp / Ollama). Codes: `gguf.bad_magic`,
+ * `.unsupported_version`, `.truncated`, `.bad_header` (an absurd count, length, alignment or
+ * tensor layout), `.unsupported_tensor_type`, `.missing_key`, `.bad_value` (a key of the wrong
+ * type), `.unsupported_architecture`, `.unsupported_tokenizer`.
+ */
+export class GgufError extends PagodaError {}
+
+/**
+ * Block-quantized data that does not fit its format. Codes: `quant.bad_length` (packed bytes or value
+ * count not whole blocks), `.bad_cols` (a row length that is not a multiple of the block),
+ * `.bad_scheme` (an unknown quantization scheme).
+ */
+export class QuantError extends PagodaError {}

@@ -12,6 +12,7 @@ export type { Llama3RopeScaling } from "./config/rope-scaling.js";
 export {
   ModelConfigError,
   ModelResolveError,
+  QuantError,
   SafetensorsError,
   TokenizerError,
   WeightsError,
@@ -26,6 +27,15 @@ export {
   loadModelWeights,
 } from "./load/load-model.js";
 export { type LoadedTokenizer, loadTokenizer } from "./load/load-tokenizer.js";
+export { dequantize } from "./quant/dequantize.js";
+export {
+  fitsBlocks,
+  isQuantType,
+  QUANT_BLOCK,
+  QUANT_TYPES,
+  type QuantType,
+  quantRowBytes,
+} from "./quant/quant-types.js";
 export type { DownloadProgress, ResolveOptions } from "./resolve/resolve-options.js";
 export { type ByteSource, memoryByteSource, responseByteSource } from "./safetensors/byte-source.js";
 export {
@@ -49,7 +59,7 @@ export {
 export { MAX_HEADER_BYTES, type SafetensorsHeader, type TensorInfo } from "./safetensors/header.js";
 export { INDEX_FILE, openModelWeights, parseWeightMap, SINGLE_FILE } from "./safetensors/open-weights.js";
 export { openSafetensors, type SafetensorsFile } from "./safetensors/safetensors-file.js";
-export type { TensorHandle } from "./safetensors/tensor-handle.js";
+export type { TensorDType, TensorHandle } from "./safetensors/tensor-handle.js";
 export {
   encodeSafetensorsHeader,
   encodeTensorData,

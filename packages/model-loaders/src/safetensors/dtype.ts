@@ -51,6 +51,6 @@ export function dtypeSize(dtype: DType): number {
 export type FloatDType = "F32" | "F16" | "BF16";
 
 /** True for the dtypes that convert to F32 exactly. */
-export function isFloatDType(dtype: DType): dtype is FloatDType {
+export function isFloatDType(dtype: string): dtype is FloatDType {
   return dtype === "F32" || dtype === "F16" || dtype === "BF16";
 }

@@ -1,8 +1,12 @@
 import { SafetensorsError } from "../errors.js";
+import type { QuantType } from "../quant/quant-types.js";
 import type { ByteSource } from "./byte-source.js";
 import { bf16ToF32, f16ToF32 } from "./convert.js";
 import { type DType, dtypeSize, isFloatDType } from "./dtype.js";
 import type { TensorInfo } from "./header.js";
+
+/** A tensor's element type: a safetensors dtype, or a GGUF block-quantized format. */
+export type TensorDType = DType | QuantType;
 
 /**
  * A tensor whose bytes stay on disk until asked for. The executor reads one at a time and uploads
@@ -10,19 +14,21 @@ import type { TensorInfo } from "./header.js";
  */
 export interface TensorHandle {
   readonly name: string;
-  readonly dtype: DType;
+  /** For a quantized tensor (a {@link QuantType}), `shape` counts elements, not blocks. */
+  readonly dtype: TensorDType;
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly numel: number;
   /** Size of the stored data in bytes. */
   readonly byteLength: number;
   /**
-   * The values as F32 (F32 / F16 / BF16 only; exact). With `out` (at least `numel` long) they are
+   * The values as F32: exact for F32 / F16 / BF16; a quantized tensor is dequantized (bit-exact
+   * with ggml's dequantize_row_*); other dtypes throw (use `readRaw()`). With `out` (at least `numel` long) they are
    * written there and `out.subarray(0, numel)` is returned: reusing one staging buffer for every
    * tensor avoids the garbage-collection work of a fresh array per tensor.
    */
   read(out?: Float32Array): Promise<Float32Array>;
-  /** The stored bytes as they are in the file (little-endian). */
+  /** The stored bytes as they are in the file (little-endian); the packed blocks of a quantized tensor. */
   readRaw(): Promise<Uint8Array>;
 }
 
