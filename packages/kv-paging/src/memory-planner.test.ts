@@ -41,4 +41,21 @@ describe("memory planner: the arithmetic that motivates paging (sizes in GiB)", 
     expect(() => kvBytesPerToken({ ...LLAMA_2_7B, numLayers: 0 })).toThrow(withCode("kv.invalid_argument"));
     expect(() => planKVCache(LLAMA_2_7B, 0, { kvCacheBytes: GiB })).toThrow(withCode("kv.invalid_argument"));
   });
+
+  it("sizes blocks by the cache dtype, int8's per-row f32 scales included", () => {
+    const shape = { numLayers: 2, numKVHeads: 4, headDim: 64 };
+    const budget = { kvCacheBytes: 16 * MiB };
+    const plans = (["f32", "f16", "int8"] as const).map((d) =>
+      planKVCache({ ...shape, kvCacheDtype: d }, 16, budget),
+    );
+    expect(plans.map((p) => p.bytesPerBlock)).toEqual([
+      2 * 2 * 4 * 64 * 4 * 16,
+      2 * 2 * 4 * 64 * 2 * 16,
+      2 * 2 * 4 * (64 + 4) * 16,
+    ]);
+    expect(plans.map((p) => p.numBlocks)).toEqual([512, 1024, 963]);
+    expect(() => kvBytesPerToken({ ...shape, headDim: 6, kvCacheDtype: "int8" })).toThrow(
+      withCode("kv.invalid_argument"),
+    );
+  });
 });

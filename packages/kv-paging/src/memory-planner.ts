@@ -1,4 +1,5 @@
 import { checkInt, KVCacheError } from "./errors.js";
+import { type KvCacheDtype, kvCacheRowBytes } from "./kv-cache-dtype.js";
 
 /** 2^10 bytes. Sizes here are binary: "64 GB" in the classic paging arithmetic is 64 GiB. */
 export const KiB = 1024;
@@ -13,8 +14,10 @@ export interface KVModelShape {
   /** Key/value heads (fewer than query heads under grouped-query attention). */
   numKVHeads: number;
   headDim: number;
-  /** Bytes per cached element: 2 for FP16/BF16, 1 for FP8, 4 for F32. */
-  kvDtypeBytes: number;
+  /** Bytes per cached element: 2 for FP16/BF16, 1 for FP8, 4 for F32 (or give `kvCacheDtype`). */
+  kvDtypeBytes?: number;
+  /** Pagoda's cache dtype: sizes rows by {@link kvCacheRowBytes} (int8 scales included). */
+  kvCacheDtype?: KvCacheDtype;
 }
 
 /** Bytes for the KV cache: given outright, or what is left of a device after weights and activations. */
@@ -41,12 +44,18 @@ export interface KVCachePlan {
   numTokens: number;
 }
 
-/** K and V of one token across all layers: `2 × layers × kvHeads × headDim × dtypeBytes`. */
+/**
+ * K and V of one token across all layers: `2 × layers × kvHeads × rowBytes`, a row being
+ * `headDim × kvDtypeBytes` or, with `kvCacheDtype`, `kvCacheRowBytes(dtype, headDim)`.
+ */
 export function kvBytesPerToken(model: KVModelShape): number {
   checkInt("numLayers", model.numLayers, 1);
   checkInt("numKVHeads", model.numKVHeads, 1);
   checkInt("headDim", model.headDim, 1);
-  if (!(model.kvDtypeBytes > 0)) {
+  if (model.kvCacheDtype !== undefined) {
+    return 2 * model.numLayers * model.numKVHeads * kvCacheRowBytes(model.kvCacheDtype, model.headDim);
+  }
+  if (model.kvDtypeBytes === undefined || !(model.kvDtypeBytes > 0)) {
     throw new KVCacheError("kv.invalid_argument", `kvDtypeBytes must be positive, got ${model.kvDtypeBytes}`);
   }
   return 2 * model.numLayers * model.numKVHeads * model.headDim * model.kvDtypeBytes;
