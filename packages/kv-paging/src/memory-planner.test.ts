@@ -53,7 +53,7 @@ describe("memory planner: the arithmetic that motivates paging (sizes in GiB)", 
       2 * 2 * 4 * 64 * 2 * 16,
       2 * 2 * 4 * (64 + 4) * 16,
     ]);
-    expect(plans.map((p) => p.numBlocks)).toEqual([512, 1024, 963]);
+    expect(plans.map((p) => p.numBlocks)).toEqual([256, 512, 963]);
     expect(() => kvBytesPerToken({ ...shape, headDim: 6, kvCacheDtype: "int8" })).toThrow(
       withCode("kv.invalid_argument"),
     );
