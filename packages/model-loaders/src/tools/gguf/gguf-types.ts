@@ -50,6 +50,51 @@ export type GgufValue =
 /** Metadata in the order it is written. */
 export type GgufMetadata = ReadonlyArray<readonly [key: string, value: GgufValue]>;
 
+/**
+ * Every ggml tensor type code by name (ggml.h's `ggml_type`): the one table both the reader and
+ * the writer use, so a file of a type Pagoda cannot compute with is still named in errors.
+ */
+export const GGML_TYPE_CODES = {
+  F32: 0,
+  F16: 1,
+  Q4_0: 2,
+  Q4_1: 3,
+  Q5_0: 6,
+  Q5_1: 7,
+  Q8_0: 8,
+  Q8_1: 9,
+  Q2_K: 10,
+  Q3_K: 11,
+  Q4_K: 12,
+  Q5_K: 13,
+  Q6_K: 14,
+  Q8_K: 15,
+  IQ2_XXS: 16,
+  IQ2_XS: 17,
+  IQ3_XXS: 18,
+  IQ1_S: 19,
+  IQ4_NL: 20,
+  IQ3_S: 21,
+  IQ2_S: 22,
+  IQ4_XS: 23,
+  I8: 24,
+  I16: 25,
+  I32: 26,
+  I64: 27,
+  F64: 28,
+  IQ1_M: 29,
+  BF16: 30,
+  TQ1_0: 34,
+  TQ2_0: 35,
+  MXFP4: 39,
+} as const;
+
+/** The name of a ggml type code (`"type 99"` for one ggml does not define). */
+export function ggmlTypeName(code: number): string {
+  const entry = Object.entries(GGML_TYPE_CODES).find(([, c]) => c === code);
+  return entry ? entry[0] : `type ${code}`;
+}
+
 /** The ggml tensor types this writer produces. */
 export const GGML_TYPE = { F32: 0, F16: 1 } as const;
 export type GgmlTypeName = keyof typeof GGML_TYPE;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { permuteRotaryRows } from "./permute-qk.js";
+import { permuteRotaryRows, unpermuteRotaryRows } from "./permute-qk.js";
 
 // HF's rotate-half RoPE on one head: x[i] pairs with x[i + d/2].
 function ropeRotateHalf(x: Float64Array, pos: number, theta: number): Float64Array {
@@ -70,5 +70,14 @@ describe("permuteRotaryRows", () => {
 
   it("refuses a size that is not whole heads of an even head_dim", () => {
     expect(() => permuteRotaryRows(new Uint8Array(6), 2, 1)).toThrow(RangeError);
+  });
+
+  it("is undone by unpermuteRotaryRows, row by row of any width", () => {
+    expect([...unpermuteRotaryRows(Uint8Array.from([0, 3, 1, 4, 2, 5]), 1, 1)]).toEqual([0, 1, 2, 3, 4, 5]);
+    // 3 heads of head_dim 4, rows of 5 bytes (a packed block row, say).
+    const data = Uint8Array.from({ length: 3 * 4 * 5 }, (_, i) => (i * 37) % 251);
+    const there = permuteRotaryRows(data, 3, 5);
+    expect(there).not.toEqual(data);
+    expect(unpermuteRotaryRows(there, 3, 5)).toEqual(data);
   });
 });

@@ -10,6 +10,18 @@
  * // one head, headDim 4: rows [r0, r1, r2, r3] become [r0, r2, r1, r3]
  */
 export function permuteRotaryRows(data: Uint8Array, numHeads: number, rowBytes: number): Uint8Array {
+  return moveRotaryRows(data, numHeads, rowBytes, false);
+}
+
+/**
+ * The inverse of {@link permuteRotaryRows}: a GGUF `llama` file's q or k rows (or biases) back in
+ * Hugging Face's rotate-half order, which the executors' RoPE expects.
+ */
+export function unpermuteRotaryRows(data: Uint8Array, numHeads: number, rowBytes: number): Uint8Array {
+  return moveRotaryRows(data, numHeads, rowBytes, true);
+}
+
+function moveRotaryRows(data: Uint8Array, numHeads: number, rowBytes: number, inverse: boolean): Uint8Array {
   const headDim = data.length / rowBytes / numHeads;
   if (!Number.isInteger(headDim) || headDim % 2 !== 0) {
     throw new RangeError(
@@ -21,8 +33,9 @@ export function permuteRotaryRows(data: Uint8Array, numHeads: number, rowBytes: 
   for (let h = 0; h < numHeads; h++) {
     for (let i = 0; i < half; i++) {
       for (let t = 0; t < 2; t++) {
-        const from = (h * headDim + t * half + i) * rowBytes;
-        const to = (h * headDim + 2 * i + t) * rowBytes;
+        const hf = (h * headDim + t * half + i) * rowBytes;
+        const ggml = (h * headDim + 2 * i + t) * rowBytes;
+        const [from, to] = inverse ? [ggml, hf] : [hf, ggml];
         out.set(data.subarray(from, from + rowBytes), to);
       }
     }
