@@ -7,12 +7,15 @@
 // the row sees (causal: the row at position p sees keys 0..p), one online-softmax step in f32
 // (block max, one rescale, vectorised exp) and acc = acc·corr + P·V (see attention-block.ts).
 // A query's arithmetic depends only on its own row, head and keys, in a fixed order.
+// An f16 or int8 cache block is first decoded into f32 scratch (once per block and tile, shared
+// by every query of the tile), so every dtype runs the same f32 arithmetic on the stored values.
 import { accumulatePV, accumulatePV2, blockScores, blockScores2, softmaxStep } from "./attention-block";
 import { argF, argI, argU } from "./common";
+import { KV_F32, kvRowBytes, loadKvRows } from "./kv-cache";
 
 // args: q, qStride, out, outStride, queryStartLoc, numSeqs, positions, blockTables,
 //       maxBlocksPerSeq, numTokens, numHeads, numKvHeads, headDim, blockSize, scale,
-//       keyCache, valueCache, scratch, scratchStride, tileRows
+//       keyCache, valueCache, scratch, scratchStride, tileRows, cacheDtype
 export function pagedAttentionKernel(args: usize, thread: i32, threads: i32): void {
   const starts = argU(args, 4);
   const numSeqs = argI(args, 5);
@@ -47,15 +50,20 @@ function attendTile(args: usize, thread: i32, seq: i32, t0: i32, rows: i32, kvh:
   const keyCache = argU(args, 15);
   const valueCache = argU(args, 16);
   const scratch = argU(args, 17) + argU(args, 18) * <usize>thread;
+  const dtype = argI(args, 20);
+  const cacheRow = kvRowBytes(dtype, headDim);
   const group = numHeads / numKvHeads;
   const queries = rows * group;
   const hb = <usize>headDim << 2;
   // scratch: acc [queries, headDim] | (m, l) [queries] | 2 maxes | scores [2, blockSize rounded up to 4]
+  //          | decoded keys, values [blockSize, headDim] (f16 / int8 caches)
   const acc = scratch;
   const ml = acc + <usize>queries * hb;
   const maxes = ml + (<usize>queries << 3);
   const scores = maxes + 8;
   const scoresB = scores + ((<usize>(blockSize + 3) >> 2) << 4);
+  const kDec = scoresB + ((<usize>(blockSize + 3) >> 2) << 4);
+  const vDec = kDec + <usize>blockSize * hb;
   memory.fill(acc, 0, <usize>queries * hb);
   let maxCtx = 0;
   for (let r = 0; r < rows; r++) {
@@ -72,9 +80,15 @@ function attendTile(args: usize, thread: i32, seq: i32, t0: i32, rows: i32, kvh:
     const first = b * blockSize;
     const n = min(blockSize, maxCtx - first);
     const block = load<i32>(table + (<usize>b << 2));
-    const base = ((<usize>block * numKvHeads + kvh) * blockSize) * hb;
-    const kb = keyCache + base;
-    const vb = valueCache + base;
+    const base = ((<usize>block * numKvHeads + kvh) * blockSize) * cacheRow;
+    let kb = keyCache + base;
+    let vb = valueCache + base;
+    if (dtype != KV_F32) {
+      loadKvRows(dtype, kb, n, headDim, kDec);
+      loadKvRows(dtype, vb, n, headDim, vDec);
+      kb = kDec;
+      vb = vDec;
+    }
     for (let r = 0; r < rows; r++) {
       const seen = min(n, load<i32>(positions + (<usize>(t0 + r) << 2)) + 1 - first);
       if (seen <= 0) continue;

@@ -1,12 +1,15 @@
 // On the fused qkv rows [numTokens, rowStride] = [q heads | k heads | v heads]: optional
 // per-head RMSNorm of q and k (Qwen3), rotate-half RoPE of q and k in place (pair i with
 // i + headDim/2, angle = position · invFreq[i] in f64, cos/sin in f64, rotation in f32), then
-// k and v of each token into the layer's cache [numBlocks, numKvHeads, blockSize, headDim] at
-// its slot (slot -1: not written). Threads split tokens.
+// k and v of each token into the layer's cache [numBlocks, numKvHeads, blockSize, row] at its
+// slot (slot -1: not written), each row encoded in the cache dtype (kv-cache.ts). Threads split
+// tokens.
 import { argF, argI, argU, rmsNormRow, splitStart } from "./common";
+import { kvRowBytes, storeKvRow } from "./kv-cache";
 
 // args: qkv, rowStride, numTokens, numHeads, numKvHeads, headDim, positions, slotMapping,
-//       invFreq, qNorm, kNorm, eps, keyCache, valueCache, blockSize, scratch, scratchStride
+//       invFreq, qNorm, kNorm, eps, keyCache, valueCache, blockSize, scratch, scratchStride,
+//       cacheDtype
 export function ropeAndCacheKernel(args: usize, thread: i32, threads: i32): void {
   const qkv = argU(args, 0);
   const rowBytes = argU(args, 1) << 2;
@@ -24,6 +27,8 @@ export function ropeAndCacheKernel(args: usize, thread: i32, threads: i32): void
   const valueCache = argU(args, 13);
   const blockSize = argI(args, 14);
   const scratch = argU(args, 15) + argU(args, 16) * <usize>thread;
+  const dtype = argI(args, 17);
+  const cacheRow = kvRowBytes(dtype, headDim);
   const half = headDim >> 1;
   const hb = <usize>headDim << 2;
   const cosTab = scratch;
@@ -50,9 +55,9 @@ export function ropeAndCacheKernel(args: usize, thread: i32, threads: i32): void
     const k = row + <usize>numHeads * hb;
     const v = k + <usize>numKvHeads * hb;
     for (let h = 0; h < numKvHeads; h++) {
-      const dst = ((<usize>block * numKvHeads + h) * blockSize + offset) * hb;
-      memory.copy(keyCache + dst, k + <usize>h * hb, hb);
-      memory.copy(valueCache + dst, v + <usize>h * hb, hb);
+      const dst = ((<usize>block * numKvHeads + h) * blockSize + offset) * cacheRow;
+      storeKvRow(dtype, k + <usize>h * hb, keyCache + dst, headDim);
+      storeKvRow(dtype, v + <usize>h * hb, valueCache + dst, headDim);
     }
   }
 }

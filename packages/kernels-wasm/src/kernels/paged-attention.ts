@@ -1,7 +1,8 @@
+import { type KvCacheDtype, kvCacheDtypeCode, kvCacheRowBytes } from "@pagoda/kv-paging";
 import { KernelId } from "../kernel-ids.js";
 import type { KernelRuntime } from "../runtime/kernel-runtime.js";
 
-/** Arguments of `pagedAttention` (causal, GQA, over a paged F32 cache). */
+/** Arguments of `pagedAttention` (causal, GQA, over a paged f32, f16 or int8 cache). */
 export interface PagedAttentionArgs {
   /** F32 query rows: token t, head h at `q + (t · qRowStride + h · headDim) · 4` (e.g. the fused qkv). */
   readonly q: number;
@@ -10,9 +11,11 @@ export interface PagedAttentionArgs {
   /** F32 output `[numTokens, numHeads · headDim]`, rows `outRowStride` floats apart. */
   readonly out: number;
   readonly outRowStride?: number;
-  /** F32 `[numBlocks, numKvHeads, blockSize, headDim]` of the layer. */
+  /** `[numBlocks, numKvHeads, blockSize, row]` of the layer, rows in `cacheDtype`. */
   readonly keyCache: number;
   readonly valueCache: number;
+  /** Element type of the cache (rows of `kvCacheRowBytes(dtype, headDim)` bytes); default "f32". */
+  readonly cacheDtype?: KvCacheDtype;
   readonly numBlocks: number;
   /** i32 `[numSeqs, maxBlocksPerSeq]`. */
   readonly blockTables: number;
@@ -56,7 +59,11 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   rt.checkCount(k, "outRowStride", outRowStride, width);
   rt.checkPtr(k, "q", a.q, ((numTokens - 1) * a.qRowStride + width) * 4);
   rt.checkPtr(k, "out", a.out, ((numTokens - 1) * outRowStride + width) * 4);
-  const cacheBytes = numBlocks * numKvHeads * blockSize * headDim * 4;
+  const dtype = a.cacheDtype ?? "f32";
+  if (dtype === "int8" && headDim % 4 !== 0)
+    rt.fail(k, "headDim", `must be a multiple of 4 for an int8 cache, got ${headDim}`);
+  if (kvCacheDtypeCode(dtype) < 0) rt.fail(k, "cacheDtype", `must be f32, f16 or int8, got ${dtype}`);
+  const cacheBytes = numBlocks * numKvHeads * blockSize * kvCacheRowBytes(dtype, headDim);
   rt.checkPtr(k, "keyCache", a.keyCache, cacheBytes);
   rt.checkPtr(k, "valueCache", a.valueCache, cacheBytes);
   rt.checkPtr(k, "blockTables", a.blockTables, numSeqs * maxBlocksPerSeq * 4);
@@ -64,9 +71,11 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   rt.checkPtr(k, "positions", a.positions, numTokens * 4);
   const work = checkIndices(rt, a);
   const group = numHeads / numKvHeads;
-  // Per thread: acc [TILE_ROWS · group, headDim], (max, sum) per query, 2 maxes, 2 blocks of scores.
+  // Per thread: acc [TILE_ROWS · group, headDim], (max, sum) per query, 2 maxes, 2 blocks of
+  // scores, and for f16 / int8 one block of keys and one of values decoded to f32.
+  const decoded = dtype === "f32" ? 0 : 2 * blockSize * headDim;
   const [scratch, scratchStride] = rt.scratch(
-    (TILE_ROWS * group * (headDim + 2) + 2 + 2 * Math.ceil(blockSize / 4) * 4) * 4,
+    (TILE_ROWS * group * (headDim + 2) + 2 + 2 * Math.ceil(blockSize / 4) * 4 + decoded) * 4,
   );
   const args = rt.args();
   args[0] = a.q;
@@ -89,6 +98,7 @@ export function pagedAttention(rt: KernelRuntime, a: PagedAttentionArgs): void {
   args[17] = scratch;
   args[18] = scratchStride;
   args[19] = TILE_ROWS;
+  args[20] = kvCacheDtypeCode(dtype);
   rt.launch(KernelId.pagedAttention, work * numHeads * headDim * 2);
 }
 

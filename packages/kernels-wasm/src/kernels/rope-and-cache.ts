@@ -1,3 +1,4 @@
+import { type KvCacheDtype, kvCacheDtypeCode, kvCacheRowBytes } from "@pagoda/kv-paging";
 import { KernelId } from "../kernel-ids.js";
 import type { KernelRuntime } from "../runtime/kernel-runtime.js";
 
@@ -24,9 +25,11 @@ export interface RopeAndCacheArgs {
   readonly kNorm?: number;
   /** Epsilon of the q/k norms. */
   readonly eps?: number;
-  /** F32 `[numBlocks, numKvHeads, blockSize, headDim]` of the layer. */
+  /** `[numBlocks, numKvHeads, blockSize, row]` of the layer, rows in `cacheDtype`. */
   readonly keyCache: number;
   readonly valueCache: number;
+  /** Element type of the cache (rows of `kvCacheRowBytes(dtype, headDim)` bytes); default "f32". */
+  readonly cacheDtype?: KvCacheDtype;
   readonly numBlocks: number;
   readonly blockSize: number;
 }
@@ -54,7 +57,11 @@ export function ropeAndCache(rt: KernelRuntime, a: RopeAndCacheArgs): void {
   if (kNorm !== 0) rt.checkPtr(k, "kNorm", kNorm, headDim * 4);
   const eps = a.eps ?? 1e-6;
   if (!Number.isFinite(eps) || eps < 0) rt.fail(k, "eps", `must be a finite number >= 0, got ${eps}`);
-  const cacheBytes = numBlocks * numKvHeads * blockSize * headDim * 4;
+  const dtype = a.cacheDtype ?? "f32";
+  if (dtype === "int8" && headDim % 4 !== 0)
+    rt.fail(k, "headDim", `must be a multiple of 4 for an int8 cache, got ${headDim}`);
+  if (kvCacheDtypeCode(dtype) < 0) rt.fail(k, "cacheDtype", `must be f32, f16 or int8, got ${dtype}`);
+  const cacheBytes = numBlocks * numKvHeads * blockSize * kvCacheRowBytes(dtype, headDim);
   rt.checkPtr(k, "keyCache", a.keyCache, cacheBytes);
   rt.checkPtr(k, "valueCache", a.valueCache, cacheBytes);
   const slots = rt.i32(a.slotMapping, numTokens);
@@ -85,5 +92,6 @@ export function ropeAndCache(rt: KernelRuntime, a: RopeAndCacheArgs): void {
   args[14] = blockSize;
   args[15] = scratch;
   args[16] = scratchStride;
+  args[17] = kvCacheDtypeCode(dtype);
   rt.launch(KernelId.ropeAndCache, numTokens * ((numHeads + numKvHeads) * headDim * 4 + headDim * 20));
 }
