@@ -76,14 +76,16 @@ describe("bench:peers", () => {
         { model: "m", scenario, medians: { p: 5, a: 20 }, records: [] },
         { model: "m", scenario, medians: m, records: [] },
       ],
-      "p",
-      ["a"],
+      [
+        ["p", "a"],
+        ["p", "b"],
+      ],
     );
     expect(table.split("\n")).toEqual([
-      "| model | row | p tok/s | a tok/s | ratio vs a |",
-      "| --- | --- | --- | --- | --- |",
-      "| m | decode-1 | 5.00 | 20.0 | 0.250× |",
-      "| m | decode-1 | skipped | 20.0 | – |",
+      "| model | row | p tok/s | a tok/s | p ÷ a | b tok/s | p ÷ b |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| m | decode-1 | 5.00 | 20.0 | 0.250× | skipped | – |",
+      "| m | decode-1 | skipped | 20.0 | – | skipped | – |",
     ]);
   });
 

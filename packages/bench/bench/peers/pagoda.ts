@@ -14,20 +14,21 @@ export interface PagodaSizes {
 let runCounter = 0;
 
 /**
- * Pagoda through its public API: `createEngine` on the Hugging Face folder, then the engine's
+ * Pagoda through its public API: `createEngine` on the Hugging Face folder or a GGUF file, then the engine's
  * step loop (`addRequest` with prompt token ids, `step` until done). Greedy, `ignore_eos`, no
  * prefix caching (every round computes its prompts). `device` is passed through as given, so
  * whatever executors the engine knows are reachable; `threads` goes to executors that take it.
  */
 export async function pagodaRunner(
-  modelDir: string,
+  model: string,
   device: string,
   threads: number,
   sizes: PagodaSizes,
+  label?: string,
 ): Promise<PeerRunner> {
   const blockSize = 16;
   const options = {
-    model: modelDir,
+    model,
     device: device as CreateEngineOptions["device"],
     threads,
     blockSize,
@@ -39,7 +40,7 @@ export async function pagodaRunner(
   const llm = await createEngine(options as CreateEngineOptions);
   const { engine } = llm;
   return {
-    name: `pagoda (${llm.parts.device})`,
+    name: label ? `pagoda ${label} (${llm.parts.device})` : `pagoda (${llm.parts.device})`,
     async run(s: Scenario, prompts: number[][]): Promise<RunResult> {
       const run = runCounter++;
       const ids = prompts.map((_, i) => `peers-${run}-${i}`);

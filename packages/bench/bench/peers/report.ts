@@ -33,20 +33,34 @@ export function medians(
 const fmt = (x: number | null | undefined) =>
   x == null ? "skipped" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 
+/** A Pagoda system and the llama.cpp system its ratio is taken against. */
+export type PeerPair = readonly [pagoda: string, peer: string];
+
 /**
- * A markdown table: one line per model and scenario, Pagoda's median, then each llama.cpp
- * variant's median with the ratio Pagoda / llama.cpp.
+ * A markdown table: one line per model and scenario; per pair, both medians and the ratio
+ * Pagoda / llama.cpp (a Pagoda system shared by several pairs is shown once).
  */
-export function markdownTable(rows: readonly PeerRow[], pagoda: string, peers: readonly string[]): string {
-  const head = ["model", "row", `${pagoda} tok/s`, ...peers.flatMap((p) => [`${p} tok/s`, `ratio vs ${p}`])];
-  const lines = rows.map((r) => {
-    const mine = r.medians[pagoda] ?? null;
-    const cells = peers.flatMap((p) => {
-      const theirs = r.medians[p] ?? null;
-      return [fmt(theirs), mine === null || theirs === null ? "–" : `${(mine / theirs).toFixed(3)}×`];
+export function markdownTable(rows: readonly PeerRow[], pairs: readonly PeerPair[]): string {
+  const shown = new Set<string>();
+  const columns = pairs.flatMap(([mine, theirs]) => {
+    const cols: Array<{ head: string; cell: (r: PeerRow) => string }> = [];
+    if (!shown.has(mine)) {
+      shown.add(mine);
+      cols.push({ head: `${mine} tok/s`, cell: (r) => fmt(r.medians[mine]) });
+    }
+    cols.push({ head: `${theirs} tok/s`, cell: (r) => fmt(r.medians[theirs]) });
+    cols.push({
+      head: `${mine} ÷ ${theirs}`,
+      cell: (r) => {
+        const a = r.medians[mine] ?? null;
+        const b = r.medians[theirs] ?? null;
+        return a === null || b === null ? "–" : `${(a / b).toFixed(3)}×`;
+      },
     });
-    return [r.model, r.scenario.id, fmt(mine), ...cells];
+    return cols;
   });
+  const head = ["model", "row", ...columns.map((c) => c.head)];
+  const lines = rows.map((r) => [r.model, r.scenario.id, ...columns.map((c) => c.cell(r))]);
   const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [row(head), row(head.map(() => "---")), ...lines.map(row)].join("\n");
 }
@@ -61,31 +75,34 @@ export function firstDivergence(a: readonly number[], b: readonly number[]): num
 /** How far Pagoda's greedy tokens agree with a peer's on the same prompt. */
 export interface GreedyMatch {
   model: string;
+  pagoda: string;
   versus: string;
   length: number;
   firstDivergence: number;
 }
 
-/** Pagoda's first stream of its first run against each peer's, from one row's records. */
+/** Per pair, Pagoda's first stream of its first run against the peer's, from one row's records. */
 export function greedyMatches(
   model: string,
   records: readonly RoundRecord[],
-  pagoda: string,
-  peers: readonly string[],
+  pairs: readonly PeerPair[],
 ): GreedyMatch[] {
   const first = (system: string) => records.find((r) => r.system === system)?.result.outputs[0] ?? [];
-  const mine = first(pagoda);
-  return peers.map((versus) => ({
-    model,
-    versus,
-    length: mine.length,
-    firstDivergence: firstDivergence(mine, first(versus)),
-  }));
+  return pairs.map(([pagoda, versus]) => {
+    const mine = first(pagoda);
+    return {
+      model,
+      pagoda,
+      versus,
+      length: mine.length,
+      firstDivergence: firstDivergence(mine, first(versus)),
+    };
+  });
 }
 
 /** One line per comparison: identical, or where the tokens first differ. */
-export function describeGreedy(g: GreedyMatch, pagoda: string): string {
+export function describeGreedy(g: GreedyMatch): string {
   const same =
     g.firstDivergence === g.length ? "identical" : `first difference at token ${g.firstDivergence}`;
-  return `greedy ${g.model} decode-1, ${pagoda} vs ${g.versus}: ${g.length} tokens, ${same}`;
+  return `greedy ${g.model} decode-1, ${g.pagoda} vs ${g.versus}: ${g.length} tokens, ${same}`;
 }

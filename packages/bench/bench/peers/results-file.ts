@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
+import type { AccuracyRow } from "./accuracy-report.js";
 import type { GreedyMatch, PeerRow } from "./report.js";
+import type { RssRecord } from "./rss.js";
 
 /** Everything one `bench:peers` run measured, as written to `bench-out/`. */
 export interface PeersResults {
@@ -12,7 +14,11 @@ export interface PeersResults {
   complete: boolean;
   rows: readonly PeerRow[];
   greedy: readonly GreedyMatch[];
+  accuracy: readonly AccuracyRow[];
+  rss: readonly RssRecord[];
   table?: string;
+  accuracyTable?: string;
+  rssTable?: string;
 }
 
 /** Writes `results` as JSON (runs without their token ids), so an interrupted run keeps its rows. */
