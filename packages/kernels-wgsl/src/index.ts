@@ -58,6 +58,17 @@ export {
   getShaderPipeline,
   shaderDescriptor,
 } from "./runtime/pipeline-cache.js";
+export {
+  checkQuantRows,
+  ggufQuantType,
+  packQuantRows,
+  QUANT_BLOCK_WORDS,
+  QUANT_DTYPE,
+  type QuantDType,
+  quantBlockElements,
+  quantGpuRowBytes,
+  unpackQuantRows,
+} from "./runtime/quant-layout.js";
 export { UNIFORM_SLOT_BYTES, UniformWriter } from "./runtime/uniforms.js";
 export {
   enableWgsl,
@@ -68,6 +79,9 @@ export {
 } from "./runtime/weight-wgsl.js";
 export {
   destroyMatrix,
+  isQuantDType,
+  joinMatrices,
+  type QuantData,
   rowBytes,
   type UploadMatrixOptions,
   uploadMatrix,

@@ -40,7 +40,7 @@ export interface MatmulArgs {
   readonly numRows: number;
   /** `[M, K]` f32. */
   readonly x: BufferRef;
-  /** `[N, K]`, F32 or F16, possibly split by rows; each part writes its columns of `out`. */
+  /** `[N, K]`, F32, F16 or block-quantized (per part), split by rows; each part writes its columns. */
   readonly weight: WeightMatrix;
   /** `[N]` f32, fused into the output (Qwen2's q/k/v bias). */
   readonly bias?: BufferRef;
@@ -63,19 +63,19 @@ export function encodeMatmul(pass: GPUComputePassEncoder, ctx: KernelContext, ar
   const tuning = args.tuning ?? defaultMatmulTuning(ctx.gpu);
   const vec4 = weight.cols % 4 === 0;
   const half = halfLoads(ctx.gpu.features);
-  const dtype = weightKey(weight.dtype, half);
   const bias = args.bias ?? args.x;
   const hasBias = args.bias !== undefined;
+  // Each part has its own dtype (a joined q|k|v may mix formats) and so its own pipeline.
   if (m > Math.min(tuning.gemvMaxRows, GEMV_MAX_ROWS)) {
     const blocked = tuning.gemm === "blocked";
-    const key = `matmul.gemm/${blocked ? "blocked" : "tiled"}/${dtype}/${vec4 ? "vec4" : "scalar"}`;
-    const variant = { dtype: weight.dtype, half, vec4 };
-    const pipeline = getShaderPipeline(ctx.device, key, () =>
-      blocked ? gemmBlockedWgsl(variant) : gemmWgsl(variant),
-    );
     const tile = blocked ? BLOCKED_TILE : GEMM_TILE;
     const k = blocked && vec4 ? weight.cols / 4 : weight.cols;
     for (const part of weight.parts) {
+      const key = `matmul.gemm/${blocked ? "blocked" : "tiled"}/${weightKey(part.dtype, half)}/${vec4 ? "vec4" : "scalar"}`;
+      const variant = { dtype: part.dtype, half, vec4 };
+      const pipeline = getShaderPipeline(ctx.device, key, () =>
+        blocked ? gemmBlockedWgsl(variant) : gemmWgsl(variant),
+      );
       const uniforms = params(m, part.rows, k, weight.rows, part.rowStart, hasBias);
       const groups = [Math.ceil(part.rows / tile), Math.ceil(m / tile)] as const;
       ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);
@@ -84,12 +84,12 @@ export function encodeMatmul(pass: GPUComputePassEncoder, ctx: KernelContext, ar
   }
   const tpo = tuning.threadsPerOutput;
   const rows = m <= 1 ? 1 : m <= 2 ? 2 : m <= 4 ? 4 : 8;
-  const key = `matmul.gemv/${dtype}/${vec4 ? "vec4" : "scalar"}/r${rows}/tpo${tpo}`;
-  const pipeline = getShaderPipeline(ctx.device, key, () =>
-    gemvWgsl({ dtype: weight.dtype, half, vec4, rows, threadsPerOutput: tpo }),
-  );
   const units = vec4 ? weight.cols / 4 : weight.cols;
   for (const part of weight.parts) {
+    const key = `matmul.gemv/${weightKey(part.dtype, half)}/${vec4 ? "vec4" : "scalar"}/r${rows}/tpo${tpo}`;
+    const pipeline = getShaderPipeline(ctx.device, key, () =>
+      gemvWgsl({ dtype: part.dtype, half, vec4, rows, threadsPerOutput: tpo }),
+    );
     const uniforms = params(m, part.rows, units, weight.rows, part.rowStart, hasBias);
     const groups = grid(Math.ceil(part.rows / (GEMV_WG / tpo)));
     ctx.dispatch(pass, pipeline, uniforms, [args.x, part.buffer, args.out, bias], groups);

@@ -11,7 +11,7 @@ export interface EmbeddingArgs {
   /** `[numTokens]` i32 token ids. */
   readonly ids: BufferRef;
   readonly numTokens: number;
-  /** `[vocab, hidden]`, F32 or F16, possibly split by rows. */
+  /** `[vocab, hidden]`, F32, F16 or block-quantized, possibly split by rows. */
   readonly table: WeightMatrix;
   /** `[numTokens, hidden]` f32 output. Rows of ids outside `[0, vocab)` are zeroed. */
   readonly out: BufferRef;
@@ -21,12 +21,13 @@ export interface EmbeddingArgs {
 export function encodeEmbedding(pass: GPUComputePassEncoder, ctx: KernelContext, args: EmbeddingArgs): void {
   const { table, numTokens } = args;
   const half = halfLoads(ctx.gpu.features);
-  const key = `ops.embedding/${weightKey(table.dtype, half)}/wg64x4`;
-  const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(table.dtype, half));
   const count = numTokens * table.cols;
   requireBytes(args.ids, numTokens * 4, `embedding ${table.label} ids`);
   requireBytes(args.out, count * 4, `embedding ${table.label} out`);
   table.parts.forEach((part, i) => {
+    // Per part: a table joined from segments may mix dtypes.
+    const key = `ops.embedding/${weightKey(part.dtype, half)}/wg64x4`;
+    const pipeline = getShaderPipeline(ctx.device, key, () => embeddingWgsl(part.dtype, half));
     const uniforms = new UniformWriter()
       .u32(count)
       .u32(table.cols)
