@@ -36,6 +36,7 @@ export {
   type QuantType,
   quantRowBytes,
 } from "./quant/quant-types.js";
+export { quantize } from "./quant/quantize.js";
 export type { DownloadProgress, ResolveOptions } from "./resolve/resolve-options.js";
 export { type ByteSource, memoryByteSource, responseByteSource } from "./safetensors/byte-source.js";
 export {
