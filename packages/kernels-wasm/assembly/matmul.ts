@@ -1,12 +1,14 @@
 // out[t, o] = Σ_i x[t, i] · w[o, i] (+ bias[o]); w is [outDim, inDim] in any weight type.
 // Threads split the output rows o into equal contiguous ranges. numRows <= 3: fused
 // dequant-dot GEMV, 4 weight rows at a time sharing the x loads (the 4-row block stays in L1
-// across tokens). More rows: the tiled GEMM over packed panels (gemm.ts). Both paths
+// across tokens); quantized weights: integer dots of the packed blocks with x quantized to
+// int8 blocks (quant-dot.ts). More rows: the tiled GEMM over packed panels (gemm.ts). Both paths
 // accumulate each (t, o) the same way (see weights.ts), so results do not depend on the path
 // or the thread count.
 import { argI, argU, splitStart } from "./common";
 import { gemm } from "./gemm";
-import { dotRow1, dotRows4, dotRows4F16Prescaled, prescaleForF16, rowBytes, W_F16 } from "./weights";
+import { dotRowQ, quantizeX } from "./quant-dot";
+import { dotRow1, dotRows4, dotRows4F16Prescaled, isQuantized, prescaleForF16, rowBytes, W_F16 } from "./weights";
 
 /** Thread ranges of output rows start at multiples of this (whole GEMV 4-row blocks). */
 const SPLIT_ALIGN: i32 = 8;
@@ -29,7 +31,8 @@ export function matmulKernel(args: usize, thread: i32, threads: i32): void {
   const o0 = splitStart(outDim, thread, threads, SPLIT_ALIGN);
   const o1 = splitStart(outDim, thread + 1, threads, SPLIT_ALIGN);
   if (o0 >= o1) return;
-  if (numRows <= GEMV_MAX_ROWS) gemv(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
+  if (numRows <= GEMV_MAX_ROWS && isQuantized(type)) gemvQ(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
+  else if (numRows <= GEMV_MAX_ROWS) gemv(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
   else gemm(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch, argI(args, 12));
   if (bias != 0) {
     for (let t = 0; t < numRows; t++) {
@@ -64,6 +67,20 @@ function gemv(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, x
   for (; o < o1; o++) {
     for (let t = 0; t < numRows; t++) {
       store<f32>(out + <usize>t * os + (<usize>o << 2), dotRow1(type, w + <usize>o * rs, x + <usize>t * xs, n));
+    }
+  }
+}
+
+// Quantized GEMV: each thread quantizes the x rows into its own scratch (the same bits on every
+// thread), then dots every weight row of its range with them, reading the packed blocks.
+function gemvQ(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize): void {
+  const rs = rowBytes(type, n);
+  const xqBytes = (<usize>n) << 2;
+  for (let t = 0; t < numRows; t++) quantizeX(x + <usize>t * xs, n, scratch + <usize>t * xqBytes);
+  for (let o = o0; o < o1; o++) {
+    const wr = w + <usize>o * rs;
+    for (let t = 0; t < numRows; t++) {
+      store<f32>(out + <usize>t * os + (<usize>o << 2), dotRowQ(type, wr, scratch + <usize>t * xqBytes, n));
     }
   }
 }

@@ -1,12 +1,15 @@
 // The one place that knows weight types. Each type supplies "unpack a packed row to f32" and
-// "dot of packed rows with an f32 vector"; matmul and embed only call these. A new type (Q8_0,
-// Q4_K…) adds a case to each switch below.
+// "dot of packed rows with an f32 vector"; matmul and embed only call these. The quantized
+// types (Q8_0 3, Q4_0 4, Q4_K 5, Q6_K 6) unpack through quant-dequant.ts; their GEMV dots
+// are quant-dot.ts's integer dots (matmul.ts calls those directly), not dotRows4/dotRow1.
 //
 // Every dot keeps the order matmul's tiled path uses on unpacked rows: one f32x4 accumulator
 // per row over i in steps of 4 (increasing i, mul then add), hsum, then the scalar tail in
 // order. Dequantizing F16/BF16 is exact, so the fused and the unpack-then-dot paths agree bit
 // for bit.
 import { hsum } from "./common";
+import { F16_SCALE, f16ToF32 } from "./half";
+import { blockBytes, blockElements, dequantBlock, dequantRow, W_Q8_0 } from "./quant-dequant";
 
 export const W_F32: i32 = 0;
 export const W_F16: i32 = 1;
@@ -14,13 +17,16 @@ export const W_BF16: i32 = 2;
 
 /** Bytes of a packed row of `n` elements. */
 export function rowBytes(type: i32, n: i32): usize {
+  if (type >= W_Q8_0) return <usize>(n / blockElements(type)) * <usize>blockBytes(type);
   return type == W_F32 ? <usize>n << 2 : <usize>n << 1;
 }
 
-// F16 -> F32, exact for normals, subnormals and zero (NOT for inf/NaN, which come out as
-// large finite values): sign-extend, shift the exponent+mantissa into f32 position, keep
-// sign|exponent|mantissa, then scale by 2^112 to rebias the exponent.
-const F16_SCALE: f32 = reinterpret<f32>(0x77800000);
+/** True for the block-quantized types. */
+@inline export function isQuantized(type: i32): bool {
+  return type >= W_Q8_0;
+}
+
+// F16 -> F32 as half.ts's f16ToF32, 4 lanes at a time.
 
 @inline function f16Low(h: v128): v128 {
   const bits = v128.and(i32x4.shl(i32x4.extend_low_i16x8_s(h), 13), i32x4.splat(<i32>0x8fffe000));
@@ -30,11 +36,6 @@ const F16_SCALE: f32 = reinterpret<f32>(0x77800000);
 @inline function f16High(h: v128): v128 {
   const bits = v128.and(i32x4.shl(i32x4.extend_high_i16x8_s(h), 13), i32x4.splat(<i32>0x8fffe000));
   return f32x4.mul(bits, f32x4.splat(F16_SCALE));
-}
-
-@inline export function f16ToF32(h: u16): f32 {
-  const bits = ((<i32><i16>h) << 13) & <i32>0x8fffe000;
-  return reinterpret<f32>(bits) * F16_SCALE;
 }
 
 // BF16 -> F32: the 16 bits become the high half of an f32 (zero-extend, shift left 16).
@@ -54,6 +55,10 @@ const F16_SCALE: f32 = reinterpret<f32>(0x77800000);
 export function unpackRow(type: i32, src: usize, dst: usize, n: i32): void {
   if (type == W_F32) {
     memory.copy(dst, src, <usize>n << 2);
+    return;
+  }
+  if (type >= W_Q8_0) {
+    dequantRow(type, src, dst, n);
     return;
   }
   const n8 = n & ~7;
@@ -301,12 +306,15 @@ export function dotRows4F16Prescaled(w: usize, rs: usize, xs: usize, x: usize, n
 /**
  * Unpacks the first `n4` (a multiple of 4) elements of two packed rows into the GEMM's
  * interleaved weight panel: for each step s of 4 elements, row 0's f32x4 then row 1's, at
- * `dst + s · 32`.
+ * `dst + s · 32`. Quantized rows (n4 = the whole row: whole blocks) are dequantized a block at a
+ * time into `tmp` (2 · 256 f32), exactly (quant-dequant.ts), then interleaved.
  */
-export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize, n4: i32): void {
+export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize, n4: i32, tmp: usize): void {
   const n8 = n4 & ~7;
   let i = 0;
-  if (type == W_F32) {
+  if (type >= W_Q8_0) {
+    unpackPairPanelQ(type, src0, src1, dst, n4, tmp);
+  } else if (type == W_F32) {
     for (; i < n8; i += 8) {
       const o = <usize>i << 2;
       v128.store(dst, v128.load(src0 + o));
@@ -354,4 +362,21 @@ export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize,
 export function dotTail(type: i32, w: usize, x: usize, from: i32, n: i32, s: f32): f32 {
   for (let i = from; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * elem(type, w, i);
   return s;
+}
+
+function unpackPairPanelQ(type: i32, src0: usize, src1: usize, dst: usize, n: i32, tmp: usize): void {
+  const be = blockElements(type);
+  const bb = <usize>blockBytes(type);
+  const t1 = tmp + (<usize>be << 2);
+  for (let b = 0; b < n; b += be) {
+    dequantBlock(type, src0, tmp);
+    dequantBlock(type, src1, t1);
+    for (let i = 0; i < be; i += 4) {
+      v128.store(dst, v128.load(tmp + (<usize>i << 2)));
+      v128.store(dst, v128.load(t1 + (<usize>i << 2)), 16);
+      dst += 32;
+    }
+    src0 += bb;
+    src1 += bb;
+  }
 }

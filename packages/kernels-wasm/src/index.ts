@@ -10,4 +10,12 @@ export type { RopeAndCacheArgs } from "./kernels/rope-and-cache.js";
 export type { SwigluArgs } from "./kernels/swiglu.js";
 export { PARALLEL_MIN_WORK } from "./runtime/kernel-runtime.js";
 export type { WasmKernels, WasmKernelsOptions } from "./wasm-kernels.js";
-export { isWeightType, WeightType, weightRowBytes } from "./weight-type.js";
+export {
+  fitsWeightBlocks,
+  isQuantizedWeightType,
+  isWeightType,
+  WEIGHT_BLOCK,
+  WeightType,
+  weightRowBytes,
+  weightTypeName,
+} from "./weight-type.js";

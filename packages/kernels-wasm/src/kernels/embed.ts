@@ -1,6 +1,14 @@
 import { KernelId } from "../kernel-ids.js";
 import type { KernelRuntime } from "../runtime/kernel-runtime.js";
-import { isWeightType, WeightType, weightRowBytes } from "../weight-type.js";
+import {
+  fitsWeightBlocks,
+  isQuantizedWeightType,
+  isWeightType,
+  WEIGHT_TYPE_LIST,
+  WeightType,
+  weightRowBytes,
+  weightTypeName,
+} from "../weight-type.js";
 
 /** Arguments of `embed`: `out[t, :] = table[ids[t], :]` as F32. */
 export interface EmbedArgs {
@@ -23,15 +31,16 @@ export function embed(rt: KernelRuntime, a: EmbedArgs): void {
   rt.checkCount(k, "numTokens", numTokens);
   rt.checkCount(k, "hidden", hidden);
   rt.checkCount(k, "vocab", vocab);
-  if (!isWeightType(weightType))
-    rt.fail(k, "weightType", `must be a WeightType (0 F32, 1 F16, 2 BF16), got ${weightType}`);
+  if (!isWeightType(weightType)) rt.fail(k, "weightType", `must be ${WEIGHT_TYPE_LIST}, got ${weightType}`);
+  if (!fitsWeightBlocks(weightType, hidden))
+    rt.fail(k, "hidden", `${hidden} is not whole blocks of ${weightTypeName(weightType)}`);
   rt.checkPtr(k, "ids", a.ids, numTokens * 4);
   rt.checkPtr(
     k,
     "table",
     a.table,
     vocab * weightRowBytes(weightType, hidden),
-    weightType === WeightType.F32 ? 4 : 2,
+    weightType === WeightType.F32 ? 4 : isQuantizedWeightType(weightType) ? 1 : 2,
   );
   rt.checkPtr(k, "out", a.out, numTokens * hidden * 4);
   const ids = rt.i32(a.ids, numTokens);

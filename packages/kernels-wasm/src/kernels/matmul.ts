@@ -1,6 +1,15 @@
 import { KernelId } from "../kernel-ids.js";
 import type { KernelRuntime } from "../runtime/kernel-runtime.js";
-import { isWeightType, WeightType, weightRowBytes } from "../weight-type.js";
+import {
+  fitsWeightBlocks,
+  isQuantizedWeightType,
+  isWeightType,
+  WEIGHT_BLOCK,
+  WEIGHT_TYPE_LIST,
+  WeightType,
+  weightRowBytes,
+  weightTypeName,
+} from "../weight-type.js";
 
 /** Most rows the GEMV takes (assembly/matmul.ts GEMV_MAX_ROWS); more go to the tiled GEMM. */
 const GEMV_MAX_ROWS = 3;
@@ -15,9 +24,12 @@ function gemmTokenBlock(numRows: number, inDim: number): number {
   return Math.max(4, Math.min(fit, MAX_TOKEN_BLOCK, (numRows + 3) & ~3));
 }
 
-/** Scratch bytes a thread needs (assembly/gemm.ts): accumulators, 2 weight rows, the x panel. */
+/**
+ * Scratch bytes a thread needs (assembly/gemm.ts): a tile's sums (64), two dequantized blocks of
+ * a quantized type (2,048), 2 weight rows, the x panel.
+ */
 function gemmScratchBytes(inDim: number, tokenBlock: number): number {
-  return 128 + (2 + tokenBlock) * (inDim & ~3) * 4;
+  return 2176 + (2 + tokenBlock) * (inDim & ~3) * 4;
 }
 
 /** Arguments of `matmul`: `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`. */
@@ -40,15 +52,24 @@ export interface MatmulArgs {
   readonly outStride?: number;
 }
 
-/** Launches matmul: GEMV for 1–3 rows, a tiled GEMM above; threads split output rows. */
+/**
+ * Launches matmul: GEMV for 1–3 rows, a tiled GEMM above; threads split output rows. Quantized
+ * weights need inDim in whole blocks; their GEMV quantizes x to int8 blocks (approximate), their
+ * GEMM dequantizes exactly (see the README).
+ */
 export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   const k = "matmul";
   const { numRows, inDim, outDim, weightType } = a;
   rt.checkCount(k, "numRows", numRows);
   rt.checkCount(k, "inDim", inDim);
   rt.checkCount(k, "outDim", outDim);
-  if (!isWeightType(weightType))
-    rt.fail(k, "weightType", `must be a WeightType (0 F32, 1 F16, 2 BF16), got ${weightType}`);
+  if (!isWeightType(weightType)) rt.fail(k, "weightType", `must be ${WEIGHT_TYPE_LIST}, got ${weightType}`);
+  if (!fitsWeightBlocks(weightType, inDim))
+    rt.fail(
+      k,
+      "inDim",
+      `${inDim} is not a multiple of ${weightTypeName(weightType)}'s ${WEIGHT_BLOCK[weightType].elements}-element blocks`,
+    );
   const xStride = a.xStride ?? inDim;
   const outStride = a.outStride ?? outDim;
   rt.checkCount(k, "xStride", xStride, inDim);
@@ -59,17 +80,18 @@ export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
     "weight",
     a.weight,
     outDim * weightRowBytes(weightType, inDim),
-    weightType === WeightType.F32 ? 4 : 2,
+    weightType === WeightType.F32 ? 4 : isQuantizedWeightType(weightType) ? 1 : 2,
   );
   const bias = a.bias ?? 0;
   if (bias !== 0) rt.checkPtr(k, "bias", bias, outDim * 4);
   rt.checkPtr(k, "out", a.out, ((numRows - 1) * outStride + outDim) * 4);
-  // Scratch: the F16 GEMV's prescaled x rows, or the GEMM's packed panels.
+  // Scratch: the F16 GEMV's prescaled x rows, the quantized GEMV's int8-quantized x rows
+  // (2 · inDim + inDim / 4 bytes each), or the GEMM's packed panels.
   const tokenBlock = gemmTokenBlock(numRows, inDim);
   const scratchBytes =
     numRows > GEMV_MAX_ROWS
       ? gemmScratchBytes(inDim, tokenBlock)
-      : weightType === WeightType.F16
+      : weightType === WeightType.F16 || isQuantizedWeightType(weightType)
         ? numRows * inDim * 4
         : 0;
   const [scratch, scratchStride] = scratchBytes > 0 ? rt.scratch(scratchBytes) : [0, 0];

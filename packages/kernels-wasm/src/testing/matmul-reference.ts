@@ -1,6 +1,6 @@
 /** Plain f64 matmul: out[t, o] = Σ_i x[t, i] · w[o, i] (+ bias[o]); also returns Σ |x · w| per element. */
 export function matmulReference(
-  x: Float32Array,
+  x: ArrayLike<number>,
   w: Float64Array,
   bias: Float32Array | undefined,
   numRows: number,
