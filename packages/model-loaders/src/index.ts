@@ -29,6 +29,12 @@ export {
 export { type LoadedTokenizer, loadTokenizer } from "./load/load-tokenizer.js";
 export { dequantize } from "./quant/dequantize.js";
 export {
+  isQuantScheme,
+  matrixQuantType,
+  QUANT_SCHEMES,
+  type QuantScheme,
+} from "./quant/quant-scheme.js";
+export {
   fitsBlocks,
   isQuantType,
   QUANT_BLOCK,
@@ -37,6 +43,7 @@ export {
   quantRowBytes,
 } from "./quant/quant-types.js";
 export { quantize } from "./quant/quantize.js";
+export { quantizeWeights } from "./quant/quantize-weights.js";
 export type { DownloadProgress, ResolveOptions } from "./resolve/resolve-options.js";
 export { type ByteSource, memoryByteSource, responseByteSource } from "./safetensors/byte-source.js";
 export {
