@@ -1,14 +1,16 @@
 import type { KvCacheDtype } from "./kv-cache-dtype.js";
 
 // The exact encoding every executor and kernel uses, so a reference and a kernel that store the
-// same f32 row store the same bytes. f16: round to nearest even on the f32 bits. int8:
+// same f32 row store the same bytes. f16: round to nearest even on the f32 bits, saturating at
+// ±65504 (an Infinity in a key would turn attention into NaN; kernels decode without an Inf
+// path). int8:
 // scale = fround(amax / 127), q = roundTiesToEven(fround(x / scale)) clamped to ±127 (0 when
 // scale is 0), value = fround(q · scale).
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** f32 → IEEE half bits, round to nearest even (overflow → ±Infinity, NaN kept). */
+/** f32 → IEEE half bits, round to nearest even, saturating at ±65504 (NaN kept). */
 export function f32ToF16Bits(x: number): number {
   f32[0] = x;
   const b = u32[0] as number;
@@ -17,7 +19,7 @@ export function f32ToF16Bits(x: number): number {
   const mant = b & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0);
   const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
+  if (e >= 31) return sign | 0x7bff;
   if (e <= 0) {
     if (e < -10) return sign;
     const m = mant | 0x800000;
@@ -29,8 +31,9 @@ export function f32ToF16Bits(x: number): number {
   }
   const h = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  // A carry out of the mantissa correctly bumps the exponent (up to Infinity).
-  return sign | (h + (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1) ? 1 : 0));
+  // A carry out of the mantissa correctly bumps the exponent; one into 31 saturates.
+  const r = h + (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1) ? 1 : 0);
+  return sign | Math.min(r, 0x7bff);
 }
 
 /** IEEE half bits → value (exact). */

@@ -16,8 +16,6 @@ export function pagedAttention(
   numHeads: number,
 ): Float32Array {
   const { headDim: d, blockSize, numKvHeads } = cache;
-  const keys = cache.keys[layer] as Float32Array;
-  const values = cache.values[layer] as Float32Array;
   const group = numHeads / numKvHeads;
   const scale = 1 / Math.sqrt(d);
   const out = new Float32Array(q.length);
@@ -25,31 +23,32 @@ export function pagedAttention(
   const acc = new Float64Array(d);
 
   for (let s = 0; s < batch.numSeqs; s++) {
-    // The cache slot of each of the sequence's positions.
+    // The cache slot of each of the sequence's positions, and their stored keys and values.
     const { blockIds } = batch.requests[s] as RequestState;
     const slots = computeSlotMapping(blockIds, blockSize, 0, batch.seqLens[s] as number);
-    for (let row = batch.queryStartLoc[s] as number; row < (batch.queryStartLoc[s + 1] as number); row++) {
-      const pos = batch.positions[row] as number;
-      for (let h = 0; h < numHeads; h++) {
-        const kvHead = Math.floor(h / group);
-        const qo = (row * numHeads + h) * d;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j <= pos; j++) {
-          const ko = cache.offset(slots[j] as number, kvHead);
-          let dot = 0;
-          for (let i = 0; i < d; i++) dot += (q[qo + i] as number) * (keys[ko + i] as number);
-          scores[j] = dot * scale;
-          if (dot * scale > max) max = dot * scale;
+    for (let kvHead = 0; kvHead < numKvHeads; kvHead++) {
+      const keys = cache.readRows("keys", layer, kvHead, slots);
+      const values = cache.readRows("values", layer, kvHead, slots);
+      for (let row = batch.queryStartLoc[s] as number; row < (batch.queryStartLoc[s + 1] as number); row++) {
+        const pos = batch.positions[row] as number;
+        for (let h = kvHead * group; h < (kvHead + 1) * group; h++) {
+          const qo = (row * numHeads + h) * d;
+          let max = Number.NEGATIVE_INFINITY;
+          for (let j = 0; j <= pos; j++) {
+            let dot = 0;
+            for (let i = 0; i < d; i++) dot += (q[qo + i] as number) * (keys[j * d + i] as number);
+            scores[j] = dot * scale;
+            if (dot * scale > max) max = dot * scale;
+          }
+          let sum = 0;
+          acc.fill(0);
+          for (let j = 0; j <= pos; j++) {
+            const w = Math.exp((scores[j] as number) - max);
+            sum += w;
+            for (let i = 0; i < d; i++) acc[i] = (acc[i] as number) + w * (values[j * d + i] as number);
+          }
+          for (let i = 0; i < d; i++) out[qo + i] = (acc[i] as number) / sum;
         }
-        let sum = 0;
-        acc.fill(0);
-        for (let j = 0; j <= pos; j++) {
-          const w = Math.exp((scores[j] as number) - max);
-          sum += w;
-          const vo = cache.offset(slots[j] as number, kvHead);
-          for (let i = 0; i < d; i++) acc[i] = (acc[i] as number) + w * (values[vo + i] as number);
-        }
-        for (let i = 0; i < d; i++) out[qo + i] = (acc[i] as number) / sum;
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { KvCacheDtype } from "@pagoda/kv-paging";
 import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
@@ -18,13 +19,15 @@ export interface CpuExecutorOptions {
   blockSize: number;
   /** Host-side swap blocks (the scheduler's swap space); 0 = no swapping. */
   numSwapBlocks?: number;
+  /** Element type of the KV cache; default "f32". Rows are rounded exactly as the kernels round them. */
+  kvCacheDtype?: KvCacheDtype;
   /** Defaults to the sampling kernels' TypeScript reference, so CPU and GPU sample alike. */
   sampler?: Sampler;
 }
 
 /**
  * The exact CPU reference executor: plain TypeScript in F32 over the same paged layout as the
- * WebGPU executor. The oracle for tests, and the fallback where no WebGPU adapter exists.
+ * WebGPU executor (KV stored in the chosen cache dtype, as the kernels store it). The oracle for tests, and the fallback where no WebGPU adapter exists.
  */
 export class CpuExecutor implements Executor {
   private readonly cache: PagedKvCache;
@@ -49,6 +52,7 @@ export class CpuExecutor implements Executor {
       options.blockSize,
       shape.numKvHeads,
       shape.headDim,
+      options.kvCacheDtype ?? "f32",
     );
     this.swap = new HostSwap(options.numSwapBlocks ?? 0);
     this.invFreq = ropeInvFreq(shape.headDim, shape.ropeTheta, shape.ropeScaling);

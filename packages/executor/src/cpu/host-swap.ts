@@ -7,7 +7,7 @@ import type { PagedKvCache } from "./paged-kv-cache.js";
  * indexed by host block id. Applies a step's swap-out, swap-in and copy-on-write moves.
  */
 export class HostSwap {
-  private readonly blocks: Array<Float32Array | undefined>;
+  private readonly blocks: Array<Uint8Array | undefined>;
 
   constructor(numSwapBlocks: number) {
     this.blocks = new Array(numSwapBlocks);

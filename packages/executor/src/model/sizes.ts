@@ -1,4 +1,4 @@
-import { planKVCache } from "@pagoda/kv-paging";
+import { KV_CACHE_DTYPES, type KvCacheDtype, planKVCache } from "@pagoda/kv-paging";
 import type { ModelConfig } from "@pagoda/model-loaders";
 import { ExecutorError } from "../errors.js";
 
@@ -10,6 +10,8 @@ export interface SizeOptions {
   kvCacheBytes?: number;
   /** Host-memory blocks for swapped-out KV (the scheduler's swap space); default 0. */
   numSwapBlocks?: number;
+  /** Element type of the KV cache (int8: one f32 scale per token and kv head); default "f32". */
+  kvCacheDtype?: KvCacheDtype;
   /** Most tokens in one step (activations are sized for it). */
   maxNumBatchedTokens: number;
   /** Most sequences in one step (metadata, logits and sampling buffers are sized for it). */
@@ -23,6 +25,7 @@ export interface ExecutorSizes {
   readonly blockSize: number;
   readonly numBlocks: number;
   readonly numSwapBlocks: number;
+  readonly kvCacheDtype: KvCacheDtype;
   readonly maxNumBatchedTokens: number;
   readonly maxNumSeqs: number;
   readonly maxModelLen: number;
@@ -43,12 +46,25 @@ export function resolveSizes(
   options: SizeOptions,
 ): ExecutorSizes {
   const blockSize = count("blockSize", options.blockSize, 1);
+  const kvCacheDtype = options.kvCacheDtype ?? "f32";
+  if (!KV_CACHE_DTYPES.includes(kvCacheDtype)) {
+    throw new ExecutorError(
+      "executor.bad_option",
+      `kvCacheDtype must be one of ${KV_CACHE_DTYPES.join(", ")}, got ${kvCacheDtype}`,
+    );
+  }
+  if (kvCacheDtype === "int8" && config.headDim % 4 !== 0) {
+    throw new ExecutorError(
+      "executor.bad_option",
+      `an int8 KV cache needs headDim % 4 == 0, got ${config.headDim}`,
+    );
+  }
   let numBlocks: number;
   if (options.numBlocks !== undefined) {
     numBlocks = count("numBlocks", options.numBlocks, 2);
   } else if (options.kvCacheBytes !== undefined) {
     const shape = { numLayers: config.numLayers, numKVHeads: config.numKvHeads, headDim: config.headDim };
-    const plan = planKVCache({ ...shape, kvDtypeBytes: 4 }, blockSize, {
+    const plan = planKVCache({ ...shape, kvCacheDtype }, blockSize, {
       kvCacheBytes: options.kvCacheBytes,
     });
     numBlocks = count(`numBlocks planned from kvCacheBytes ${options.kvCacheBytes}`, plan.numBlocks, 2);
@@ -65,6 +81,7 @@ export function resolveSizes(
     blockSize,
     numBlocks,
     numSwapBlocks: count("numSwapBlocks", options.numSwapBlocks ?? 0, 0),
+    kvCacheDtype,
     maxNumBatchedTokens: count("maxNumBatchedTokens", options.maxNumBatchedTokens, 1),
     maxNumSeqs: count("maxNumSeqs", options.maxNumSeqs, 1),
     maxModelLen,

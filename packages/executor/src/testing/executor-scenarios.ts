@@ -6,11 +6,15 @@ import { makeStep, Twin } from "./twin.js";
 /**
  * Copy-on-write forks and swap-out / swap-in on stories260K (block size 8, 64 blocks, 4 swap
  * blocks), the candidate stepped in lockstep with `reference` (tokens equal, log-probabilities
- * within 1e-4): a fork shares a full block and copies a partial one; a preempted request goes to
+ * within `tolerance`, default 1e-4): a fork shares a full block and copies a partial one; a preempted request goes to
  * the host, its device blocks are overwritten, then it comes back.
  */
-export async function forkAndSwapScenario(reference: Executor, candidate: Executor): Promise<void> {
-  const twin = new Twin(reference, candidate, 1e-4);
+export async function forkAndSwapScenario(
+  reference: Executor,
+  candidate: Executor,
+  tolerance = 1e-4,
+): Promise<void> {
+  const twin = new Twin(reference, candidate, tolerance);
   const params = { ...greedyParams(64), logprobs: 5 };
   const p = (goldenCases()[2]?.promptIds ?? []).slice(0, 11);
   const all = (id: string) => [...p, ...(twin.tokens.get(id) ?? [])];

@@ -1,4 +1,5 @@
 import { createWasmKernels } from "@pagoda/kernels-wasm";
+import type { KvCacheDtype } from "@pagoda/kv-paging";
 import type { LoadedWeights } from "@pagoda/model-loaders";
 import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Sampler } from "../batch/sample-batch.js";
@@ -21,6 +22,8 @@ export interface WasmExecutorOptions {
   kvCacheBytes?: number;
   /** Host-memory blocks for swapped-out KV (the scheduler's swap space); default 0. */
   numSwapBlocks?: number;
+  /** Element type of the KV cache: "f32" (default), "f16" or "int8" (one f32 scale per token and kv head). */
+  kvCacheDtype?: KvCacheDtype;
   /** Most tokens in one step (activations are sized for it). */
   maxNumBatchedTokens: number;
   /** Most sequences in one step. */

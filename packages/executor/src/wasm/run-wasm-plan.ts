@@ -80,6 +80,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         valueCache: buffers.values[op.layer] as number,
         numBlocks: numBlocks,
         blockSize: blockSize,
+        cacheDtype: buffers.kvCacheDtype,
         ...(op.qNorm !== undefined && { qNorm: weight(f, op.qNorm).ptr }),
         ...(op.kNorm !== undefined && { kNorm: weight(f, op.kNorm).ptr }),
         eps,
@@ -104,6 +105,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         headDim,
         blockSize: blockSize,
         scale: 1 / Math.sqrt(headDim),
+        cacheDtype: buffers.kvCacheDtype,
       });
       return;
     case "swiglu":

@@ -30,12 +30,12 @@ describe("allocateWasmBuffers", () => {
       maxNumSeqs: 2,
     });
     const buffers = allocateWasmBuffers(k, plan, sizes, new Float64Array(4));
-    buffers.cacheViews().keys[1]?.fill(3, 0, 8 * 4 * 8); // block 0 of layer 1
+    buffers.cacheViews().keys[1]?.fill(3, 0, 8 * 4 * 8 * 4); // block 0 of layer 1 (f32 rows: bytes)
     k.alloc(64 << 20); // what a kernel's scratch growing does mid-run
     const cache = buffers.cacheViews();
     cache.copyBlocks([[0, 5]]);
-    expect(cache.keys[1]?.length).toBe(8 * 4 * 8);
-    expect(cache.readBlock(5).filter((x) => x === 3).length).toBe(32);
+    expect(cache.keys[1]?.length).toBe(8 * 4 * 8 * 4);
+    expect(cache.readBlock(5).filter((x) => x === 3).length).toBe(32 * 4);
     await k.close();
   });
 });

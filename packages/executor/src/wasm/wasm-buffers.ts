@@ -1,4 +1,5 @@
 import type { WasmKernels } from "@pagoda/kernels-wasm";
+import { type KvCacheDtype, kvCacheRowBytes } from "@pagoda/kv-paging";
 import type { FlatBatch } from "../batch/flat-batch.js";
 import { PagedKvCache } from "../cpu/paged-kv-cache.js";
 import type { Activation, ForwardPlan } from "../model/plan.js";
@@ -26,9 +27,10 @@ export interface WasmBuffers {
   readonly values: readonly number[];
   readonly numBlocks: number;
   readonly blockSize: number;
+  readonly kvCacheDtype: KvCacheDtype;
   readonly inputs: WasmInputs;
   /**
-   * The KV regions as F32 views, for block copies and swapping: made on the memory's current
+   * The KV regions as byte views (rows in the cache dtype, int8 scales included), for block copies and swapping: made on the memory's current
    * buffer each time, since a kernel's scratch may grow a non-shared memory and detach old views.
    */
   cacheViews(): PagedKvCache;
@@ -49,12 +51,14 @@ export function allocateWasmBuffers(
   for (const name of Object.keys(widths) as Activation[]) {
     acts[name] = f32((name === "logits" ? s : t) * widths[name]);
   }
-  const layerFloats = sizes.numBlocks * shape.numKvHeads * sizes.blockSize * shape.headDim;
+  const dtype = sizes.kvCacheDtype;
+  const layerBytes =
+    sizes.numBlocks * shape.numKvHeads * sizes.blockSize * kvCacheRowBytes(dtype, shape.headDim);
   const keys: number[] = [];
   const values: number[] = [];
   for (let l = 0; l < shape.numLayers; l++) {
-    keys.push(f32(layerFloats));
-    values.push(f32(layerFloats));
+    keys.push(k.alloc(layerBytes, 16));
+    values.push(k.alloc(layerBytes, 16));
   }
   const inputs: WasmInputs = {
     tokenIds: f32(t),
@@ -72,10 +76,15 @@ export function allocateWasmBuffers(
   const lastResidual = f32(s * hidden);
   const lastNormed = f32(s * hidden);
   const cacheViews = () =>
-    new PagedKvCache(shape.numLayers, sizes.numBlocks, sizes.blockSize, shape.numKvHeads, shape.headDim, {
-      keys: keys.map((p) => k.f32(p, layerFloats)),
-      values: values.map((p) => k.f32(p, layerFloats)),
-    });
+    new PagedKvCache(
+      shape.numLayers,
+      sizes.numBlocks,
+      sizes.blockSize,
+      shape.numKvHeads,
+      shape.headDim,
+      dtype,
+      { keys: keys.map((p) => k.u8(p, layerBytes)), values: values.map((p) => k.u8(p, layerBytes)) },
+    );
   return {
     acts,
     lastDelta,
@@ -85,6 +94,7 @@ export function allocateWasmBuffers(
     values,
     numBlocks: sizes.numBlocks,
     blockSize: sizes.blockSize,
+    kvCacheDtype: dtype,
     inputs,
     cacheViews,
   };

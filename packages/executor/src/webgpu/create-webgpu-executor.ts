@@ -33,7 +33,7 @@ export async function createWebGpuExecutor(options: WebGpuExecutorOptions): Prom
   const buffers = new GpuBuffers(gpu.device);
   try {
     const dtype = chooseWeightDtype(options.weightDtype ?? "auto", gpu, weights.embedTokens.dtype);
-    const cache = new GpuKvCache(buffers, config, sizes.numBlocks, sizes.blockSize);
+    const cache = new GpuKvCache(buffers, config, sizes.numBlocks, sizes.blockSize, sizes.kvCacheDtype);
     const plan = buildForwardPlan(config, planFeatures(weights));
     const acts = allocateActivations(buffers, plan, sizes);
     const inputs = new StepInputs(buffers, sizes);

@@ -1,25 +1,38 @@
+import { type KvCacheDtype, kvCacheRowBytes } from "@pagoda/kv-paging";
 import { ExecutorError } from "../errors.js";
 import type { ModelShape } from "../model/shape.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 
 /**
  * The paged KV cache on the GPU: per layer one key and one value buffer of
- * `[numBlocks, numKvHeads, blockSize, headDim]` f32 — the layout of the CPU reference's
- * `PagedKvCache` and of the kernels. A block of one buffer is one contiguous byte range.
+ * `[numBlocks, numKvHeads, blockSize, headDim]` in the cache dtype (f32 or f16; the WGSL
+ * kernels have no int8 cache yet) — the layout of the CPU reference's `PagedKvCache` and of the
+ * kernels. A block of one buffer is one contiguous byte range.
  */
 export class GpuKvCache {
   readonly keys: GPUBuffer[] = [];
   readonly values: GPUBuffer[] = [];
   /** Bytes of one block in one layer's key (or value) buffer. */
   readonly blockBytes: number;
+  /** Element type of the buffers. */
+  readonly dtype: "f32" | "f16";
 
   constructor(
     buffers: GpuBuffers,
     shape: Pick<ModelShape, "numLayers" | "numKvHeads" | "headDim">,
     readonly numBlocks: number,
     readonly blockSize: number,
+    dtype: KvCacheDtype = "f32",
   ) {
-    this.blockBytes = shape.numKvHeads * blockSize * shape.headDim * 4;
+    if (dtype === "int8") {
+      throw new ExecutorError(
+        "executor.bad_option",
+        'the WebGPU executor has no int8 KV cache yet: use kvCacheDtype "f16" or "f32" (or the WASM executor)',
+        { details: { kvCacheDtype: dtype } },
+      );
+    }
+    this.dtype = dtype;
+    this.blockBytes = shape.numKvHeads * blockSize * kvCacheRowBytes(dtype, shape.headDim);
     const bytes = numBlocks * this.blockBytes;
     const limit = buffers.device.limits.maxStorageBufferBindingSize;
     if (bytes > limit) {
