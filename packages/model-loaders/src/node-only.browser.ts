@@ -1,5 +1,6 @@
 import { ModelResolveError } from "./errors.js";
 import type { ModelFiles } from "./files/model-files.js";
+import type { ByteSource } from "./safetensors/byte-source.js";
 
 // Stands in for node-only.ts in browser bundles (package.json `browser` field): the same names,
 // each failing with a typed error that says what to pass instead.
@@ -19,6 +20,11 @@ export async function directoryFiles(dir: string): Promise<ModelFiles> {
 /** Browser stand-in: neither folders nor the Hugging Face cache exist here. */
 export async function resolveModel(source: string): Promise<string> {
   return needsNode(`the model ${JSON.stringify(source)}`);
+}
+
+/** Browser stand-in: a file path cannot be read here (a `.gguf` URL can). */
+export async function openFileByteSource(path: string): Promise<ByteSource> {
+  return needsNode(`the file ${JSON.stringify(path)}`);
 }
 
 /** Browser stand-in: there is no file system to write to. */

@@ -4,4 +4,5 @@
 
 export { directoryFiles } from "./files/directory-files.js";
 export { resolveModel } from "./resolve/resolve-model.js";
+export { openFileByteSource } from "./safetensors/file-byte-source.js";
 export { writeSafetensorsFile } from "./safetensors/write-file.js";

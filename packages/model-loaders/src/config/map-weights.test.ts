@@ -114,7 +114,7 @@ describe("mapWeights", () => {
     };
     const err = await mappingError("llama", (ts) => [...ts, extra]);
     expect(err.code).toBe("weights.unexpected_tensor");
-    expect(err.message).toMatch(/layer 2 exists but config.json says num_hidden_layers 2/);
+    expect(err.message).toMatch(/layer 2 exists but the config says num_hidden_layers 2/);
   });
 
   it("rejects non-float weights", async () => {

@@ -6,9 +6,11 @@ import { ModelConfigError, TokenizerError } from "../errors.js";
 import type { ModelFiles } from "../files/model-files.js";
 import { readJsonObject } from "../files/read-json.js";
 import type { ResolveOptions } from "../resolve/resolve-options.js";
+import type { ByteSource } from "../safetensors/byte-source.js";
 import { openModelWeights } from "../safetensors/open-weights.js";
 import type { ChatTemplate } from "../tokenizer/chat-template.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import { loadGgufModel, loadGgufWeights } from "./load-gguf.js";
 import { loadTokenizer } from "./load-tokenizer.js";
 
 /** A model's config and lazy weights; the tensors are read only when asked for. */
@@ -32,6 +34,19 @@ export interface LoadedModel extends LoadedWeights {
 /** Options of {@link loadModel}: how a hub id is resolved (ignored for folders and `ModelFiles`). */
 export type LoadModelOptions = ResolveOptions;
 
+const GGUF_PATH = /\.gguf$/i;
+
+/** A `.gguf` path or URL as a byte source: a file on disk (Node), or HTTP `Range` reads of a URL. */
+async function ggufSource(source: string): Promise<ByteSource> {
+  const { urlFiles } = await import("../files/url-files.js");
+  if (/^https?:\/\//i.test(source)) {
+    const cut = source.lastIndexOf("/");
+    return urlFiles(source.slice(0, cut)).open(decodeURIComponent(source.slice(cut + 1)));
+  }
+  const { openFileByteSource } = await import("../node-only.js");
+  return openFileByteSource(source);
+}
+
 async function filesOf(source: string | ModelFiles, options: LoadModelOptions): Promise<ModelFiles> {
   if (typeof source !== "string") return source;
   // Node-only code is imported on demand; in browser bundles it is a stand-in with a typed error.
@@ -41,12 +56,13 @@ async function filesOf(source: string | ModelFiles, options: LoadModelOptions): 
 
 /**
  * Loads config and weights only (no tokenizer), e.g. for an executor test. `source` is a folder,
- * a hub id (`org/name`, Node) or {@link ModelFiles}.
+ * a hub id (`org/name`, Node), a `.gguf` file path or URL, or {@link ModelFiles}.
  */
 export async function loadModelWeights(
   source: string | ModelFiles,
   options: LoadModelOptions = {},
 ): Promise<LoadedWeights> {
+  if (typeof source === "string" && GGUF_PATH.test(source)) return loadGgufWeights(await ggufSource(source));
   const files = await filesOf(source, options);
   const json = await readJsonObject(files, "config.json", "config", ModelConfigError);
   if (!json) {
@@ -67,8 +83,9 @@ export async function loadModelWeights(
 
 /**
  * Loads a model for serving. `source` is a local folder, a hub id (`org/name`: found in the
- * Hugging Face cache or downloaded, Node only) or {@link ModelFiles} (e.g. `memoryFiles` in a
- * browser). Only headers are read; call `close()` when done.
+ * Hugging Face cache or downloaded, Node only), a `.gguf` file (a path in Node, or an
+ * `http(s)://…/x.gguf` URL read with `Range` requests) or {@link ModelFiles} (e.g.
+ * `memoryFiles` in a browser). Only headers are read; call `close()` when done.
  *
  * @example
  * const model = await loadModel("../shared/models/stories260K");
@@ -80,6 +97,7 @@ export async function loadModel(
   source: string | ModelFiles,
   options: LoadModelOptions = {},
 ): Promise<LoadedModel> {
+  if (typeof source === "string" && GGUF_PATH.test(source)) return loadGgufModel(await ggufSource(source));
   const files = await filesOf(source, options);
   const loaded = await loadModelWeights(files);
   try {
