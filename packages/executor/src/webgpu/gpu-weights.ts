@@ -1,15 +1,18 @@
-import { uploadMatrix, type WeightDType, type WeightMatrix } from "@pagoda/kernels-wgsl";
-import { f32ToF16, type ModelWeights, ropeInvFreq, type TensorHandle } from "@pagoda/model-loaders";
+import type { WeightMatrix } from "@pagoda/kernels-wgsl";
+import { type ModelWeights, ropeInvFreq, type TensorHandle } from "@pagoda/model-loaders";
 import type { ForwardPlan, PlanWeight } from "../model/plan.js";
 import { weightParts } from "../model/plan-tensors.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
+import { type FloatWeightDType, uploadMatrixSegments } from "./upload-matrix-segments.js";
 
 /**
- * A forward plan's weights on the GPU, by plan name: matrices in F32 or F16 (fused ones, q|k|v
- * and gate|up, concatenated by rows), vectors (norms, biases) and RoPE frequencies in F32.
+ * A forward plan's weights on the GPU, by plan name: matrices (fused ones, q|k|v and gate|up,
+ * concatenated by rows) with float tensors in F32 or F16 and quantized ones in their own blocks,
+ * vectors (norms, biases) and RoPE frequencies in F32.
  */
 export interface GpuWeights {
-  readonly dtype: WeightDType;
+  /** The dtype float matrices were stored in. */
+  readonly dtype: FloatWeightDType;
   readonly matrices: ReadonlyMap<string, WeightMatrix>;
   readonly vectors: ReadonlyMap<string, GPUBuffer>;
   /** `[headDim / 2]` RoPE inverse frequencies (llama3 scaling applied). */
@@ -36,13 +39,14 @@ const FLUSH_BYTES = 256 * 1024 * 1024;
 /**
  * Uploads each weight of `plan` once, by name (a tied LM head is the embedding), reading one
  * weight's tensors at a time: BF16 / F16 checkpoints are widened exactly on read, then matrices
- * are narrowed to F16 when `dtype` is F16. Reports progress in stored bytes after each tensor.
+ * are narrowed to F16 when `dtype` is F16; quantized tensors go up as their packed blocks.
+ * Reports progress in stored bytes after each tensor.
  */
 export async function uploadWeights(
   buffers: GpuBuffers,
   plan: ForwardPlan,
   lazy: ModelWeights,
-  dtype: WeightDType,
+  dtype: FloatWeightDType,
   onProgress?: (loadedBytes: number, totalBytes: number) => void,
 ): Promise<GpuWeights> {
   const device = buffers.device;
@@ -54,23 +58,18 @@ export async function uploadWeights(
   let unflushed = 0;
   for (const w of plan.weights) {
     if (matrices.has(w.name) || vectors.has(w.name)) continue;
-    const data = await readRows(w, weightParts(lazy, w), (h) => {
+    const afterRead = (h: TensorHandle) => {
       loaded += h.byteLength;
+      unflushed += h.byteLength;
       onProgress?.(loaded, totalBytes);
-    });
+    };
     if (w.kind === "vector") {
-      vectors.set(w.name, buffers.storageWith(w.name, data));
+      vectors.set(w.name, buffers.storageWith(w.name, await readRows(w, weightParts(lazy, w), afterRead)));
     } else {
-      const m = uploadMatrix(device, {
-        label: w.name,
-        rows: w.rows,
-        cols: w.cols,
-        data: dtype === "f16" ? f32ToF16(data) : data,
-      });
+      const m = await uploadMatrixSegments(device, w.name, w.cols, weightParts(lazy, w), dtype, afterRead);
       for (const part of m.parts) buffers.adopt(part.buffer);
       matrices.set(w.name, m);
     }
-    unflushed += data.byteLength;
     if (unflushed >= FLUSH_BYTES) {
       await device.queue.onSubmittedWorkDone();
       unflushed = 0;

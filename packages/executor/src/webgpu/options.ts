@@ -1,10 +1,14 @@
-import type { PagodaDevice, WeightDType } from "@pagoda/kernels-wgsl";
+import type { PagodaDevice } from "@pagoda/kernels-wgsl";
 import type { LoadedWeights } from "@pagoda/model-loaders";
 import { ExecutorError } from "../errors.js";
 import type { SizeOptions } from "../model/sizes.js";
+import type { FloatWeightDType } from "./upload-matrix-segments.js";
 
-/** Weight storage on the GPU: F32, F16, or F16 where the checkpoint is half and the device has shader-f16. */
-export type WeightDtypeChoice = WeightDType | "auto";
+/**
+ * Float weight storage on the GPU: F32, F16, or F16 where the checkpoint is half and the device
+ * has shader-f16. Quantized (GGUF Q8_0 / Q4_0 / Q4_K / Q6_K) tensors keep their own blocks.
+ */
+export type WeightDtypeChoice = FloatWeightDType | "auto";
 
 /** Options of `createWebGpuExecutor`. */
 export interface WebGpuExecutorOptions extends SizeOptions {
@@ -36,7 +40,7 @@ export function chooseWeightDtype(
   choice: WeightDtypeChoice,
   gpu: PagodaDevice,
   storedDtype: string,
-): WeightDType {
+): FloatWeightDType {
   if (choice !== "f32" && choice !== "f16" && choice !== "auto") {
     throw new ExecutorError(
       "executor.bad_option",
