@@ -57,6 +57,40 @@ describe("createEngine options", () => {
     expect(String(err.message)).toContain('"tpu"');
   });
 
+  it("sizes the KV cache by kvCacheDtype (auto: f32 on the reference executor) and rejects unknown ones", async () => {
+    const parts = [];
+    for (const kvCacheDtype of ["auto", "f16", "int8"] as const) {
+      const llm = await createEngine({
+        model: storiesDir(),
+        device: "reference",
+        kvCacheMemory: 1 << 20,
+        blockSize: 8,
+        kvCacheDtype,
+      });
+      parts.push(llm.parts);
+      await llm.close();
+    }
+    expect(parts.map((p) => p.kvCacheDtype)).toEqual(["f32", "f16", "int8"]);
+    // stories260K: 5 layers × 4 kv heads × headDim 8: rows of 32 / 16 / 12 bytes.
+    expect(parts.map((p) => p.kvCache.devicePool.numBlocks)).toEqual([
+      Math.floor((1 << 20) / (8 * 2 * 5 * 4 * 32)),
+      Math.floor((1 << 20) / (8 * 2 * 5 * 4 * 16)),
+      Math.floor((1 << 20) / (8 * 2 * 5 * 4 * 12)),
+    ]);
+    expect(parts[2]?.kvCacheBytes).toBe((parts[2]?.kvCache.devicePool.numBlocks ?? 0) * 8 * 2 * 5 * 4 * 12);
+    const err = await createEngine({
+      model: storiesDir(),
+      device: "cpu",
+      kvCacheDtype: "fp8" as never,
+    }).catch((e) => e);
+    expect(isPagodaError(err) && err.code).toBe("engine.bad_option");
+    expect(String(err.message)).toContain("fp8");
+    const gpu = await createEngine({ model: storiesDir(), device: "webgpu", kvCacheDtype: "int8" }).catch(
+      (e) => e,
+    );
+    expect(isPagodaError(gpu) && gpu.code).toBe("engine.bad_option");
+  });
+
   it("rejects a negative swap space with a typed error", async () => {
     const err = await createEngine({ model: storiesDir(), device: "cpu", swapSpace: -1 }).catch((e) => e);
     expect(isPagodaError(err) && err.code).toBe("engine.bad_option");

@@ -1,4 +1,4 @@
-import type { KVCacheManager } from "@pagoda/kv-paging";
+import type { KVCacheManager, KvCacheDtype } from "@pagoda/kv-paging";
 import type { LoadedModel } from "@pagoda/model-loaders";
 import type { Executor, Scheduler } from "@pagoda/scheduler";
 import type { LLMEngine } from "../core/llm-engine.js";
@@ -14,6 +14,10 @@ export interface LLMParts {
   executor: Executor;
   /** Where it really runs (`auto` resolved). */
   device: ResolvedDevice;
+  /** Element type of the KV cache (`auto` resolved). */
+  kvCacheDtype: KvCacheDtype;
+  /** Bytes of the KV cache on the device (every block, the null block included). */
+  kvCacheBytes: number;
   /** The loaded model (its weight files are closed). */
   model: LoadedModel;
   /** Prompt + `max_tokens` must fit in this many tokens (model positions and KV cache allowing). */

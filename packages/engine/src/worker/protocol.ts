@@ -1,3 +1,4 @@
+import type { KvCacheDtype } from "@pagoda/kv-paging";
 import type { RequestEvent, StepRecord } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { EngineInspection } from "../core/inspection.js";
@@ -47,6 +48,10 @@ export interface WorkerEngineInfo {
   numBlocks: number;
   /** Tokens per KV block. */
   blockSize: number;
+  /** Element type of the KV cache (`auto` resolved). */
+  kvCacheDtype?: KvCacheDtype;
+  /** Bytes of the device KV cache. */
+  kvCacheBytes?: number;
   /** Threads of the `cpu` (WebAssembly) executor; 1 where shared memory is unavailable. */
   threads?: number;
 }

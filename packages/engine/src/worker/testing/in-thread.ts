@@ -19,7 +19,20 @@ export function buildTestLLM(o: TestEngineOptions = {}): BuildEngine {
       },
     });
     if (executor === undefined) throw new Error("testEngine built no executor");
-    return new LLM(engine, { scheduler, kvCache, executor, device: "cpu", model, maxModelLen });
+    // The test engine's reference executor keeps K/V in f32 (4 bytes × 2 × layers × heads × dims).
+    const { numLayers, numKvHeads, headDim } = model.config;
+    const kvCacheBytes =
+      kvCache.devicePool.numBlocks * kvCache.blockSize * 8 * numLayers * numKvHeads * headDim;
+    return new LLM(engine, {
+      scheduler,
+      kvCache,
+      executor,
+      device: "cpu",
+      kvCacheDtype: "f32",
+      kvCacheBytes,
+      model,
+      maxModelLen,
+    });
   };
 }
 
