@@ -3,16 +3,24 @@
 // preparation, GPU time and read-back (measured in a second, profiled pass).
 //
 //   pnpm --filter @pagoda/executor bench [-- --json] [--seqs 1,64] [--steps 64] [--no-cpu] [--poll]
+//     [--model <dir | file.gguf>] [--quantization Q8_0|Q4_0|Q4_K|Q6_K]
+//
+// `--model` runs another checkpoint (a quantized GGUF runs on its packed blocks; the prompts
+// are stories260K token ids, valid in any larger vocabulary). `--quantization` quantizes every
+// matrix whose rows are whole blocks of that format in memory first (the rest stay F32), so the
+// WebGPU executor runs the quantized kernels.
 //
 // `--poll` lets Dawn poll for each step's results instead of sleeping through most of the wait
 // (the executor's default on a software adapter, see src/webgpu/gpu-wait.ts). The machine's load
 // average is printed with the results: other processes on the same cores slow everything.
 import { cpus, loadavg } from "node:os";
 import { requestDevice } from "@pagoda/kernels-wgsl";
-import { loadModelWeights } from "@pagoda/model-loaders";
+import { fitsBlocks, isQuantType, loadModelWeights, type ModelWeights } from "@pagoda/model-loaders";
 import { CpuExecutor } from "../src/cpu/cpu-executor.js";
+import type { LayerTensor } from "../src/model/plan.js";
 import { readWeightsF32 } from "../src/model/read-weights.js";
 import { goldenCases, stories260KDir } from "../src/testing/golden.js";
+import { quantizeWeights } from "../src/testing/quantized-weights.js";
 import { createWebGpuExecutor } from "../src/webgpu/create-webgpu-executor.js";
 import type { StepTimings } from "../src/webgpu/webgpu-executor.js";
 import { blocksFor, type DecodePlan, runDecode } from "./decode-run.js";
@@ -34,7 +42,8 @@ function option(name: string): string | undefined {
 const seqList = (option("--seqs") ?? "1,8,32,64,128").split(",").map(Number);
 const gpuSteps = Number(option("--steps") ?? 64);
 const blockSize = 16;
-const model = await loadModelWeights(stories260KDir());
+const loaded = await loadModelWeights(option("--model") ?? stories260KDir());
+const model = { config: loaded.config, weights: quantized(loaded.weights, option("--quantization")) };
 const cpuWeights = await readWeightsF32(model.weights);
 const prompts = goldenCases().map((c) => c.promptIds);
 const gpu = await requestDevice();
@@ -83,7 +92,28 @@ for (const seqs of seqList) {
   }
   report(...rows.filter((r) => r.seqs === seqs));
 }
-await model.close();
+await loaded.close();
+
+// Every matrix whose rows are whole blocks of `type`, quantized in memory; the rest as stored.
+function quantized(weights: ModelWeights, type: string | undefined): ModelWeights {
+  if (type === undefined) return weights;
+  if (!isQuantType(type)) throw new Error(`--quantization: ${type} is not Q8_0, Q4_0, Q4_K or Q6_K`);
+  const fits = (h: { shape: readonly number[] }) => fitsBlocks(type, h.shape.at(-1) as number);
+  const matrices: LayerTensor[] = ["q", "k", "v", "o", "gate", "up", "down"];
+  const recipe = {
+    ...(fits(weights.embedTokens) && { embedTokens: type, lmHead: type }),
+    layer: (i: number) => {
+      const layer = weights.layers[i];
+      return Object.fromEntries(matrices.filter((t) => layer?.[t] && fits(layer[t])).map((t) => [t, type]));
+    },
+  };
+  const out = quantizeWeights(weights, recipe);
+  const count = out.layers.flatMap((l) => matrices.map((t) => l[t])).filter((h) => h && isQuantType(h.dtype));
+  console.log(
+    `--quantization ${type}: ${count.length} of ${weights.layers.length * 7} layer matrices quantized`,
+  );
+  return out;
+}
 
 function report(...latest: Array<Row | undefined>): void {
   if (process.argv.includes("--json")) return;
