@@ -2,7 +2,7 @@ import type { WasmKernels } from "@pagoda/kernels-wasm";
 import type { FlatBatch } from "../batch/flat-batch.js";
 import type { ForwardPlan, PlanOp } from "../model/plan.js";
 import type { WasmBuffers } from "./wasm-buffers.js";
-import type { WasmWeight } from "./wasm-weights.js";
+import type { WasmSegment, WasmWeight } from "./wasm-weights.js";
 
 /** What a WebAssembly forward pass reads and writes; built once per executor. */
 export interface WasmForward {
@@ -28,7 +28,7 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
   const { numBlocks, blockSize } = buffers;
   switch (op.op) {
     case "embed": {
-      const table = weight(f, op.table);
+      const table = single(f, op.table);
       k.embed({
         weightType: table.type,
         table: table.ptr,
@@ -44,27 +44,16 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
       k.rmsNorm({
         x: acts[op.x],
         ...(op.residual !== undefined && { residual: acts[op.residual] }),
-        weight: weight(f, op.weight).ptr,
+        weight: vector(f, op.weight),
         out: acts[op.out],
         rows: n,
         width: hidden,
         eps,
       });
       return;
-    case "linear": {
-      const w = weight(f, op.weight);
-      k.matmul({
-        weightType: w.type,
-        weight: w.ptr,
-        ...(op.bias !== undefined && { bias: weight(f, op.bias).ptr }),
-        x: acts[op.x],
-        out: acts[op.out],
-        numRows: n,
-        inDim: w.cols,
-        outDim: w.rows,
-      });
+    case "linear":
+      linear(f, weight(f, op.weight), acts[op.x], acts[op.out], n, op.bias);
       return;
-    }
     case "ropeAndCache":
       k.ropeAndCache({
         qkv: acts[op.qkv],
@@ -81,8 +70,8 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
         numBlocks: numBlocks,
         blockSize: blockSize,
         cacheDtype: buffers.kvCacheDtype,
-        ...(op.qNorm !== undefined && { qNorm: weight(f, op.qNorm).ptr }),
-        ...(op.kNorm !== undefined && { kNorm: weight(f, op.kNorm).ptr }),
+        ...(op.qNorm !== undefined && { qNorm: vector(f, op.qNorm) }),
+        ...(op.kNorm !== undefined && { kNorm: vector(f, op.kNorm) }),
         eps,
       });
       return;
@@ -126,24 +115,36 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
       k.rmsNorm({
         x: buffers.lastDelta,
         residual: buffers.lastResidual,
-        weight: weight(f, op.norm).ptr,
+        weight: vector(f, op.norm),
         out: buffers.lastNormed,
         rows: rows.length,
         width: hidden,
         eps,
       });
-      const lmHead = weight(f, op.lmHead);
-      k.matmul({
-        weightType: lmHead.type,
-        weight: lmHead.ptr,
-        x: buffers.lastNormed,
-        out: acts[op.out],
-        numRows: rows.length,
-        inDim: hidden,
-        outDim: lmHead.rows,
-      });
+      linear(f, weight(f, op.lmHead), buffers.lastNormed, acts[op.out], rows.length);
       return;
     }
+  }
+}
+
+/**
+ * out = x · wᵀ (+ bias): one matmul per segment of w (parts stored in different types), each into
+ * its own output columns of the full-width rows.
+ */
+function linear(f: WasmForward, w: WasmWeight, x: number, out: number, numRows: number, bias?: string): void {
+  const biasPtr = bias === undefined ? 0 : vector(f, bias);
+  for (const s of w.segments) {
+    f.kernels.matmul({
+      weightType: s.type,
+      weight: s.ptr,
+      ...(biasPtr !== 0 && { bias: biasPtr + s.firstRow * 4 }),
+      x,
+      out: out + s.firstRow * 4,
+      outStride: w.rows,
+      numRows,
+      inDim: w.cols,
+      outDim: s.rows,
+    });
   }
 }
 
@@ -151,4 +152,18 @@ function weight(f: WasmForward, name: string): WasmWeight {
   const w = f.weights.get(name);
   if (!w) throw new Error(`forward plan: weight ${name} was not loaded`);
   return w;
+}
+
+/** The one segment of a weight stored in a single type (the embedding table). */
+function single(f: WasmForward, name: string): WasmSegment {
+  const w = weight(f, name);
+  const s = w.segments[0];
+  if (w.segments.length !== 1 || !s)
+    throw new Error(`forward plan: weight ${name} is not stored in one type`);
+  return s;
+}
+
+/** The F32 data of a vector weight. */
+function vector(f: WasmForward, name: string): number {
+  return single(f, name).ptr;
 }

@@ -1,25 +1,47 @@
 import { type WasmKernels, WeightType, weightRowBytes } from "@pagoda/kernels-wasm";
-import type { ModelWeights as LazyWeights, TensorHandle } from "@pagoda/model-loaders";
+import type { ModelWeights as LazyWeights, TensorDType, TensorHandle } from "@pagoda/model-loaders";
 import { f32ToF16 } from "@pagoda/model-loaders";
 import type { ForwardPlan } from "../model/plan.js";
 import { weightParts } from "../model/plan-tensors.js";
 import type { WeightsProgress } from "../model/read-weights.js";
 
-/** How matrices are stored: as the checkpoint stores them (`auto`), or converted to F32 / F16. */
+/**
+ * How matrices are stored: as the checkpoint stores them (`auto`: F32, F16, BF16, or the packed
+ * Q8_0 / Q4_0 / Q4_K / Q6_K blocks of a GGUF), or converted to F32 / F16 (quantized tensors are
+ * dequantized first).
+ */
 export type WasmWeightDtype = "auto" | "f32" | "f16";
 
-/** A plan weight in the WebAssembly memory. Vectors are always F32. */
-export interface WasmWeight {
+/** Rows [firstRow, firstRow + rows) of a plan weight, stored in one type at `ptr`. */
+export interface WasmSegment {
   readonly ptr: number;
   readonly type: WeightType;
+  readonly firstRow: number;
   readonly rows: number;
-  readonly cols: number;
 }
 
 /**
+ * A plan weight in the WebAssembly memory: one segment, or several when its fused parts are
+ * stored in different types (a Q4_K_M file may keep attn_v in Q6_K next to a Q4_K attn_q); each
+ * segment is multiplied on its own into its output columns. Vectors are always one F32 segment.
+ */
+export interface WasmWeight {
+  readonly rows: number;
+  readonly cols: number;
+  readonly segments: readonly WasmSegment[];
+}
+
+const QUANT_WEIGHT_TYPE: Partial<Record<TensorDType, WeightType>> = {
+  Q8_0: WeightType.Q8_0,
+  Q4_0: WeightType.Q4_0,
+  Q4_K: WeightType.Q4_K,
+  Q6_K: WeightType.Q6_K,
+};
+
+/**
  * Copies every weight of the plan into the kernels' memory once, by name (a tied LM head is the
- * embedding). F16 and BF16 checkpoints are copied as stored, so the kernels read half the bytes
- * of F32; `f16` narrows other checkpoints.
+ * embedding). F16, BF16 and quantized checkpoints are copied as stored (`auto`), so the kernels
+ * read fewer bytes than F32; `f16` narrows other checkpoints.
  */
 export async function loadWasmWeights(
   kernels: WasmKernels,
@@ -35,26 +57,44 @@ export async function loadWasmWeights(
   for (const w of plan.weights) {
     if (out.has(w.name)) continue;
     const parts = weightParts(lazy, w);
-    const type = w.kind === "vector" ? WeightType.F32 : storedType(parts, dtype);
-    const ptr = kernels.alloc(w.rows * weightRowBytes(type, w.cols));
-    let at = ptr;
-    for (const h of parts) {
-      at += await copyTensor(kernels, h, type, at);
-      loaded += h.byteLength;
-      onProgress?.(loaded, totalBytes);
+    const types = w.kind === "vector" ? parts.map(() => WeightType.F32) : storedTypes(parts, dtype);
+    const segments: WasmSegment[] = [];
+    let row = 0;
+    for (let p = 0; p < parts.length; ) {
+      // A run of consecutive parts of one type is one segment, in one allocation.
+      const type = types[p] as WeightType;
+      let end = p + 1;
+      while (end < parts.length && types[end] === type) end++;
+      const run = parts.slice(p, end);
+      const rows = run.reduce((sum, h) => sum + h.numel, 0) / w.cols;
+      const ptr = kernels.alloc(rows * weightRowBytes(type, w.cols));
+      let at = ptr;
+      for (const h of run) {
+        at += await copyTensor(kernels, h, type, at);
+        loaded += h.byteLength;
+        onProgress?.(loaded, totalBytes);
+      }
+      segments.push({ ptr, type, firstRow: row, rows });
+      row += rows;
+      p = end;
     }
-    out.set(w.name, { ptr, type, rows: w.rows, cols: w.cols });
+    out.set(w.name, { rows: w.rows, cols: w.cols, segments });
   }
   return out;
 }
 
-function storedType(parts: readonly TensorHandle[], dtype: WasmWeightDtype): WeightType {
-  if (dtype === "f32") return WeightType.F32;
-  if (dtype === "f16") return WeightType.F16;
-  const stored = new Set(parts.map((h) => h.dtype));
-  if (stored.size === 1 && stored.has("F16")) return WeightType.F16;
-  if (stored.size === 1 && stored.has("BF16")) return WeightType.BF16;
-  return WeightType.F32;
+/** The type each part is kept in: quantized parts stay packed under `auto`; floats unify as before. */
+function storedTypes(parts: readonly TensorHandle[], dtype: WasmWeightDtype): WeightType[] {
+  if (dtype === "f32") return parts.map(() => WeightType.F32);
+  if (dtype === "f16") return parts.map(() => WeightType.F16);
+  const floats = new Set(parts.filter((h) => QUANT_WEIGHT_TYPE[h.dtype] === undefined).map((h) => h.dtype));
+  const floatType =
+    floats.size === 1 && floats.has("F16")
+      ? WeightType.F16
+      : floats.size === 1 && floats.has("BF16")
+        ? WeightType.BF16
+        : WeightType.F32;
+  return parts.map((h) => QUANT_WEIGHT_TYPE[h.dtype] ?? floatType);
 }
 
 // Returns the bytes written at `ptr`.
@@ -62,12 +102,14 @@ async function copyTensor(k: WasmKernels, h: TensorHandle, type: WeightType, ptr
   const same =
     (type === WeightType.F16 && h.dtype === "F16") ||
     (type === WeightType.BF16 && h.dtype === "BF16") ||
-    (type === WeightType.F32 && h.dtype === "F32");
+    (type === WeightType.F32 && h.dtype === "F32") ||
+    (QUANT_WEIGHT_TYPE[h.dtype] !== undefined && QUANT_WEIGHT_TYPE[h.dtype] === type);
   if (same) {
     const raw = await h.readRaw();
     k.u8(ptr, raw.byteLength).set(raw);
     return raw.byteLength;
   }
+  // Converted (F32 / F16 targets only): read() widens floats and dequantizes packed blocks.
   const values = await h.read();
   if (type === WeightType.F16) {
     k.u16(ptr, values.length).set(f32ToF16(values));
