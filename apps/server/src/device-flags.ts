@@ -1,4 +1,4 @@
-import type { Device } from "@pagoda/engine";
+import type { CreateEngineOptions, Device } from "@pagoda/engine";
 import { CliUsageError } from "./generate/errors.js";
 
 /** The devices `--device` accepts. */
@@ -17,6 +17,26 @@ export function parseDevice(value: string): Device {
     throw new CliUsageError("cli.bad_argument", `--device must be ${DEVICES.join(", ")}; got "${value}"`);
   }
   return value as Device;
+}
+
+/** What `--kv-cache-dtype` takes (`createEngine`'s `kvCacheDtype`). */
+export type KvCacheDtypeFlag = NonNullable<CreateEngineOptions["kvCacheDtype"]>;
+
+const KV_CACHE_DTYPES: readonly KvCacheDtypeFlag[] = ["auto", "f32", "f16", "int8"];
+
+/** `--kv-cache-dtype`'s help text. */
+export const KV_CACHE_DTYPE_HELP =
+  "KV cache element type: auto (f16; f32 on the reference device) | f32 | f16 | int8 (one f32 scale per token and kv head; cpu and reference devices)";
+
+/** Checks `--kv-cache-dtype`. */
+export function parseKvCacheDtype(value: string): KvCacheDtypeFlag {
+  if (!KV_CACHE_DTYPES.includes(value as KvCacheDtypeFlag)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--kv-cache-dtype must be ${KV_CACHE_DTYPES.join(", ")}; got "${value}"`,
+    );
+  }
+  return value as KvCacheDtypeFlag;
 }
 
 /** Checks `--threads` (absent: the engine's default). */

@@ -14,7 +14,7 @@ import {
 } from "@pagoda/bench";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
-import { parseThreads, THREADS_HELP } from "../device-flags.js";
+import { KV_CACHE_DTYPE_HELP, parseKvCacheDtype, parseThreads, THREADS_HELP } from "../device-flags.js";
 import { choiceFlag, intFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
@@ -26,6 +26,7 @@ interface BatchFlags extends WorkloadFlags {
   model?: string;
   maxBatch: string;
   threads?: string;
+  kvCacheDtype: string;
 }
 
 const ENGINES = ["sim", "cpu", "webgpu", "reference"] as const;
@@ -41,6 +42,7 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
       "sim",
     )
     .option("--threads <n>", THREADS_HELP)
+    .option("--kv-cache-dtype <dtype>", `real engines: ${KV_CACHE_DTYPE_HELP}`, "auto")
     .option("--model-config <name|path>", "sim: model preset or config.json", "llama-2-7b")
     .option("--device <name>", "sim: device profile", "a100-80gb")
     .option("--model <dir>", "cpu/webgpu: model folder (default: $PAGODA_MODEL or stories260K)")
@@ -63,6 +65,7 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
         const threads = parseThreads(flags.threads);
         runner = engineRunner(path, engine, {
           seed: intFlag("seed", flags.seed),
+          kvCacheDtype: parseKvCacheDtype(flags.kvCacheDtype),
           ...(threads !== undefined && { threads }),
         });
         maxModelLen = 512; // bounds log-normal draws; longer requests count as failed

@@ -2,7 +2,14 @@ import { type CompletionResult, createEngine } from "@pagoda/engine";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
-import { DEVICE_HELP, parseDevice, parseThreads, THREADS_HELP } from "../device-flags.js";
+import {
+  DEVICE_HELP,
+  KV_CACHE_DTYPE_HELP,
+  parseDevice,
+  parseKvCacheDtype,
+  parseThreads,
+  THREADS_HELP,
+} from "../device-flags.js";
 import type { CliIo } from "../program.js";
 import { readPrompts } from "./prompts.js";
 
@@ -16,6 +23,7 @@ interface GenerateFlags {
   seed?: string;
   device: string;
   threads?: string;
+  kvCacheDtype: string;
   json?: boolean;
 }
 
@@ -33,12 +41,14 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option("--seed <n>", "sampling seed, for reproducible output")
     .option("--device <device>", DEVICE_HELP, "auto")
     .option("--threads <n>", THREADS_HELP)
+    .option("--kv-cache-dtype <dtype>", KV_CACHE_DTYPE_HELP, "auto")
     .option("--json", "print one JSON object per prompt")
     .option("--verbose", "print stack traces on errors")
     .action(async (flags: GenerateFlags) => {
       const prompts = await readPrompts(flags.prompt, flags.promptsFile);
       const device = parseDevice(flags.device);
       const threads = parseThreads(flags.threads);
+      const kvCacheDtype = parseKvCacheDtype(flags.kvCacheDtype);
       const params = {
         ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
         ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
@@ -48,6 +58,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
       const llm = await createEngine({
         model: flags.model ?? defaultModel(),
         device,
+        kvCacheDtype,
         ...(threads !== undefined && { threads }),
       });
       try {

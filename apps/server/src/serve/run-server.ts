@@ -66,6 +66,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       maxNumBatchedTokens: config.maxNumBatchedTokens,
       kvCacheMemory: kvCacheBytes(config.kvCache, weightsBytes(model.weights)),
       swapSpace: config.swapSpace,
+      kvCacheDtype: config.kvCacheDtype,
       enablePrefixCaching: config.enablePrefixCaching,
       metrics: server.metrics,
       onLoadProgress: (loaded, total) => {
@@ -89,8 +90,11 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
           device: info.device,
           maxModelLen: info.maxModelLen,
           blocks: info.numBlocks,
+          kvCacheDtype: info.kvCacheDtype,
+          kvCacheBytes: info.kvCacheBytes,
+          kvCacheTokens: (info.numBlocks - 1) * info.blockSize,
         },
-        `serving ${config.servedModelName} at ${running.url}/v1`,
+        `serving ${config.servedModelName} at ${running.url}/v1 (KV cache ${info.kvCacheDtype}: ${(info.numBlocks - 1) * info.blockSize} tokens)`,
       );
     }
   } catch (err) {

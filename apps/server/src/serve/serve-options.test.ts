@@ -14,6 +14,7 @@ const base: ServeFlags = {
   maxNumBatchedTokens: "1024",
   blockSize: "16",
   swapSpace: "0",
+  kvCacheDtype: "auto",
   prefixCaching: true,
   gracePeriod: "30",
   maxBodySize: "1MiB",
@@ -53,11 +54,16 @@ describe("resolveServeConfig", () => {
       servedModelName: "stories260K",
       port: 8000,
       kvCache: { bytes: 32 * 2 ** 20 },
+      kvCacheDtype: "auto",
       swapSpace: 0,
       maxQueue: null,
       graceMs: 30_000,
       maxBodyBytes: 2 ** 20,
     });
+  });
+
+  it("takes --kv-cache-dtype", () => {
+    expect(resolveServeConfig({ ...base, kvCacheDtype: "int8" }, "/unused").kvCacheDtype).toBe("int8");
   });
 
   it("says exactly what to pass when the default model is missing", () => {
@@ -79,6 +85,7 @@ describe("resolveServeConfig", () => {
     [{ gpuMemoryUtilization: "1.5" }, "--gpu-memory-utilization must be a fraction in (0, 1]"],
     [{ kvCacheMemory: "1GiB", gpuMemoryUtilization: "0.5" }, "not both"],
     [{ maxQueue: "0" }, "--max-queue must be an integer from 1"],
+    [{ kvCacheDtype: "fp8" }, '--kv-cache-dtype must be auto, f32, f16, int8; got "fp8"'],
   ])("rejects %o", (flags, message) => {
     const [code, got] = codeAndMessage(() => resolveServeConfig({ ...base, ...flags }, "/unused"));
     expect(code).toBe("cli.bad_argument");

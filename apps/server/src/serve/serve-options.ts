@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Device } from "@pagoda/engine";
-import { parseDevice, parseThreads } from "../device-flags.js";
+import { type KvCacheDtypeFlag, parseDevice, parseKvCacheDtype, parseThreads } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import { parseByteSize } from "./byte-size.js";
 
@@ -18,6 +18,7 @@ export interface ServeFlags {
   maxNumBatchedTokens: string;
   blockSize: string;
   kvCacheMemory?: string;
+  kvCacheDtype: string;
   gpuMemoryUtilization?: string;
   swapSpace: string;
   prefixCaching: boolean;
@@ -45,6 +46,8 @@ export interface ServeConfig {
   blockSize: number;
   /** Bytes for the KV cache, or a share of memory (resolved once the weights' size is known). */
   kvCache: { bytes: number } | { utilization: number; totalBytes: number };
+  /** Element type of the KV cache (`auto`: f16). */
+  kvCacheDtype: KvCacheDtypeFlag;
   swapSpace: number;
   enablePrefixCaching: boolean;
   apiKey: string | null;
@@ -96,6 +99,7 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
       flags.gpuMemoryUtilization !== undefined
         ? { utilization: fraction(flags.gpuMemoryUtilization), totalBytes: totalmem() }
         : { bytes: parseByteSize("--kv-cache-memory", flags.kvCacheMemory ?? "32MiB") },
+    kvCacheDtype: parseKvCacheDtype(flags.kvCacheDtype),
     swapSpace: parseByteSize("--swap-space", flags.swapSpace, 2 ** 30),
     enablePrefixCaching: flags.prefixCaching,
     apiKey: apiKey === "" ? null : apiKey,

@@ -1,4 +1,4 @@
-import { createEngine, type ResolvedDevice } from "@pagoda/engine";
+import { type CreateEngineOptions, createEngine, type ResolvedDevice } from "@pagoda/engine";
 import type { BenchResult } from "../driver/bench-result.js";
 import type { GoodputSlo } from "../driver/goodput.js";
 import { simulate } from "../driver/simulate.js";
@@ -32,6 +32,8 @@ export interface RunnerOptions {
   seed?: number;
   /** Threads of the `cpu` engine (default: the machine's cores). */
   threads?: number;
+  /** KV cache element type of a real engine (`createEngine`'s `kvCacheDtype`; default auto). */
+  kvCacheDtype?: CreateEngineOptions["kvCacheDtype"];
 }
 
 /** A runner that simulates `model` on `device`. */
@@ -61,6 +63,7 @@ export function engineRunner(modelPath: string, device: ResolvedDevice, options:
       model: modelPath,
       device,
       ...(options.threads !== undefined && { threads: options.threads }),
+      ...(options.kvCacheDtype !== undefined && { kvCacheDtype: options.kvCacheDtype }),
       maxNumSeqs: spec.maxNumSeqs,
       policy: spec.policy,
       ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),
