@@ -1,9 +1,12 @@
-import { f32ToF16 } from "@pagoda/model-loaders";
+import { f32ToF16, quantize } from "@pagoda/model-loaders";
 import {
   createStorageBuffer,
   destroyMatrix,
   encodeMatmul,
+  ggufQuantType,
+  isQuantDType,
   type MatmulTuning,
+  rowBytes,
   uploadMatrix,
   type WeightDType,
 } from "../../src/index.js";
@@ -24,7 +27,7 @@ export function matmulCase(
   dtype: WeightDType,
   tuning?: MatmulTuning,
 ): BenchCase {
-  const wBytes = n * k * (dtype === "f16" ? 2 : 4);
+  const wBytes = n * rowBytes(dtype, k);
   const tag = tuning
     ? m <= tuning.gemvMaxRows
       ? ` gemv tpo${tuning.threadsPerOutput}`
@@ -41,7 +44,11 @@ export function matmulCase(
         label: `bench.w${n}x${k}`,
         rows: n,
         cols: k,
-        data: dtype === "f16" ? f32ToF16(raw) : raw,
+        data: isQuantDType(dtype)
+          ? { quant: ggufQuantType(dtype), bytes: quantize(ggufQuantType(dtype), raw, k) }
+          : dtype === "f16"
+            ? f32ToF16(raw)
+            : raw,
       });
       const x = createStorageBuffer(ctx.device, "bench.x", fill(m * k, 1));
       const out = createStorageBuffer(ctx.device, "bench.y", m * n * 4);
@@ -71,4 +78,8 @@ export const cases: BenchCase[] = [
   matmulCase(8, 3072, 1024, "f16"),
   matmulCase(512, 3072, 1024, "f32"),
   matmulCase(512, 1024, 3072, "f16"),
+  // Block-quantized weights (bytes counted in the GPU layout).
+  ...(["q8_0", "q4_0", "q4_k", "q6_k"] as const).map((q) => matmulCase(1, 3072, 1024, q)),
+  matmulCase(8, 3072, 1024, "q4_k"),
+  matmulCase(512, 3072, 1024, "q4_k"),
 ];
