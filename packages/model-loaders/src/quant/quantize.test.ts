@@ -63,9 +63,12 @@ describe("quantize error bounds on random rows", () => {
     }
   });
 
-  it("Q4_K: |error| <= (super-block max - min, 0 included) / 15, and smaller RMS error than Q4_0", () => {
+  // One step of a plain min/max fit is range/15; the least-squares search trades a little clipping
+  // of the extremes for a lower RMS error, and the 6-bit scales round: measured <= range/14.3 over
+  // 6,000 super-blocks of uniform, normal and Laplace data, so range/12 is the stated bound.
+  it("Q4_K: |error| <= (super-block max - min, 0 included) / 12, and smaller RMS error than Q4_0", () => {
     const y = roundTrip("Q4_K", x, 256);
-    for (const b of perBlock(x, y, 256)) expect(b.err).toBeLessThanOrEqual(b.range / 15);
+    for (const b of perBlock(x, y, 256)) expect(b.err).toBeLessThanOrEqual(b.range / 12);
     expect(rms(x, y)).toBeLessThan(0.9 * rms(x, roundTrip("Q4_0", x, 512)));
   });
 

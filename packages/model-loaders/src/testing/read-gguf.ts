@@ -5,7 +5,7 @@ export type GgufReadValue = number | bigint | boolean | string | GgufReadValue[]
 export interface GgufReadTensor {
   name: string;
   dims: number[];
-  /** ggml type code (0 F32, 1 F16). */
+  /** ggml type code (0 F32, 1 F16, 2 Q4_0, 8 Q8_0, 12 Q4_K, 14 Q6_K). */
   type: number;
   /** Relative to the data section. */
   offset: number;
@@ -18,11 +18,19 @@ export interface GgufFile {
   /** Absolute offset of the data section. */
   dataStart: number;
   bytes: Uint8Array;
-  /** A tensor's bytes (`numel × element size`). */
+  /** A tensor's bytes (rows of `dims[0]` elements in whole blocks). */
   data(name: string): Uint8Array;
 }
 
-const SIZES: Record<number, number> = { 0: 4, 1: 2 };
+// [elements, bytes] of one block per ggml type code, from the GGUF spec (not the writer's table).
+const BLOCKS: Record<number, [number, number]> = {
+  0: [1, 4],
+  1: [1, 2],
+  2: [32, 18],
+  8: [32, 34],
+  12: [256, 144],
+  14: [256, 210],
+};
 
 /** Parses a whole GGUF v3 file held in memory. */
 export function readGguf(bytes: Uint8Array): GgufFile {
@@ -112,7 +120,8 @@ export function readGguf(bytes: Uint8Array): GgufFile {
     data(name) {
       const t = tensors.find((x) => x.name === name);
       if (!t) throw new Error(`no tensor ${name}`);
-      const n = t.dims.reduce((a, b) => a * b, 1) * (SIZES[t.type] ?? Number.NaN);
+      const [elements, size] = BLOCKS[t.type] ?? [Number.NaN, Number.NaN];
+      const n = (t.dims.reduce((a, b) => a * b, 1) / elements) * size;
       return bytes.subarray(dataStart + t.offset, dataStart + t.offset + n);
     },
   };

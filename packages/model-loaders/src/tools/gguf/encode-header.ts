@@ -1,12 +1,12 @@
 import { ByteWriter } from "./byte-writer.js";
 import {
   GGML_TYPE,
-  GGML_TYPE_SIZE,
   GGUF_ALIGNMENT,
   GGUF_MAGIC,
   GGUF_VERSION,
   type GgmlTypeName,
   type GgufMetadata,
+  ggmlRowBytes,
 } from "./gguf-types.js";
 
 /** One tensor's entry in the header: its data follows in the order given. */
@@ -29,9 +29,10 @@ export interface GgufLayout {
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
-/** Byte size of one tensor's data. */
+/** Byte size of one tensor's data: its rows (`dims[0]` elements each, whole blocks) back to back. */
 export function ggufTensorBytes(t: GgufTensorInfo): number {
-  return t.dims.reduce((a, b) => a * b, 1) * GGML_TYPE_SIZE[t.type];
+  const [cols = 1, ...outer] = t.dims;
+  return outer.reduce((a, b) => a * b, 1) * ggmlRowBytes(t.type, cols);
 }
 
 /** Tensor data offsets: back to back in the given order, each aligned. */

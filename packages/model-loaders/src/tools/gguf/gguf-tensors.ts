@@ -1,10 +1,11 @@
 import type { ModelFamily } from "../../config/architectures.js";
 import type { ModelConfig } from "../../config/model-config.js";
 import type { ModelWeights } from "../../config/model-weights.js";
+import { isQuantType } from "../../quant/quant-types.js";
 import { f32ToF16 } from "../../safetensors/convert.js";
 import type { TensorHandle } from "../../safetensors/tensor-handle.js";
 import type { GgufTensorInfo } from "./encode-header.js";
-import { GGML_TYPE_SIZE, type GgmlTypeName } from "./gguf-types.js";
+import { type GgmlTypeName, ggmlRowBytes } from "./gguf-types.js";
 import { permuteRotaryRows } from "./permute-qk.js";
 import { llama3RopeFreqFactors } from "./rope-freqs.js";
 
@@ -24,7 +25,7 @@ export interface GgufTensor extends GgufTensorInfo {
 
 const asBytes = (a: Float32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** A weight converted to `type`: raw bytes when the dtype already matches, else through F32. */
+/** A weight converted to `type`: raw bytes (packed blocks) when the dtype already matches, else through F32. */
 async function encode(handle: TensorHandle, type: GgmlTypeName): Promise<Uint8Array> {
   if (handle.dtype === type) return handle.readRaw();
   const values = await handle.read();
@@ -32,16 +33,19 @@ async function encode(handle: TensorHandle, type: GgmlTypeName): Promise<Uint8Ar
 }
 
 /**
- * The tensors of a GGUF file for `config` and `weights`, in llama.cpp's names and order. Matrices
+ * The tensors of a GGUF file for `config` and `weights`, in llama.cpp's names and order. Quantized
+ * matrices (a handle of a block format, see `quantizeWeights`) keep their format, other matrices
  * take `type`, 1-D tensors (norms, biases, RoPE factors) stay F32; for the `llama` architecture
- * the q/k rows (and biases) are permuted to GGML's interleaved RoPE layout.
+ * the q/k rows (and biases) are permuted to GGML's interleaved RoPE layout, whole packed rows at a
+ * time (blocks run along a row).
  */
-export function ggufTensors(config: ModelConfig, weights: ModelWeights, type: GgmlTypeName): GgufTensor[] {
+export function ggufTensors(config: ModelConfig, weights: ModelWeights, type: "F32" | "F16"): GgufTensor[] {
   const permute = GGUF_ARCHITECTURE[config.architecture] === "llama";
   const out: GgufTensor[] = [];
   const add = (name: string, handle: TensorHandle, rotaryHeads = 0) => {
-    const t: GgmlTypeName = handle.shape.length === 1 ? "F32" : type;
-    const rowBytes = (handle.shape.length === 1 ? 1 : (handle.shape[1] as number)) * GGML_TYPE_SIZE[t];
+    const t: GgmlTypeName =
+      handle.shape.length === 1 ? "F32" : isQuantType(handle.dtype) ? handle.dtype : type;
+    const rowBytes = ggmlRowBytes(t, handle.shape.length === 1 ? 1 : (handle.shape[1] as number));
     out.push({
       name,
       type: t,

@@ -1,6 +1,8 @@
 // The numbers of the GGUF v3 format (ggml's docs/gguf.md): magic, value and tensor type codes,
 // token types and file types, as llama.cpp reads them.
 
+import { QUANT_BLOCK } from "../../quant/quant-types.js";
+
 /** "GGUF" read as a little-endian u32. */
 export const GGUF_MAGIC = 0x46554747;
 export const GGUF_VERSION = 3;
@@ -96,14 +98,38 @@ export function ggmlTypeName(code: number): string {
 }
 
 /** The ggml tensor types this writer produces. */
-export const GGML_TYPE = { F32: 0, F16: 1 } as const;
+export const GGML_TYPE = {
+  F32: GGML_TYPE_CODES.F32,
+  F16: GGML_TYPE_CODES.F16,
+  Q8_0: GGML_TYPE_CODES.Q8_0,
+  Q4_0: GGML_TYPE_CODES.Q4_0,
+  Q4_K: GGML_TYPE_CODES.Q4_K,
+  Q6_K: GGML_TYPE_CODES.Q6_K,
+} as const;
 export type GgmlTypeName = keyof typeof GGML_TYPE;
 
-/** Bytes per element of a ggml type. */
-export const GGML_TYPE_SIZE: Readonly<Record<GgmlTypeName, number>> = { F32: 4, F16: 2 };
+/** Elements and bytes of one block of each type; a float type's block is one element. */
+export const GGML_TYPE_BLOCK: Readonly<
+  Record<GgmlTypeName, { readonly elements: number; readonly bytes: number }>
+> = { F32: { elements: 1, bytes: 4 }, F16: { elements: 1, bytes: 2 }, ...QUANT_BLOCK };
+
+/** Bytes of a row of `cols` elements of `type` (`cols` a whole number of blocks). */
+export function ggmlRowBytes(type: GgmlTypeName, cols: number): number {
+  const block = GGML_TYPE_BLOCK[type];
+  return (cols / block.elements) * block.bytes;
+}
 
 /** `general.file_type` (llama.cpp's `llama_ftype`). */
-export const GGUF_FILE_TYPE = { ALL_F32: 0, MOSTLY_F16: 1 } as const;
+export const GGUF_FILE_TYPE = {
+  ALL_F32: 0,
+  MOSTLY_F16: 1,
+  MOSTLY_Q4_0: 2,
+  MOSTLY_Q8_0: 7,
+  MOSTLY_Q4_K_S: 14,
+  MOSTLY_Q4_K_M: 15,
+  MOSTLY_Q6_K: 18,
+  MOSTLY_BF16: 32,
+} as const;
 
 /** `tokenizer.ggml.token_type` values (llama.cpp's `llama_token_type`). */
 export const GGUF_TOKEN_TYPE = {
