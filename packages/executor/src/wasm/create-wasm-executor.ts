@@ -34,7 +34,7 @@ export interface WasmExecutorOptions {
   threads?: number;
   /** Work below which a kernel stays on the calling thread (kernels-wasm's `parallelMinWork`). */
   parallelMinWork?: number;
-  /** Default `auto`: matrices as the checkpoint stores them (F32, F16 or BF16). */
+  /** Default `auto`: matrices as the checkpoint stores them (F32, F16, BF16 or packed Q8_0/Q4_0/Q4_K/Q6_K). */
   weightDtype?: WasmWeightDtype;
   onProgress?: WeightsProgress;
   /** Defaults to the sampling kernels' TypeScript reference, so every executor samples alike. */
