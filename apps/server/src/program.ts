@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBenchCommands } from "./bench/index.js";
 import { registerGenerate } from "./generate/generate-command.js";
+import { registerQuantize } from "./quantize/quantize-command.js";
 import { registerServe } from "./serve/serve-command.js";
 
 /** Where the CLI writes: stdout and stderr in production, strings in tests. */
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerServe(program, io);
   registerGenerate(program, io);
   registerBenchCommands(program);
+  registerQuantize(program, io);
   return program;
 }
 

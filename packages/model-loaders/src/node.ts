@@ -6,4 +6,9 @@ export { findCachedSnapshot, hubCacheDir, repoFolderName } from "./resolve/hf-ca
 export { isHubId, resolveModel } from "./resolve/resolve-model.js";
 export { openFileByteSource } from "./safetensors/file-byte-source.js";
 export { writeSafetensorsFile } from "./safetensors/write-file.js";
-export { type WriteGgufOptions, type WriteGgufResult, writeGguf } from "./tools/gguf/write-gguf.js";
+export {
+  type WriteGgufOptions,
+  type WriteGgufResult,
+  type WriteGgufType,
+  writeGguf,
+} from "./tools/gguf/write-gguf.js";
