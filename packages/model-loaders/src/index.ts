@@ -4,12 +4,13 @@
 
 export { ARCHITECTURES, type ArchitectureSpec, type ModelFamily } from "./config/architectures.js";
 export { type GenerationConfig, parseGenerationConfig } from "./config/generation-config.js";
-export { mapWeights } from "./config/map-weights.js";
+export { HF_WEIGHT_NAMES, type LayerPart, mapWeights, type WeightNames } from "./config/map-weights.js";
 export { type ModelConfig, parseModelConfig, SUPPORTED_ARCHITECTURES } from "./config/model-config.js";
 export type { LayerWeights, ModelWeights } from "./config/model-weights.js";
 export { ropeInvFreq } from "./config/rope-frequencies.js";
 export type { Llama3RopeScaling } from "./config/rope-scaling.js";
 export {
+  GgufError,
   ModelConfigError,
   ModelResolveError,
   QuantError,
@@ -19,6 +20,13 @@ export {
 } from "./errors.js";
 export { type MemoryFile, type ModelFiles, memoryFiles } from "./files/model-files.js";
 export { type UrlFilesOptions, urlFiles } from "./files/url-files.js";
+export { GGUF_ARCHITECTURES, ggufModelConfig } from "./gguf/gguf-config.js";
+export { type GgufFile, openGguf } from "./gguf/gguf-file.js";
+export type { GgufHeader, GgufTensorInfo } from "./gguf/gguf-header.js";
+export { GgufMetadata } from "./gguf/gguf-metadata.js";
+export { type GgufTokenizerJson, ggufTokenizerJson } from "./gguf/gguf-tokenizer.js";
+export { GGUF_WEIGHT_NAMES, ggufWeights } from "./gguf/gguf-weights.js";
+export { loadGgufModel, loadGgufWeights } from "./load/load-gguf.js";
 export {
   type LoadedModel,
   type LoadedWeights,
@@ -84,6 +92,7 @@ export {
 } from "./tokenizer/chat-template.js";
 export { type Decoder, IncrementalDetokenizer } from "./tokenizer/incremental-detokenizer.js";
 export { type DecodeOptions, type EncodeOptions, Tokenizer } from "./tokenizer/tokenizer.js";
+export type { GgufValue } from "./tools/gguf/gguf-types.js";
 export { SMOLLM2_135M_SHAPE } from "./tools/model-shapes.js";
 export {
   type RandomModelOptions,

@@ -25,7 +25,13 @@ async function tinyLlamaGguf(edit?: (config: Record<string, unknown>) => void): 
 }
 
 const load = (bytes: Uint8Array) => loadGgufModel(memoryByteSource("m.gguf", bytes));
-const failure = (bytes: Uint8Array) => load(bytes).catch((e: unknown) => e as Error & { code: string });
+const failure = (bytes: Uint8Array): Promise<Error & { code: string }> =>
+  load(bytes).then(
+    () => {
+      throw new Error("expected the GGUF to be rejected");
+    },
+    (e: unknown) => e as Error & { code: string },
+  );
 const set = (key: string, value: GgufValue) => (kvs: Kvs) =>
   kvs.map(([k, v]): [string, GgufValue] => [k, k === key ? value : v]);
 const drop = (key: string) => (kvs: Kvs) => kvs.filter(([k]) => k !== key);
