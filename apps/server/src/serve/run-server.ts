@@ -84,6 +84,14 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
         chatTemplate: model.chatTemplate,
         maxModelLen: info.maxModelLen,
       });
+      if (info.kvCacheDtype !== undefined && info.kvCacheBytes !== undefined) {
+        server.exporter.setCacheConfig({
+          blockSize: info.blockSize,
+          numGpuBlocks: info.numBlocks,
+          cacheDtype: info.kvCacheDtype,
+          kvCacheBytes: info.kvCacheBytes,
+        });
+      }
       logger.info(
         {
           model: config.servedModelName,

@@ -64,6 +64,9 @@ describe("pagoda serve (a real process)", () => {
     await untilReady(cli.url);
     const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
     expect(models.data[0]?.id).toBe("stories260K");
+    // The CPU device's default KV cache is F16 (`--kv-cache-dtype auto`), and /metrics says so.
+    const metrics = await (await fetch(`${cli.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pagoda:cache_config_info\{[^}]*cache_dtype="f16"[^}]*\} 1$/m);
 
     const c = golden.cases[2] as (typeof golden.cases)[number];
     const res = await fetch(`${cli.url}/v1/completions`, {

@@ -5,4 +5,8 @@ export {
   TTFT_BUCKETS,
 } from "./buckets.js";
 export { METRIC_DEFINITIONS, type MetricDefinition, type PrometheusKind } from "./metric-names.js";
-export { PrometheusExporter, type PrometheusExporterOptions } from "./prometheus-exporter.js";
+export {
+  type CacheConfigInfo,
+  PrometheusExporter,
+  type PrometheusExporterOptions,
+} from "./prometheus-exporter.js";

@@ -151,6 +151,13 @@ export const METRIC_DEFINITIONS = {
     "Finished requests, by finish reason.",
     ["finished_reason"],
   ),
+  cacheConfig: def(
+    "cache_config_info",
+    "gauge",
+    "vllm:cache_config_info",
+    "The KV cache's configuration, in labels (value 1); present once a model is loaded.",
+    ["block_size", "num_gpu_blocks", "cache_dtype", "kv_cache_bytes"],
+  ),
   stepTime: def(
     "step_time_seconds_total",
     "counter",

@@ -52,7 +52,25 @@ function histogram(s: Scrape, name: string) {
 
 describe("PrometheusExporter", () => {
   it("exposes every vLLM-named metric from the start, with a model_name label", async () => {
-    const s = await scrape(new PrometheusExporter({ modelName: "tiny-llama" }));
+    const exporter = new PrometheusExporter({ modelName: "tiny-llama" });
+    const before = await scrape(exporter);
+    // The cache's configuration is known once a model is loaded; until then the family is empty.
+    expect(family(before.strict, "pagoda:cache_config_info").samples).toEqual([]);
+    exporter.setCacheConfig({ blockSize: 16, numGpuBlocks: 512, cacheDtype: "f16", kvCacheBytes: 1 << 20 });
+    const s = await scrape(exporter);
+    expect(family(s.strict, "pagoda:cache_config_info").samples).toEqual([
+      {
+        name: "pagoda:cache_config_info",
+        labels: {
+          model_name: "tiny-llama",
+          block_size: "16",
+          num_gpu_blocks: "512",
+          cache_dtype: "f16",
+          kv_cache_bytes: "1048576",
+        },
+        value: 1,
+      },
+    ]);
     for (const d of Object.values(METRIC_DEFINITIONS)) {
       const f = family(s.strict, d.name);
       expect(f.name.startsWith("pagoda:")).toBe(true);

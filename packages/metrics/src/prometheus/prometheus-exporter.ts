@@ -11,6 +11,17 @@ import {
 } from "./buckets.js";
 import { METRIC_DEFINITIONS as M, type MetricDefinition } from "./metric-names.js";
 
+/** The KV cache a served model runs with, for `cache_config_info`. */
+export interface CacheConfigInfo {
+  readonly blockSize: number;
+  /** Blocks of the device cache, the null block included. */
+  readonly numGpuBlocks: number;
+  /** Element type of the cache: `f32`, `f16` or `int8`. */
+  readonly cacheDtype: string;
+  /** Bytes of the device cache. */
+  readonly kvCacheBytes: number;
+}
+
 /** Options of a {@link PrometheusExporter}. */
 export interface PrometheusExporterOptions {
   /** The `model_name` label value of every series (the served model's name). */
@@ -54,6 +65,8 @@ export class PrometheusExporter implements MetricsSink {
   private readonly success: Record<FinishReason, Inc>;
   private readonly prefillTime: Inc;
   private readonly decodeTime: Inc;
+  private readonly cacheConfig: Gauge;
+  private readonly modelName: string;
 
   constructor(options: PrometheusExporterOptions) {
     const registry = options.registry ?? new Registry();
@@ -126,6 +139,23 @@ export class PrometheusExporter implements MetricsSink {
     const stepTime = counters(M.stepTime, "phase", ["prefill", "decode"]);
     this.prefillTime = stepTime.prefill;
     this.decodeTime = stepTime.decode;
+    this.cacheConfig = new Gauge(common(M.cacheConfig, registry));
+    this.modelName = options.modelName;
+  }
+
+  /** Sets `cache_config_info` to the loaded model's KV cache (replacing an earlier one). */
+  setCacheConfig(c: CacheConfigInfo): void {
+    this.cacheConfig.reset();
+    this.cacheConfig.set(
+      {
+        model_name: this.modelName,
+        block_size: c.blockSize,
+        num_gpu_blocks: c.numGpuBlocks,
+        cache_dtype: c.cacheDtype,
+        kv_cache_bytes: c.kvCacheBytes,
+      },
+      1,
+    );
   }
 
   /** The exposition in the Prometheus text format. */
