@@ -7,7 +7,15 @@ import {
 } from "@pagoda/executor";
 import { KV_CACHE_DTYPES, KVCacheManager, type KvCacheDtype, planKVCache } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
-import { type LoadedModel, loadModel, type ModelFiles } from "@pagoda/model-loaders";
+import {
+  isQuantScheme,
+  type LoadedModel,
+  loadModel,
+  type ModelFiles,
+  QUANT_SCHEMES,
+  type QuantScheme,
+  quantizeWeights,
+} from "@pagoda/model-loaders";
 import { type Executor, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
@@ -49,6 +57,12 @@ export interface CreateEngineOptions {
    * `reference` only.
    */
   kvCacheDtype?: KvCacheDtype | "auto";
+  /**
+   * Quantize the weight matrices as they load (`quantizeWeights`: `q8_0`, `q4_0`, or `q4_k` with
+   * the LM head at Q6_K, llama.cpp's Q4_K_M mix); default none, the weights as stored. Norms and
+   * biases stay as stored; a GGUF file's quantized weights need no option.
+   */
+  quantization?: QuantScheme;
   /** Default 64. */
   maxNumSeqs?: number;
   /** Default 1024. */
@@ -84,7 +98,18 @@ interface Built {
  * await llm.close();
  */
 export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
-  const model = await loadModel(options.model);
+  const scheme = options.quantization;
+  if (scheme !== undefined && !isQuantScheme(scheme)) {
+    throw new EngineError(
+      "engine.bad_option",
+      `quantization must be one of ${QUANT_SCHEMES.join(", ")}; got ${JSON.stringify(scheme)}`,
+    );
+  }
+  const loaded = await loadModel(options.model);
+  const model: LoadedModel =
+    scheme === undefined
+      ? loaded
+      : { ...loaded, weights: quantizeWeights(loaded.weights, loaded.config, scheme) };
   try {
     const blockSize = options.blockSize ?? 16;
     const numHostBlocks = hostBlocks(model, options, blockSize, options.swapSpace ?? 0);
