@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { isPagodaError } from "@pagoda/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadModel } from "../load/load-model.js";
-import { storiesDir } from "../testing/fixtures.js";
+import { storiesDir, tempDir } from "../testing/fixtures.js";
+import { writeGguf } from "../tools/gguf/write-gguf.js";
 import { urlFiles } from "./url-files.js";
 
 interface Served {
@@ -64,6 +65,29 @@ describe("urlFiles: a model folder over HTTP", () => {
       expect(await remote.weights.embedTokens.read()).toEqual(await local.weights.embedTokens.read());
       expect(await remote.weights.layers[4]?.down.read()).toEqual(await local.weights.layers[4]?.down.read());
       expect(remote.dir).toBe(served.url);
+    } finally {
+      await Promise.all([remote.close(), local.close()]);
+    }
+  });
+
+  it("loads a .gguf URL by range: the header, then each tensor's own bytes", async () => {
+    const dir = await tempDir();
+    await writeGguf(storiesDir(), join(dir, "stories.gguf"), { type: "f32" });
+    served = await serve(dir);
+    const [remote, local] = await Promise.all([
+      loadModel(`${served.url}/stories.gguf`),
+      loadModel(join(dir, "stories.gguf")),
+    ]);
+    try {
+      expect(remote.config).toEqual(local.config);
+      expect(remote.tokenizer.encode("Once upon a time")).toEqual([1, 403, 407, 261, 378]);
+      const before = served.log.length;
+      const down = await remote.weights.layers[4]?.down.read();
+      expect(down).toEqual(await local.weights.layers[4]?.down.read());
+      expect(served.log.slice(before).map((l) => l.bytes)).toEqual([
+        remote.weights.layers[4]?.down.byteLength,
+      ]);
+      expect(served.log.every((l) => l.what === "range stories.gguf")).toBe(true);
     } finally {
       await Promise.all([remote.close(), local.close()]);
     }
