@@ -1,4 +1,8 @@
-// A small GGUF reader for tests: parses what the writer wrote, independently of its code.
+// The writer's tests read its files back with the real GGUF reader (one definition of the
+// format), through this adapter that keeps the raw codes and offsets those tests assert on.
+import { readGgufHeader } from "../gguf/gguf-header.js";
+import { memoryByteSource } from "../safetensors/byte-source.js";
+import { GGML_TYPE_CODES, GGUF_VALUE_TYPE } from "../tools/gguf/gguf-types.js";
 
 export type GgufReadValue = number | bigint | boolean | string | GgufReadValue[];
 
@@ -13,6 +17,7 @@ export interface GgufReadTensor {
 
 export interface GgufFile {
   version: number;
+  /** Value type codes as stored; arrays as plain arrays; f32 values as their shortest decimal. */
   metadata: Map<string, { type: number; value: GgufReadValue }>;
   tensors: GgufReadTensor[];
   /** Absolute offset of the data section. */
@@ -22,107 +27,30 @@ export interface GgufFile {
   data(name: string): Uint8Array;
 }
 
-// [elements, bytes] of one block per ggml type code, from the GGUF spec (not the writer's table).
-const BLOCKS: Record<number, [number, number]> = {
-  0: [1, 4],
-  1: [1, 2],
-  2: [32, 18],
-  8: [32, 34],
-  12: [256, 144],
-  14: [256, 210],
-};
-
-/** Parses a whole GGUF v3 file held in memory. */
-export function readGguf(bytes: Uint8Array): GgufFile {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const u32 = () => {
-    const v = view.getUint32(at, true);
-    at += 4;
-    return v;
-  };
-  const u64 = () => {
-    const v = view.getBigUint64(at, true);
-    at += 8;
-    return Number(v);
-  };
-  const str = () => {
-    const n = u64();
-    const s = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(at, at + n));
-    at += n;
-    return s;
-  };
-  const value = (type: number): GgufReadValue => {
-    const take = <T>(n: number, get: (o: number) => T): T => {
-      const v = get(at);
-      at += n;
-      return v;
-    };
-    switch (type) {
-      case 0:
-        return take(1, (o) => view.getUint8(o));
-      case 1:
-        return take(1, (o) => view.getInt8(o));
-      case 2:
-        return take(2, (o) => view.getUint16(o, true));
-      case 3:
-        return take(2, (o) => view.getInt16(o, true));
-      case 4:
-        return take(4, (o) => view.getUint32(o, true));
-      case 5:
-        return take(4, (o) => view.getInt32(o, true));
-      case 6:
-        return take(4, (o) => view.getFloat32(o, true));
-      case 7:
-        return take(1, (o) => view.getUint8(o) !== 0);
-      case 8:
-        return str();
-      case 9: {
-        const itemType = u32();
-        const n = u64();
-        return Array.from({ length: n }, () => value(itemType));
-      }
-      case 10:
-        return take(8, (o) => view.getBigUint64(o, true));
-      case 11:
-        return take(8, (o) => view.getBigInt64(o, true));
-      case 12:
-        return take(8, (o) => view.getFloat64(o, true));
-      default:
-        throw new Error(`unknown GGUF value type ${type} at byte ${at}`);
-    }
-  };
-  if (u32() !== 0x46554747) throw new Error("not a GGUF file");
-  const version = u32();
-  const numTensors = u64();
-  const numKv = u64();
+/** Parses a whole GGUF file held in memory with `readGgufHeader`. */
+export async function readGguf(bytes: Uint8Array): Promise<GgufFile> {
+  const h = await readGgufHeader(memoryByteSource("test.gguf", bytes));
   const metadata = new Map<string, { type: number; value: GgufReadValue }>();
-  for (let i = 0; i < numKv; i++) {
-    const key = str();
-    const type = u32();
-    metadata.set(key, { type, value: value(type) });
+  for (const [key, v] of h.metadata) {
+    const value = v.type === "array" ? Array.from(v.value as ArrayLike<GgufReadValue>) : v.value;
+    metadata.set(key, { type: GGUF_VALUE_TYPE[v.type], value });
   }
-  const tensors: GgufReadTensor[] = [];
-  for (let i = 0; i < numTensors; i++) {
-    const name = str();
-    const nDims = u32();
-    const dims = Array.from({ length: nDims }, u64);
-    tensors.push({ name, dims, type: u32(), offset: u64() });
-  }
-  const alignment = Number(metadata.get("general.alignment")?.value ?? 32);
-  const dataStart = Math.ceil(at / alignment) * alignment;
+  const tensors = h.tensors.map((t) => ({
+    name: t.name,
+    dims: [...t.shape].reverse(),
+    type: GGML_TYPE_CODES[t.dtype as keyof typeof GGML_TYPE_CODES],
+    offset: t.offset - h.dataStart,
+  }));
   return {
-    version,
+    version: h.version,
     metadata,
     tensors,
-    dataStart,
+    dataStart: h.dataStart,
     bytes,
     data(name) {
-      const t = tensors.find((x) => x.name === name);
+      const t = h.tensors.find((x) => x.name === name);
       if (!t) throw new Error(`no tensor ${name}`);
-      const [elements, size] = BLOCKS[t.type] ?? [Number.NaN, Number.NaN];
-      const n = (t.dims.reduce((a, b) => a * b, 1) / elements) * size;
-      return bytes.subarray(dataStart + t.offset, dataStart + t.offset + n);
+      return bytes.subarray(t.offset, t.offset + t.byteLength);
     },
   };
 }

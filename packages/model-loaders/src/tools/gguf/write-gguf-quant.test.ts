@@ -31,7 +31,7 @@ async function convert(dir: string, type: WriteGgufType): Promise<GgufFile> {
   const result = await writeGguf(dir, out, { type });
   const bytes = new Uint8Array(await readFile(out));
   expect(result.bytes).toBe(bytes.length);
-  return readGguf(bytes);
+  return await readGguf(bytes);
 }
 
 const typeOf = (f: GgufFile, name: string) => f.tensors.find((t) => t.name === name)?.type;

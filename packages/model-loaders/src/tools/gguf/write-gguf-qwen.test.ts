@@ -27,7 +27,7 @@ describe("writeGguf: Qwen", { timeout: 60_000 }, () => {
     await writeRandomModel(dir, "qwen3", shapes, { tokenizerFrom: qwen3TokenizerDir() });
     const out = join(dir, "q.gguf");
     await writeGguf(dir, out, { type: "f32" });
-    const f = readGguf(new Uint8Array(await readFile(out)));
+    const f = await readGguf(new Uint8Array(await readFile(out)));
     const meta = (key: string) => f.metadata.get(key)?.value;
     expect(meta("general.architecture")).toBe("qwen3");
     expect(meta("qwen3.attention.key_length")).toBe(16);
@@ -88,7 +88,7 @@ describe("writeGguf: Qwen", { timeout: 60_000 }, () => {
     );
     const out = join(big, "q2.gguf");
     await writeGguf(big, out, { type: "f16" });
-    const f = readGguf(new Uint8Array(await readFile(out)));
+    const f = await readGguf(new Uint8Array(await readFile(out)));
     expect(f.metadata.get("general.architecture")?.value).toBe("qwen2");
     const bias = f.tensors.find((t) => t.name === "blk.1.attn_q.bias");
     expect(bias).toMatchObject({ dims: [24], type: 0 });

@@ -23,7 +23,7 @@ async function tinyLlama(options: { tied?: boolean } = {}) {
 async function convert(dir: string, type: "f32" | "f16"): Promise<GgufFile> {
   const out = join(dir, `model-${type}.gguf`);
   await writeGguf(dir, out, { type });
-  return readGguf(new Uint8Array(await readFile(out)));
+  return await readGguf(new Uint8Array(await readFile(out)));
 }
 
 const meta = (f: GgufFile, key: string) => f.metadata.get(key)?.value;
@@ -35,7 +35,7 @@ describe("writeGguf: a tiny Llama", () => {
     const out = join(dir, "m.gguf");
     const result = await writeGguf(dir, out, { type: "f32", name: "tiny" });
     const bytes = new Uint8Array(await readFile(out));
-    const f = readGguf(bytes);
+    const f = await readGguf(bytes);
     expect(f.version).toBe(3);
     expect(result).toEqual({ architecture: "llama", numTensors: 2 + 2 * 9 + 1, bytes: bytes.length });
     expect(f.tensors).toHaveLength(21);
@@ -49,7 +49,7 @@ describe("writeGguf: a tiny Llama", () => {
     expect(meta(f, "llama.feed_forward_length")).toBe(40);
     expect(meta(f, "llama.attention.head_count")).toBe(4);
     expect(meta(f, "llama.attention.head_count_kv")).toBe(2);
-    expect(meta(f, "llama.attention.layer_norm_rms_epsilon")).toBe(Math.fround(1e-6));
+    expect(meta(f, "llama.attention.layer_norm_rms_epsilon")).toBe(1e-6); // f32, read as the shortest decimal
     expect(meta(f, "llama.rope.freq_base")).toBe(10000);
     expect(meta(f, "llama.vocab_size")).toBe(512);
     expect(f.metadata.has("llama.attention.key_length")).toBe(false); // head_dim 6 = 24 / 4
