@@ -1,4 +1,5 @@
 import type { CreateEngineOptions, Device } from "@pagoda/engine";
+import { isQuantScheme, QUANT_SCHEMES, type QuantScheme } from "@pagoda/model-loaders";
 import { CliUsageError } from "./generate/errors.js";
 
 /** The devices `--device` accepts. */
@@ -37,6 +38,22 @@ export function parseKvCacheDtype(value: string): KvCacheDtypeFlag {
     );
   }
   return value as KvCacheDtypeFlag;
+}
+
+/** `--quantization`'s help text. */
+export const QUANTIZATION_HELP =
+  "quantize the weight matrices on load: q8_0 | q4_0 | q4_k (the LM head at Q6_K, like llama.cpp's Q4_K_M); default: as stored";
+
+/** Checks `--quantization` (absent: the weights as stored). */
+export function parseQuantization(value: string | undefined): QuantScheme | undefined {
+  if (value === undefined) return undefined;
+  if (!isQuantScheme(value)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--quantization must be ${QUANT_SCHEMES.join(", ")}; got "${value}"`,
+    );
+  }
+  return value;
 }
 
 /** Checks `--threads` (absent: the engine's default). */

@@ -14,7 +14,14 @@ import {
 } from "@pagoda/bench";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
-import { KV_CACHE_DTYPE_HELP, parseKvCacheDtype, parseThreads, THREADS_HELP } from "../device-flags.js";
+import {
+  KV_CACHE_DTYPE_HELP,
+  parseKvCacheDtype,
+  parseQuantization,
+  parseThreads,
+  QUANTIZATION_HELP,
+  THREADS_HELP,
+} from "../device-flags.js";
 import { choiceFlag, intFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
@@ -27,6 +34,7 @@ interface BatchFlags extends WorkloadFlags {
   maxBatch: string;
   threads?: string;
   kvCacheDtype: string;
+  quantization?: string;
 }
 
 const ENGINES = ["sim", "cpu", "webgpu", "reference"] as const;
@@ -43,6 +51,7 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
     )
     .option("--threads <n>", THREADS_HELP)
     .option("--kv-cache-dtype <dtype>", `real engines: ${KV_CACHE_DTYPE_HELP}`, "auto")
+    .option("--quantization <type>", `real engines: ${QUANTIZATION_HELP}`)
     .option("--model-config <name|path>", "sim: model preset or config.json", "llama-2-7b")
     .option("--device <name>", "sim: device profile", "a100-80gb")
     .option("--model <dir>", "cpu/webgpu: model folder (default: $PAGODA_MODEL or stories260K)")
@@ -63,7 +72,9 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
       } else {
         const path = flags.model ?? defaultModel();
         const threads = parseThreads(flags.threads);
+        const quantization = parseQuantization(flags.quantization);
         runner = engineRunner(path, engine, {
+          ...(quantization !== undefined && { quantization }),
           seed: intFlag("seed", flags.seed),
           kvCacheDtype: parseKvCacheDtype(flags.kvCacheDtype),
           ...(threads !== undefined && { threads }),

@@ -273,6 +273,10 @@ describe("pagoda bench serve and sweep", () => {
       /--model not given and http:\/\/127.0.0.1:1\/v1\/models lists no model/,
     ],
     [["batch", "--engine", "tpu"], /--engine must be one of sim, cpu, webgpu/],
+    [
+      ["batch", "--engine", "cpu", "--quantization", "int4"],
+      /--quantization must be q8_0, q4_0, q4_k; got "int4"/,
+    ],
   ])("exits 1 with one line for %j", async (args, reason) => {
     const r = await bench(args);
     expect(r.code).toBe(1);

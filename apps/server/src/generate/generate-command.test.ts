@@ -26,6 +26,16 @@ describe("pagoda generate", () => {
     expect(io.outText.startsWith(GOLDEN_START)).toBe(true);
   });
 
+  it("generates with weights quantized on load (--quantization q8_0 keeps the greedy text)", async () => {
+    const io = capture();
+    const args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "20", "--temperature", "0"];
+    expect(await run([...args, "--device", "cpu", "--quantization", "q8_0"], io)).toBe(0);
+    expect(io.outText.startsWith(GOLDEN_START.slice(0, 40))).toBe(true);
+    const bad = capture();
+    expect(await run([...args, "--quantization", "q3_k"], bad)).toBe(1);
+    expect(bad.errText).toBe('pagoda: --quantization must be q8_0, q4_0, q4_k; got "q3_k"\n');
+  });
+
   it("prints one JSON object per prompt of a JSONL file", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-"));
     const file = join(dir, "p.jsonl");

@@ -7,7 +7,9 @@ import {
   KV_CACHE_DTYPE_HELP,
   parseDevice,
   parseKvCacheDtype,
+  parseQuantization,
   parseThreads,
+  QUANTIZATION_HELP,
   THREADS_HELP,
 } from "../device-flags.js";
 import type { CliIo } from "../program.js";
@@ -24,6 +26,7 @@ interface GenerateFlags {
   device: string;
   threads?: string;
   kvCacheDtype: string;
+  quantization?: string;
   json?: boolean;
 }
 
@@ -42,6 +45,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option("--device <device>", DEVICE_HELP, "auto")
     .option("--threads <n>", THREADS_HELP)
     .option("--kv-cache-dtype <dtype>", KV_CACHE_DTYPE_HELP, "auto")
+    .option("--quantization <type>", QUANTIZATION_HELP)
     .option("--json", "print one JSON object per prompt")
     .option("--verbose", "print stack traces on errors")
     .action(async (flags: GenerateFlags) => {
@@ -49,6 +53,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
       const device = parseDevice(flags.device);
       const threads = parseThreads(flags.threads);
       const kvCacheDtype = parseKvCacheDtype(flags.kvCacheDtype);
+      const quantization = parseQuantization(flags.quantization);
       const params = {
         ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
         ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
@@ -60,6 +65,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
         device,
         kvCacheDtype,
         ...(threads !== undefined && { threads }),
+        ...(quantization !== undefined && { quantization }),
       });
       try {
         const results = await runBatch(llm, prompts, params);

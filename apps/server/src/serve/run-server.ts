@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { spawnWorkerEngine } from "@pagoda/engine/worker/node";
-import { loadModel } from "@pagoda/model-loaders";
+import { loadModel, quantizeWeights } from "@pagoda/model-loaders";
 import { createServerApp, startServer } from "@pagoda/server";
 import { SingleBar } from "cli-progress";
 import { pino } from "pino";
@@ -64,9 +64,18 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       blockSize: config.blockSize,
       maxNumSeqs: config.maxNumSeqs,
       maxNumBatchedTokens: config.maxNumBatchedTokens,
-      kvCacheMemory: kvCacheBytes(config.kvCache, weightsBytes(model.weights)),
+      // Quantized handles know their packed size without quantizing anything.
+      kvCacheMemory: kvCacheBytes(
+        config.kvCache,
+        weightsBytes(
+          config.quantization === undefined
+            ? model.weights
+            : quantizeWeights(model.weights, model.config, config.quantization),
+        ),
+      ),
       swapSpace: config.swapSpace,
       kvCacheDtype: config.kvCacheDtype,
+      ...(config.quantization !== undefined && { quantization: config.quantization }),
       enablePrefixCaching: config.enablePrefixCaching,
       metrics: server.metrics,
       onLoadProgress: (loaded, total) => {

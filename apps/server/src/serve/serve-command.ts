@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
-import { DEVICE_HELP, KV_CACHE_DTYPE_HELP, THREADS_HELP } from "../device-flags.js";
+import { DEVICE_HELP, KV_CACHE_DTYPE_HELP, QUANTIZATION_HELP, THREADS_HELP } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import type { CliIo } from "../program.js";
 import { runServer } from "./run-server.js";
@@ -23,6 +23,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--max-num-batched-tokens <n>", "most tokens in one step (prefill chunks included)", "1024")
     .option("--block-size <n>", "tokens per KV cache block", "16")
     .option("--kv-cache-dtype <dtype>", KV_CACHE_DTYPE_HELP, "auto")
+    .option("--quantization <type>", QUANTIZATION_HELP)
     .option("--kv-cache-memory <size>", "memory for the KV cache, e.g. 512MiB (default 32MiB)")
     .option(
       "--gpu-memory-utilization <fraction>",

@@ -62,6 +62,11 @@ describe("resolveServeConfig", () => {
     });
   });
 
+  it("takes --quantization (default: none)", () => {
+    expect(resolveServeConfig(base, "/unused").quantization).toBeUndefined();
+    expect(resolveServeConfig({ ...base, quantization: "q4_k" }, "/unused").quantization).toBe("q4_k");
+  });
+
   it("takes --kv-cache-dtype", () => {
     expect(resolveServeConfig({ ...base, kvCacheDtype: "int8" }, "/unused").kvCacheDtype).toBe("int8");
   });
@@ -86,6 +91,7 @@ describe("resolveServeConfig", () => {
     [{ kvCacheMemory: "1GiB", gpuMemoryUtilization: "0.5" }, "not both"],
     [{ maxQueue: "0" }, "--max-queue must be an integer from 1"],
     [{ kvCacheDtype: "fp8" }, '--kv-cache-dtype must be auto, f32, f16, int8; got "fp8"'],
+    [{ quantization: "Q4_K" }, '--quantization must be q8_0, q4_0, q4_k; got "Q4_K"'],
   ])("rejects %o", (flags, message) => {
     const [code, got] = codeAndMessage(() => resolveServeConfig({ ...base, ...flags }, "/unused"));
     expect(code).toBe("cli.bad_argument");

@@ -2,7 +2,14 @@ import { existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Device } from "@pagoda/engine";
-import { type KvCacheDtypeFlag, parseDevice, parseKvCacheDtype, parseThreads } from "../device-flags.js";
+import type { QuantScheme } from "@pagoda/model-loaders";
+import {
+  type KvCacheDtypeFlag,
+  parseDevice,
+  parseKvCacheDtype,
+  parseQuantization,
+  parseThreads,
+} from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import { parseByteSize } from "./byte-size.js";
 
@@ -19,6 +26,7 @@ export interface ServeFlags {
   blockSize: string;
   kvCacheMemory?: string;
   kvCacheDtype: string;
+  quantization?: string;
   gpuMemoryUtilization?: string;
   swapSpace: string;
   prefixCaching: boolean;
@@ -48,6 +56,8 @@ export interface ServeConfig {
   kvCache: { bytes: number } | { utilization: number; totalBytes: number };
   /** Element type of the KV cache (`auto`: f16). */
   kvCacheDtype: KvCacheDtypeFlag;
+  /** Quantize the weight matrices on load; undefined: as stored. */
+  quantization: QuantScheme | undefined;
   swapSpace: number;
   enablePrefixCaching: boolean;
   apiKey: string | null;
@@ -100,6 +110,7 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
         ? { utilization: fraction(flags.gpuMemoryUtilization), totalBytes: totalmem() }
         : { bytes: parseByteSize("--kv-cache-memory", flags.kvCacheMemory ?? "32MiB") },
     kvCacheDtype: parseKvCacheDtype(flags.kvCacheDtype),
+    quantization: parseQuantization(flags.quantization),
     swapSpace: parseByteSize("--swap-space", flags.swapSpace, 2 ** 30),
     enablePrefixCaching: flags.prefixCaching,
     apiKey: apiKey === "" ? null : apiKey,

@@ -1,8 +1,9 @@
-import type { ModelWeights, TensorHandle } from "@pagoda/model-loaders";
+import { isQuantType, type ModelWeights, type TensorHandle } from "@pagoda/model-loaders";
 
 /**
- * Bytes the executors hold for these weights: every tensor as F32 (both executors widen BF16 /
- * F16 on load), a tied LM head once. An estimate for `--gpu-memory-utilization`.
+ * Bytes the executors hold for these weights: every float tensor as F32 (both executors widen BF16 /
+ * F16 on load), quantized ones packed as they are, a tied LM head once. An estimate for
+ * `--gpu-memory-utilization`.
  */
 export function weightsBytes(weights: ModelWeights): number {
   const seen = new Set<TensorHandle>();
@@ -16,7 +17,7 @@ export function weightsBytes(weights: ModelWeights): number {
   };
   visit(weights);
   let bytes = 0;
-  for (const h of seen) bytes += h.numel * 4;
+  for (const h of seen) bytes += isQuantType(h.dtype) ? h.byteLength : h.numel * 4;
   return bytes;
 }
 

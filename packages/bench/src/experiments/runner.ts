@@ -34,6 +34,8 @@ export interface RunnerOptions {
   threads?: number;
   /** KV cache element type of a real engine (`createEngine`'s `kvCacheDtype`; default auto). */
   kvCacheDtype?: CreateEngineOptions["kvCacheDtype"];
+  /** Quantize a real engine's weight matrices on load (`createEngine`'s `quantization`). */
+  quantization?: CreateEngineOptions["quantization"];
 }
 
 /** A runner that simulates `model` on `device`. */
@@ -64,6 +66,7 @@ export function engineRunner(modelPath: string, device: ResolvedDevice, options:
       device,
       ...(options.threads !== undefined && { threads: options.threads }),
       ...(options.kvCacheDtype !== undefined && { kvCacheDtype: options.kvCacheDtype }),
+      ...(options.quantization !== undefined && { quantization: options.quantization }),
       maxNumSeqs: spec.maxNumSeqs,
       policy: spec.policy,
       ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),
