@@ -91,4 +91,11 @@ describe("loadModel(x.gguf)", { timeout: 60_000 }, () => {
       await Promise.all([folder.close(), gguf.close()]);
     }
   });
+
+  it("a .gguf path that does not exist is resolve.not_found", async () => {
+    await expect(loadModel("/no/such/model.gguf")).rejects.toMatchObject({
+      code: "resolve.not_found",
+      message: "no GGUF file at /no/such/model.gguf",
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { type GenerationConfig, parseGenerationConfig } from "../config/generati
 import { mapWeights } from "../config/map-weights.js";
 import { type ModelConfig, parseModelConfig } from "../config/model-config.js";
 import type { ModelWeights } from "../config/model-weights.js";
-import { ModelConfigError, TokenizerError } from "../errors.js";
+import { ModelConfigError, ModelResolveError, TokenizerError } from "../errors.js";
 import type { ModelFiles } from "../files/model-files.js";
 import { readJsonObject } from "../files/read-json.js";
 import type { ResolveOptions } from "../resolve/resolve-options.js";
@@ -44,7 +44,13 @@ async function ggufSource(source: string): Promise<ByteSource> {
     return urlFiles(source.slice(0, cut)).open(decodeURIComponent(source.slice(cut + 1)));
   }
   const { openFileByteSource } = await import("../node-only.js");
-  return openFileByteSource(source);
+  return openFileByteSource(source).catch((cause: unknown) => {
+    if ((cause as { code?: unknown }).code !== "ENOENT") throw cause;
+    throw new ModelResolveError("resolve.not_found", `no GGUF file at ${source}`, {
+      cause,
+      details: { source },
+    });
+  });
 }
 
 async function filesOf(source: string | ModelFiles, options: LoadModelOptions): Promise<ModelFiles> {
