@@ -33,6 +33,12 @@ export interface RandomModelOptions {
   dtype?: FloatDType;
   /** PRNG seed; the same seed gives the same bytes. Default 0. */
   seed?: number;
+  /**
+   * Multiplies the untied LM head's range (default 1). At 1 the logits spread by about 0.6, so
+   * the next-token distribution is nearly flat and its top-1 is a near tie everywhere; about 8
+   * peaks it like a trained model's, which accuracy tests (top-1 agreement) need.
+   */
+  lmHeadScale?: number;
 }
 
 const TORCH_DTYPE: Record<FloatDType, string> = { F32: "float32", F16: "float16", BF16: "bfloat16" };
@@ -157,6 +163,7 @@ export function randomModelTensors(
     linear(`${p}mlp.down_proj.weight`, h, ff);
   }
   norm("model.norm.weight", h);
-  if (!s.tieWordEmbeddings) linear("lm_head.weight", s.vocabSize, h);
+  if (!s.tieWordEmbeddings)
+    add("lm_head.weight", [s.vocabSize, h], 0, (options.lmHeadScale ?? 1) / Math.sqrt(h));
   return out;
 }
