@@ -74,8 +74,10 @@ describe("quantizeWeights", () => {
     const { config, weights, close } = await randomWeights(false);
     try {
       const q = quantizeWeights(weights, config, "q4_0");
-      const handle = q.layers[0]?.gate as TensorHandle;
-      const original = await (weights.layers[0]?.gate as TensorHandle).read();
+      const [layer, source] = [q.layers[0], weights.layers[0]];
+      if (!layer || !source) throw new Error("no layer 0");
+      const handle = layer.gate;
+      const original = await source.gate.read();
       const raw = await handle.readRaw();
       expect(raw).toEqual(quantize("Q4_0", original, 256));
       const values = await handle.read();
