@@ -54,7 +54,10 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
     .option("--quantization <type>", `real engines: ${QUANTIZATION_HELP}`)
     .option("--model-config <name|path>", "sim: model preset or config.json", "llama-2-7b")
     .option("--device <name>", "sim: device profile", "a100-80gb")
-    .option("--model <dir>", "cpu/webgpu: model folder (default: $PAGODA_MODEL or stories260K)")
+    .option(
+      "--model <dir|file.gguf>",
+      "cpu/webgpu: model folder or GGUF file (default: $PAGODA_MODEL or stories260K)",
+    )
     .option("--max-batch <n>", "largest batch limit N (also the static-vs-continuous limit)", "64");
   addWorkloadFlags(cmd, { numPrompts: 256, inputLen: 128, outputLen: 128 }).action(
     async (flags: BatchFlags) => {

@@ -36,6 +36,20 @@ describe("pagoda generate", () => {
     expect(bad.errText).toBe('pagoda: --quantization must be q8_0, q4_0, q4_k; got "q3_k"\n');
   });
 
+  it("generates from a GGUF file that pagoda quantize wrote (Q8_0), on the cpu and reference devices", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-gguf-"));
+    const file = join(dir, "stories260K-q8_0.gguf");
+    const made = capture();
+    const stories = new URL("../../../../../shared/models/stories260K", import.meta.url).pathname;
+    expect(await run(["quantize", stories, file, "--type", "q8_0"], made)).toBe(0);
+    const args = ["generate", "--model", file, "--prompt", "Once upon a time", "--max-tokens", "20"];
+    for (const device of ["cpu", "reference"]) {
+      const io = capture();
+      expect(await run([...args, "--temperature", "0", "--device", device], io)).toBe(0);
+      expect(io.outText.startsWith(GOLDEN_START.slice(0, 40)), io.outText).toBe(true);
+    }
+  });
+
   it("prints one JSON object per prompt of a JSONL file", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-"));
     const file = join(dir, "p.jsonl");

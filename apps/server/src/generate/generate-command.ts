@@ -35,7 +35,10 @@ export function registerGenerate(program: Command, io: CliIo): void {
   program
     .command("generate")
     .description("generate completions offline")
-    .option("--model <dir|hf_id>", "model folder or Hugging Face id (default: $PAGODA_MODEL or stories260K)")
+    .option(
+      "--model <dir|file.gguf|hf_id>",
+      "model folder, GGUF file (path or URL) or Hugging Face id (default: $PAGODA_MODEL or stories260K)",
+    )
     .option("--prompt <text>", "one prompt")
     .option("--prompts-file <file>", 'JSONL file, one {"prompt": "..."} per line')
     .option("--max-tokens <n>", "tokens to generate per prompt (default 16)")

@@ -12,7 +12,10 @@ export function registerServe(program: Command, io: CliIo): void {
   program
     .command("serve")
     .description("start the OpenAI-compatible server (the engine runs on a worker thread)")
-    .option("--model <dir|hf_id>", "model folder or Hugging Face id (default: $PAGODA_MODEL or stories260K)")
+    .option(
+      "--model <dir|file.gguf|hf_id>",
+      "model folder, GGUF file (path or URL) or Hugging Face id (default: $PAGODA_MODEL or stories260K)",
+    )
     .option("--served-model-name <name>", "the model name clients ask for (default: the folder's name)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", "8000")

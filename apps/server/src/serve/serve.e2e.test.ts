@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../program.js";
@@ -86,6 +89,39 @@ describe("pagoda serve (a real process)", () => {
     cli.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     child = null;
+  }, 60_000);
+
+  it("serves a Q8_0 GGUF that pagoda quantize wrote, with an int8 KV cache", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pagoda-serve-gguf-"));
+    const file = join(dir, "stories-q8_0.gguf");
+    const stories = fileURLToPath(new URL("../../../../../shared/models/stories260K", import.meta.url));
+    expect(await run(["quantize", stories, file, "--type", "q8_0"], captureErr())).toBe(0);
+    const cli = await startCli([
+      "--port",
+      "0",
+      "--device",
+      "cpu",
+      "--model",
+      file,
+      "--kv-cache-dtype",
+      "int8",
+    ]);
+    child = cli.child;
+    await untilReady(cli.url);
+    const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    const id = models.data[0]?.id as string;
+    const res = await fetch(`${cli.url}/v1/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: id, prompt: "Once upon a time", max_tokens: 12, temperature: 0 }),
+    });
+    const body = (await res.json()) as { choices: Array<{ text: string }> };
+    expect(res.status).toBe(200);
+    // Q8_0 weights and an int8 cache keep stories260K's first greedy words.
+    expect(body.choices[0]?.text.startsWith(", there was a little girl named Lily")).toBe(true);
+    const metrics = await (await fetch(`${cli.url}/metrics`)).text();
+    expect(metrics).toMatch(/cache_dtype="int8"/);
+    expect(cli.stderr()).not.toMatch(/error/i);
   }, 60_000);
 
   it("says exactly what to pass when there is no model to serve", async () => {
