@@ -102,3 +102,10 @@ export interface StepRecord {
   /** Per-sequence shape, needed only for the bottleneck report. */
   readonly batch?: StepBatchShape;
 }
+
+/**
+ * The scheduler's gauges at a moment between steps: after an abort frees blocks, or when the
+ * engine goes idle. Recorded with `MetricsRecorder.recordState`, it replaces the gauges of the
+ * latest step without counting a step.
+ */
+export type SchedulerState = Pick<StepRecord, "kvCacheUsage" | "numRunning" | "numWaiting" | "numSwapped">;

@@ -24,6 +24,7 @@ export {
   type RequestPreempted,
   type RequestScheduled,
   type RequestToken,
+  type SchedulerState,
   type StepBatchShape,
   type StepRecord,
 } from "./events.js";

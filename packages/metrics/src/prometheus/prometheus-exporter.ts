@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { StepBottleneck } from "../bottleneck/roofline.js";
-import { FINISH_REASONS, type FinishReason, type StepRecord } from "../events.js";
+import { FINISH_REASONS, type FinishReason, type SchedulerState, type StepRecord } from "../events.js";
 import type { FinishedRequest } from "../recorder/finished-request.js";
 import type { MetricsSink } from "../recorder/sink.js";
 import {
@@ -191,10 +191,7 @@ export class PrometheusExporter implements MetricsSink {
 
   step(step: StepRecord, bottleneck: StepBottleneck | null): void {
     this.iterationTokens(step.numPrefillTokens + step.numDecodeTokens);
-    this.gauges.running(step.numRunning);
-    this.gauges.waiting(step.numWaiting);
-    this.gauges.swapped(step.numSwapped);
-    this.gauges.kvUsage(step.kvCacheUsage);
+    this.state(step);
     this.counters.preemptions(step.numPreemptions);
     this.counters.prefixQueries(step.prefixCacheQueries);
     this.counters.prefixHits(step.prefixCacheHits);
@@ -204,6 +201,13 @@ export class PrometheusExporter implements MetricsSink {
       this.gauges.intensity(bottleneck.arithmeticIntensity);
       this.gauges.computeBound(bottleneck.bound === "compute" ? 1 : 0);
     }
+  }
+
+  state(state: SchedulerState): void {
+    this.gauges.running(state.numRunning);
+    this.gauges.waiting(state.numWaiting);
+    this.gauges.swapped(state.numSwapped);
+    this.gauges.kvUsage(state.kvCacheUsage);
   }
 }
 

@@ -7,14 +7,20 @@ import {
 } from "../bottleneck/model-shape.js";
 import { analyzeStep, type StepBottleneck } from "../bottleneck/roofline.js";
 import { assertCount, assertTime, badValue, isCount, MetricsError } from "../errors.js";
-import { FINISH_REASONS, type FinishReason, type RequestEvent, type StepRecord } from "../events.js";
+import {
+  FINISH_REASONS,
+  type FinishReason,
+  type RequestEvent,
+  type SchedulerState,
+  type StepRecord,
+} from "../events.js";
 import { DEFAULT_RELATIVE_ERROR } from "../sketch/quantile-sketch.js";
 import type { MetricsSnapshot } from "../snapshot.js";
 import { finishedRequest, newRequestState, type RequestState } from "./request-state.js";
 import { RequestStats } from "./request-stats.js";
 import type { MetricsSink } from "./sink.js";
 import { StepStats } from "./step-stats.js";
-import { validateStep } from "./validate-step.js";
+import { validateState, validateStep } from "./validate-step.js";
 
 /** Options of a {@link MetricsRecorder}. */
 export interface MetricsRecorderOptions {
@@ -117,6 +123,16 @@ export class MetricsRecorder {
     this.steps.add(step, report);
     for (const sink of this.sinks) sink.step?.(step, report);
     return report;
+  }
+
+  /**
+   * Records the scheduler's gauges between steps (after an abort, or when the engine goes idle),
+   * so they do not keep the latest step's values while nothing runs.
+   */
+  recordState(state: SchedulerState): void {
+    validateState(state);
+    this.steps.setState(state);
+    for (const sink of this.sinks) sink.state?.(state);
   }
 
   /** Every figure as plain, JSON-serialisable data. */

@@ -1,5 +1,5 @@
 import type { StepBottleneck } from "../bottleneck/roofline.js";
-import type { StepRecord } from "../events.js";
+import type { SchedulerState, StepRecord } from "../events.js";
 import type { FinishedRequest } from "./finished-request.js";
 
 /**
@@ -15,4 +15,6 @@ export interface MetricsSink {
   requestFinished?(request: FinishedRequest): void;
   /** A step was recorded, with its bottleneck report when the recorder has a model and device. */
   step?(step: StepRecord, bottleneck: StepBottleneck | null): void;
+  /** The scheduler's gauges changed between steps (an abort, the engine going idle). */
+  state?(state: SchedulerState): void;
 }

@@ -1,9 +1,9 @@
 import type { StepBottleneck } from "../bottleneck/roofline.js";
-import type { StepRecord } from "../events.js";
+import type { SchedulerState, StepRecord } from "../events.js";
 import { QuantileSketch } from "../sketch/quantile-sketch.js";
 import { type DistributionSummary, summarize } from "../sketch/summary.js";
 
-/** The scheduler's state after the latest step, and its cumulative counters. */
+/** The scheduler's state after the latest step (or later state record), and its cumulative counters. */
 export interface SchedulerSnapshot {
   readonly numRunning: number;
   readonly numWaiting: number;
@@ -53,7 +53,7 @@ export class StepStats {
   private numPreemptions = 0;
   private prefixCacheQueries = 0;
   private prefixCacheHits = 0;
-  private latest: StepRecord | null = null;
+  private latest: SchedulerState | null = null;
   private readonly tokensPerStep: QuantileSketch;
   private readonly seqsPerStep: QuantileSketch;
   private readonly stepSeconds: QuantileSketch;
@@ -91,7 +91,12 @@ export class StepStats {
     }
   }
 
-  /** Gauges from the latest step (zeros before the first) and cumulative scheduler counters. */
+  /** Replaces the gauges between steps (a validated state record); counts no step. */
+  setState(state: SchedulerState): void {
+    this.latest = state;
+  }
+
+  /** Gauges from the latest step or state (zeros before the first) and cumulative scheduler counters. */
   scheduler(): SchedulerSnapshot {
     const s = this.latest;
     return {

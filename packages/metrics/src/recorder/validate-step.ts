@@ -1,5 +1,5 @@
 import { assertNonNegative, badValue, isCount, MetricsError } from "../errors.js";
-import type { StepRecord } from "../events.js";
+import type { SchedulerState, StepRecord } from "../events.js";
 
 const COUNTS = [
   "numPrefillTokens",
@@ -28,5 +28,15 @@ export function validateStep(step: StepRecord): void {
       "metrics.bad_value",
       `step.prefixCacheHits (${step.prefixCacheHits}) exceeds prefixCacheQueries (${step.prefixCacheQueries})`,
     );
+  }
+}
+
+/** Throws `metrics.bad_value` for a gauge that no scheduler could report. */
+export function validateState(state: SchedulerState): void {
+  for (const key of ["numRunning", "numWaiting", "numSwapped"] as const) {
+    if (!isCount(state[key])) throw badValue(`state.${key}`, state[key], "an integer ≥ 0");
+  }
+  if (!(state.kvCacheUsage >= 0 && state.kvCacheUsage <= 1)) {
+    throw badValue("state.kvCacheUsage", state.kvCacheUsage, "in [0, 1]");
   }
 }
