@@ -90,6 +90,20 @@ for (const decodeKernel of KERNELS)
       expect(plan.numParts).toBe(2);
     });
 
+    // The reference reads the rows the codec decodes; the kernel decodes q·scale to the same f32.
+    it("an int8 cache (GQA 2, headDim 64, blockSize 16): rows of words, each with its scale", async () => {
+      const plan = await check({
+        numHeads: 4,
+        numKvHeads: 2,
+        headDim: 64,
+        blockSize: 16,
+        seqLens: [5, 300],
+        seed: 8,
+        cacheDtype: "int8",
+      });
+      expect(plan.numParts).toBe(2);
+    });
+
     it("leaves the rows of sequences with longer queries to the prefill kernel", async () => {
       const batch = makePagedBatch({
         numHeads: 2,

@@ -72,7 +72,7 @@ ${pagedAttentionInputsWgsl(dtype)}
 ${outputs}
 
 var<workgroup> scores: array<f32, ${DECODE_SCORES}>; // [head j][position i], row stride partSize
-var<workgroup> rowOf: array<u32, ${DECODE_MAX_PARTITION}>; // vec4 index of each position's cache row
+var<workgroup> rowOf: array<u32, ${DECODE_MAX_PARTITION}>; // first cache element of each position's row
 var<workgroup> qChunk: array<vec4f, ${4 * MAX_HEAD4}>; // the HEADS query rows being scored
 var<workgroup> red: array<f32, WG>;
 var<workgroup> stats: array<f32, ${2 * DECODE_WORKGROUP}>; // max per head, then sum per head
@@ -113,7 +113,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   for (var i = t; i < n; i += WG) {
     let pos = start + i;
     let block = u32(blockTables[table + pos / p.blockSize]);
-    rowOf[i] = ((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize) * d4n;
+    rowOf[i] = kvRow((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize, d4n);
   }
 
   // 1. scores, HEADS query heads at a time
@@ -125,9 +125,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     workgroupBarrier();
     for (var i = t; i < n; i += WG) {
       let k = rowOf[i];
+      let ks = keyScale(k, d4n);
       var dot = array<vec4f, HEADS>(); // explicit: lavapipe kept a loop-local var's old value
       for (var d = 0u; d < d4n; d++) {
-        let kv = loadKey(k + d);
+        let kv = loadKey(k + d) * ks;
         for (var h = 0u; h < HEADS; h++) {
           dot[h] += qChunk[h * d4n + d] * kv;
         }
@@ -187,7 +188,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     var acc = array<vec4f, HEADS>();
     if (slice < slices) {
       for (var i = slice; i < n; i += slices) {
-        let v = loadValue(rowOf[i] + d);
+        let v = loadValue(rowOf[i] + d) * valueScale(rowOf[i], d4n);
         for (var h = 0u; h < HEADS; h++) {
           acc[h] += scores[(c + h) * p.partSize + i] * v;
         }

@@ -74,10 +74,12 @@ fn main(
   let table = seq * p.maxBlocksPerSeq;
   for (var pos = 0u; pos < seqLen; pos++) {
     let block = u32(blockTables[table + pos / p.blockSize]);
-    let row = ((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize) * d4n;
+    let row = kvRow((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize, d4n);
+    let ks = keyScale(row, d4n);
+    let vs = valueScale(row, d4n);
     var dot = vec4f(0.0);
     for (var d = 0u; d < d4n; d++) {
-      dot += qv[d] * loadKey(row + d);
+      dot += qv[d] * (loadKey(row + d) * ks);
     }
     let s = dot.x + dot.y + dot.z + dot.w;
     let mNew = max(m, s);
@@ -85,7 +87,7 @@ fn main(
     let w = exp(s - mNew);
     l = l * carry + w;
     for (var d = 0u; d < d4n; d++) {
-      acc[d] = acc[d] * carry + w * loadValue(row + d);
+      acc[d] = acc[d] * carry + w * (loadValue(row + d) * vs);
     }
     m = mNew;
   }

@@ -72,6 +72,19 @@ describeGpu("encodePrefillAttention", () => {
     });
   });
 
+  it("an int8 cache: chunked prefill (GQA 2, headDim 32, blockSize 8)", async () => {
+    await check({
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 32,
+      blockSize: 8,
+      seqLens: [40, 13, 1],
+      queryLens: [11, 13, 1],
+      seed: 16,
+      cacheDtype: "int8",
+    });
+  });
+
   it("with skipDecode, leaves 1-token queries untouched and computes the rest", async () => {
     const batch = makePagedBatch({
       numHeads: 2,

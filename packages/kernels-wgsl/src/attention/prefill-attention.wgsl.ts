@@ -133,9 +133,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
       var vv = vec4f(0.0);
       if (pos < kvEnd && d < d4n) {
         let block = u32(blockTables[table + pos / p.blockSize]);
-        let at = ((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize) * d4n + d;
-        kv = loadKey(at);
-        vv = loadValue(at);
+        let row = kvRow((block * p.numKvHeads + kvHead) * p.blockSize + pos % p.blockSize, d4n);
+        kv = loadKey(row + d) * keyScale(row, d4n);
+        vv = loadValue(row + d) * valueScale(row, d4n);
       }
       ks[e] = kv;
       vs[e] = vv;

@@ -1,6 +1,8 @@
 export {
   blockElements,
+  cacheBlockBytes,
   cacheElementBytes,
+  cacheRowBytes,
   cacheRowIndex,
   checkKvCacheLayout,
   type KvCacheDType,

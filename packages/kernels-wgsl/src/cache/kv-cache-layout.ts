@@ -1,11 +1,24 @@
 import { KernelError } from "../runtime/kernel-error.js";
 
-/** Element types a KV cache can hold. */
-export type KvCacheDType = "f32" | "f16";
+/**
+ * Element types a KV cache can hold. `int8`: each (token, kv head) row is `headDim` int8 then its
+ * f32 scale (`max |x| / 127`), @pagoda/kv-paging's layout.
+ */
+export type KvCacheDType = "f32" | "f16" | "int8";
 
-/** Bytes of one cache element. */
+/** Bytes of one cache element (int8: 1, not counting the row's 4-byte scale; see {@link cacheRowBytes}). */
 export function cacheElementBytes(dtype: KvCacheDType = "f32"): number {
-  return dtype === "f16" ? 2 : 4;
+  return dtype === "f32" ? 4 : dtype === "f16" ? 2 : 1;
+}
+
+/** Bytes of one (token, kv head) row: `headDim` elements, plus the f32 scale for int8. */
+export function cacheRowBytes(dtype: KvCacheDType, headDim: number): number {
+  return headDim * cacheElementBytes(dtype) + (dtype === "int8" ? 4 : 0);
+}
+
+/** Bytes of one cache block of one buffer (keys or values) for all kv heads. */
+export function cacheBlockBytes(layout: KvCacheLayout): number {
+  return layout.numKvHeads * layout.blockSize * cacheRowBytes(layout.cacheDtype ?? "f32", layout.headDim);
 }
 
 /**
@@ -26,7 +39,7 @@ export function blockElements(layout: KvCacheLayout): number {
   return layout.numKvHeads * layout.blockSize * layout.headDim;
 }
 
-/** Element index of (slot, kv head, dim 0) in a cache buffer: where a token's head row starts. */
+/** Element index of (slot, kv head, dim 0) in the cache's f32 view (what the references index): where a token's head row starts. */
 export function cacheRowIndex(layout: KvCacheLayout, slot: number, kvHead: number): number {
   const block = Math.floor(slot / layout.blockSize);
   const offset = slot % layout.blockSize;
@@ -46,11 +59,9 @@ export function checkKvCacheLayout(layout: KvCacheLayout): void {
       });
     }
   }
-  if (layout.cacheDtype !== undefined && layout.cacheDtype !== "f32" && layout.cacheDtype !== "f16") {
-    throw new KernelError(
-      "kv_cache.bad_dtype",
-      `cacheDtype must be "f32" or "f16", got ${layout.cacheDtype}`,
-    );
+  const dtype = layout.cacheDtype;
+  if (dtype !== undefined && dtype !== "f32" && dtype !== "f16" && dtype !== "int8") {
+    throw new KernelError("kv_cache.bad_dtype", `cacheDtype must be "f32", "f16" or "int8", got ${dtype}`);
   }
   if (headDim % 4 !== 0 || headDim > 256) {
     throw new KernelError(

@@ -1,10 +1,10 @@
-import { f32ToF16 } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { shuffled } from "../attention/testing/paged-batch.js";
 import { encodeRope } from "../ops/rope.js";
 import { ropeReference } from "../ops/rope.reference.js";
 import { createStorageBuffer, readBuffer } from "../runtime/buffers.js";
+import { encodeCache } from "../testing/kv-cache-bytes.js";
 import { randomF32 } from "../testing/random.js";
 import { ropeTestFrequencies } from "../testing/rope-input.js";
 import { testDevice } from "../testing/test-device.js";
@@ -37,6 +37,8 @@ const CASES: Case[] = [
     cacheDtype: "f32",
   },
   { numHeads: 6, numKvHeads: 2, headDim: 32, blockSize: 32, numTokens: 70, numBlocks: 4, cacheDtype: "f16" },
+  { numHeads: 4, numKvHeads: 4, headDim: 8, blockSize: 8, numTokens: 13, numBlocks: 4, cacheDtype: "int8" },
+  { numHeads: 6, numKvHeads: 2, headDim: 32, blockSize: 16, numTokens: 40, numBlocks: 4, cacheDtype: "int8" },
 ];
 
 describeGpu("encodeRopeAndCache", () => {
@@ -51,7 +53,6 @@ describeGpu("encodeRopeAndCache", () => {
     it(`equals rope then reshapeAndCache, bit for bit, and the references (${what})`, async () => {
       const { numHeads, numKvHeads, headDim, blockSize, numTokens, numBlocks, cacheDtype } = c;
       const { device, ctx } = t;
-      const half = cacheDtype === "f16";
       const width = (numHeads + 2 * numKvHeads) * headDim;
       const cacheLength = numBlocks * numKvHeads * blockSize * headDim;
       const qkv = randomF32(numTokens * width, i + 1);
@@ -65,7 +66,9 @@ describeGpu("encodeRopeAndCache", () => {
         k % 6 === 4 ? -1 : (slots[k] ?? -1),
       );
       const layout = { numKvHeads, headDim, blockSize, cacheDtype };
-      const cacheInit = half ? f32ToF16(randomF32(cacheLength, i + 9)) : randomF32(cacheLength, i + 9);
+      const cacheValues = randomF32(cacheLength, i + 9);
+      const cacheBytesInit = encodeCache(cacheDtype, headDim, cacheValues);
+      const cacheInit = new Uint32Array(cacheBytesInit.buffer);
       const make = () => ({
         qkv: createStorageBuffer(device, "test.qkv", qkv),
         keyCache: createStorageBuffer(device, "test.key_cache", cacheInit),
@@ -104,7 +107,7 @@ describeGpu("encodeRopeAndCache", () => {
           valueCache: split.valueCache,
         });
       });
-      const cacheBytes = cacheLength * (half ? 2 : 4);
+      const cacheBytes = cacheInit.byteLength;
       const read = async (b: GPUBuffer, bytes: number) => new Uint8Array(await readBuffer(device, b, bytes));
       for (const [name, bytes] of [
         ["qkv", qkv.byteLength],
@@ -115,7 +118,7 @@ describeGpu("encodeRopeAndCache", () => {
       }
 
       // Against the TypeScript references (f32 cache: the rope reference's f64 sin/cos, within 2e-6).
-      if (!half) {
+      if (cacheDtype === "f32") {
         const rotated = new Float32Array(await readBuffer(device, fused.qkv, qkv.byteLength));
         const heads = numHeads + numKvHeads;
         const qk = new Float32Array(numTokens * heads * headDim);
@@ -141,8 +144,8 @@ describeGpu("encodeRopeAndCache", () => {
           key: slice(rotated, numHeads * headDim),
           value: slice(qkv, heads * headDim),
           slotMapping,
-          keyCache: (cacheInit as Float32Array).slice(),
-          valueCache: (cacheInit as Float32Array).slice(),
+          keyCache: cacheValues.slice(),
+          valueCache: cacheValues.slice(),
         };
         reshapeAndCacheReference(host);
         expect(new Float32Array(await readBuffer(device, fused.keyCache, cacheBytes))).toEqual(host.keyCache);

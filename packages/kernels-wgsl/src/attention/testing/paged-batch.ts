@@ -1,5 +1,5 @@
-import { f16ToF32, f32ToF16 } from "@pagoda/model-loaders";
 import type { KvCacheDType } from "../../cache/kv-cache-layout.js";
+import { roundTripCache } from "../../testing/kv-cache-bytes.js";
 import { randomF32, seededRandom } from "../../testing/random.js";
 import type { AttentionShape } from "../attention-shape.js";
 import type { PagedAttentionReferenceInput } from "../paged-attention-reference.js";
@@ -13,7 +13,7 @@ export interface BatchSpec {
   readonly seqLens: readonly number[];
   readonly queryLens: readonly number[];
   readonly seed: number;
-  /** With "f16" the host caches hold f16-rounded values and are uploaded as f16. */
+  /** The host caches hold the values the dtype decodes to (kv-paging's codec), uploaded encoded. */
   readonly cacheDtype?: KvCacheDType;
 }
 
@@ -49,7 +49,7 @@ export function makePagedBatch(spec: BatchSpec): PagedBatch {
   const numBlocks = 1 + used + Math.ceil(used / 2) + 1; // spare blocks make the tables sparse
   const cache = (s: number, min: number, max: number) => {
     const values = randomF32(numBlocks * numKvHeads * blockSize * headDim, s, min, max);
-    return cacheDtype === "f16" ? f16ToF32(f32ToF16(values)) : values;
+    return roundTripCache(cacheDtype, headDim, values);
   };
   const physical = shuffled(
     Array.from({ length: numBlocks - 1 }, (_, i) => i + 1),

@@ -1,13 +1,14 @@
-import { f32ToF16 } from "@pagoda/model-loaders";
 import type { KvCacheLayout } from "../../cache/kv-cache-layout.js";
 import { createStorageBuffer, readF32 } from "../../runtime/buffers.js";
 import type { KernelContext } from "../../runtime/kernel-context.js";
+import { encodeCache } from "../../testing/kv-cache-bytes.js";
 import type { AttentionArgs } from "../attention-args.js";
 import type { PagedBatch } from "./paged-batch.js";
 
 /** Host cache values in the batch's cache element type, ready to upload. */
-export function asCacheDtype(layout: KvCacheLayout, values: Float32Array): Float32Array | Uint16Array {
-  return layout.cacheDtype === "f16" ? f32ToF16(values) : values;
+export function asCacheDtype(layout: KvCacheLayout & { headDim: number }, values: Float32Array): Uint32Array {
+  const bytes = encodeCache(layout.cacheDtype ?? "f32", layout.headDim, values);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 /** Records one attention launcher over an uploaded copy of `batch` and returns its output. */
