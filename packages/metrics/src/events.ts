@@ -16,6 +16,8 @@ export interface RequestArrived {
   readonly requestId: string;
   readonly time: number;
   readonly numPromptTokens: number;
+  /** Samples the request asked for (the `n` parameter); defaults to 1. */
+  readonly n?: number;
 }
 
 /**

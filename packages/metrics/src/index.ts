@@ -4,6 +4,7 @@ export {
   type DeviceProfileName,
   ridgePoint,
 } from "./bottleneck/device-profiles.js";
+export { type MeasureHostOptions, measureHostProfile } from "./bottleneck/measure-host.js";
 export { LLAMA_2_7B } from "./bottleneck/model-presets.js";
 export {
   kvBytesPerToken,

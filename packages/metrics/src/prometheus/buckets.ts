@@ -23,3 +23,20 @@ export const REQUEST_LATENCY_BUCKETS: readonly number[] = [
 export const ITERATION_TOKEN_BUCKETS: readonly number[] = [
   1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
 ];
+
+/** The `n` sampling parameter, as vLLM buckets `request_params_n`. */
+export const REQUEST_PARAMS_N_BUCKETS: readonly number[] = [1, 2, 5, 10, 20];
+
+/**
+ * 1, 2, 5, 10, 20, 50, … up to `max` inclusive: vLLM's buckets for per-request token counts,
+ * with `max` the served model's context length.
+ */
+export function oneTwoFiveBuckets(max: number): number[] {
+  const out: number[] = [];
+  for (let scale = 1; scale <= max; scale *= 10) {
+    for (const m of [1, 2, 5]) {
+      if (m * scale <= max) out.push(m * scale);
+    }
+  }
+  return out;
+}

@@ -20,8 +20,8 @@ const def = (
 ): MetricDefinition => ({ name: `pagoda:${name}`, kind, help, extraLabels, vllmName });
 
 /**
- * Every metric the exporter registers, in exposition order. Each has a `model_name` label;
- * dashboards built for vLLM work after replacing the `vllm:` prefix with `pagoda:`.
+ * Every metric the exporter registers, in exposition order, under its `pagoda:` name. Each has a
+ * `model_name` label; with the `vllm` prefix ({@link metricName}) the ones vLLM has take vLLM's name.
  */
 export const METRIC_DEFINITIONS = {
   ttft: def(
@@ -151,6 +151,24 @@ export const METRIC_DEFINITIONS = {
     "Finished requests, by finish reason.",
     ["finished_reason"],
   ),
+  requestPromptTokens: def(
+    "request_prompt_tokens",
+    "histogram",
+    "vllm:request_prompt_tokens",
+    "Prompt tokens of each finished request.",
+  ),
+  requestGenerationTokens: def(
+    "request_generation_tokens",
+    "histogram",
+    "vllm:request_generation_tokens",
+    "Generated tokens of each finished request (all of its n samples).",
+  ),
+  requestParamsN: def(
+    "request_params_n",
+    "histogram",
+    "vllm:request_params_n",
+    "The n request parameter (samples asked for) of each finished request.",
+  ),
   cacheConfig: def(
     "cache_config_info",
     "gauge",
@@ -166,3 +184,17 @@ export const METRIC_DEFINITIONS = {
     ["phase"],
   ),
 } as const satisfies Record<string, MetricDefinition>;
+
+/** The name family of an exposition: Pagoda's own, or vLLM's for dashboards and gateways. */
+export type MetricsPrefix = "pagoda" | "vllm";
+
+/** Every {@link MetricsPrefix}, for flag parsing. */
+export const METRICS_PREFIXES: readonly MetricsPrefix[] = ["pagoda", "vllm"];
+
+/**
+ * The exposed name of `d`: with `vllm`, vLLM's name verbatim where vLLM has the metric; a metric
+ * only Pagoda has keeps its `pagoda:` name either way, so no name is passed off as vLLM's.
+ */
+export function metricName(d: MetricDefinition, prefix: MetricsPrefix): string {
+  return prefix === "vllm" && d.vllmName !== null ? d.vllmName : d.name;
+}

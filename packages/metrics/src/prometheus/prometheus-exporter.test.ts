@@ -199,6 +199,7 @@ describe("PrometheusExporter", () => {
       requestId: "x",
       reason: "stop",
       numPromptTokens: 1,
+      n: 1,
       numGenerationTokens: 0,
       numPreemptions: 0,
       arrivalTime: 0,

@@ -1,15 +1,23 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { StepBottleneck } from "../bottleneck/roofline.js";
+import { MetricsError } from "../errors.js";
 import { FINISH_REASONS, type FinishReason, type SchedulerState, type StepRecord } from "../events.js";
 import type { FinishedRequest } from "../recorder/finished-request.js";
 import type { MetricsSink } from "../recorder/sink.js";
 import {
   ITERATION_TOKEN_BUCKETS,
+  oneTwoFiveBuckets,
   REQUEST_LATENCY_BUCKETS,
+  REQUEST_PARAMS_N_BUCKETS,
   TOKEN_LATENCY_BUCKETS,
   TTFT_BUCKETS,
 } from "./buckets.js";
-import { METRIC_DEFINITIONS as M, type MetricDefinition } from "./metric-names.js";
+import {
+  METRIC_DEFINITIONS as M,
+  type MetricDefinition,
+  type MetricsPrefix,
+  metricName,
+} from "./metric-names.js";
 
 /** The KV cache a served model runs with, for `cache_config_info`. */
 export interface CacheConfigInfo {
@@ -28,14 +36,28 @@ export interface PrometheusExporterOptions {
   readonly modelName: string;
   /** Registry to register in; default a fresh one, so two exporters never share state. */
   readonly registry?: Registry;
+  /** `vllm`: vLLM's metric names verbatim, for its dashboards and gateways; default `pagoda`. */
+  readonly prefix?: MetricsPrefix;
+  /**
+   * The served context length: the top of the per-request token histograms' 1-2-5 buckets, as in
+   * vLLM. Default 4096 until {@link PrometheusExporter.setMaxModelLen} gives the loaded model's.
+   */
+  readonly maxModelLen?: number;
+}
+
+/** The per-request token-count histograms, rebuilt when the context length becomes known. */
+interface TokenHistograms {
+  readonly prompt: Observe;
+  readonly generation: Observe;
 }
 
 type Observe = (value: number) => void;
 type Inc = (value: number) => void;
 
 /**
- * A {@link MetricsSink} that keeps `pagoda:*` metrics with vLLM's names and buckets in a
- * prom-client registry. Every series exists from the start (zero), so `/metrics` lists every name.
+ * A {@link MetricsSink} that keeps vLLM's metrics, with vLLM's buckets, in a prom-client registry,
+ * named `pagoda:*` or (prefix `vllm`) exactly as vLLM names them. Every series exists from the
+ * start (zero), so `/metrics` lists every name.
  *
  * @example
  * const exporter = new PrometheusExporter({ modelName: "qwen2.5-0.5b" });
@@ -54,6 +76,8 @@ export class PrometheusExporter implements MetricsSink {
   private readonly prefill: Observe;
   private readonly decode: Observe;
   private readonly iterationTokens: Observe;
+  private readonly paramsN: Observe;
+  private tokenCounts: TokenHistograms;
   private readonly gauges: Record<
     "running" | "waiting" | "swapped" | "kvUsage" | "intensity" | "computeBound",
     Observe
@@ -67,13 +91,16 @@ export class PrometheusExporter implements MetricsSink {
   private readonly decodeTime: Inc;
   private readonly cacheConfig: Gauge;
   private readonly modelName: string;
+  private readonly prefix: MetricsPrefix;
 
   constructor(options: PrometheusExporterOptions) {
     const registry = options.registry ?? new Registry();
     this.registry = registry;
+    this.prefix = options.prefix ?? "pagoda";
+    const common = (d: MetricDefinition) => commonConfig(d, this.prefix, registry);
     const labels = { model_name: options.modelName };
     const histogram = (d: MetricDefinition, buckets: readonly number[]): Observe => {
-      const h = new Histogram({ ...common(d, registry), buckets: [...buckets] });
+      const h = new Histogram({ ...common(d), buckets: [...buckets] });
       h.zero(labels);
       const child = h.labels(labels);
       return (v) => child.observe(v);
@@ -82,7 +109,7 @@ export class PrometheusExporter implements MetricsSink {
     // labels each call, so they add up here and reach prom-client in `collect`, once per scrape.
     const gauge = (d: MetricDefinition): Observe => {
       let latest = 0;
-      const g: Gauge = new Gauge({ ...common(d, registry), collect: () => g.set(labels, latest) });
+      const g: Gauge = new Gauge({ ...common(d), collect: () => g.set(labels, latest) });
       g.set(labels, 0);
       return (v) => {
         latest = v;
@@ -92,7 +119,7 @@ export class PrometheusExporter implements MetricsSink {
       const pending = new Float64Array(keys.length);
       const labelsOf = (k: K) => (label === null ? labels : { ...labels, [label]: k });
       const c: Counter = new Counter({
-        ...common(d, registry),
+        ...common(d),
         collect: () => {
           keys.forEach((k, i) => {
             const v = pending[i] ?? 0;
@@ -120,6 +147,9 @@ export class PrometheusExporter implements MetricsSink {
     this.prefill = histogram(M.prefill, REQUEST_LATENCY_BUCKETS);
     this.decode = histogram(M.decode, REQUEST_LATENCY_BUCKETS);
     this.iterationTokens = histogram(M.iterationTokens, ITERATION_TOKEN_BUCKETS);
+    this.modelName = options.modelName;
+    this.tokenCounts = this.tokenHistograms(options.maxModelLen ?? 4096);
+    this.paramsN = histogram(M.requestParamsN, REQUEST_PARAMS_N_BUCKETS);
     this.gauges = {
       running: gauge(M.running),
       waiting: gauge(M.waiting),
@@ -139,8 +169,36 @@ export class PrometheusExporter implements MetricsSink {
     const stepTime = counters(M.stepTime, "phase", ["prefill", "decode"]);
     this.prefillTime = stepTime.prefill;
     this.decodeTime = stepTime.decode;
-    this.cacheConfig = new Gauge(common(M.cacheConfig, registry));
-    this.modelName = options.modelName;
+    this.cacheConfig = new Gauge(common(M.cacheConfig));
+  }
+
+  /**
+   * Rebuilds `request_prompt_tokens` and `request_generation_tokens` with 1-2-5 buckets up to
+   * the loaded model's context length (vLLM's buckets); call it once the model is loaded, before
+   * requests: what the two held is dropped.
+   */
+  setMaxModelLen(maxModelLen: number): void {
+    if (!(Number.isInteger(maxModelLen) && maxModelLen >= 1)) {
+      throw new MetricsError("metrics.bad_value", `maxModelLen must be an integer ≥ 1, got ${maxModelLen}`);
+    }
+    for (const d of [M.requestPromptTokens, M.requestGenerationTokens]) {
+      this.registry.removeSingleMetric(metricName(d, this.prefix));
+    }
+    this.tokenCounts = this.tokenHistograms(maxModelLen);
+  }
+
+  private tokenHistograms(maxModelLen: number): TokenHistograms {
+    const labels = { model_name: this.modelName };
+    const make = (d: MetricDefinition): Observe => {
+      const h = new Histogram({
+        ...commonConfig(d, this.prefix, this.registry),
+        buckets: oneTwoFiveBuckets(maxModelLen),
+      });
+      h.zero(labels);
+      const child = h.labels(labels);
+      return (v) => child.observe(v);
+    };
+    return { prompt: make(M.requestPromptTokens), generation: make(M.requestGenerationTokens) };
   }
 
   /** Sets `cache_config_info` to the loaded model's KV cache (replacing an earlier one). */
@@ -181,6 +239,9 @@ export class PrometheusExporter implements MetricsSink {
 
   requestFinished(r: FinishedRequest): void {
     this.success[r.reason](1);
+    this.tokenCounts.prompt(r.numPromptTokens);
+    this.tokenCounts.generation(r.numGenerationTokens);
+    this.paramsN(r.n);
     this.e2e(r.e2eSeconds);
     if (r.queueSeconds !== null) this.queue(r.queueSeconds);
     if (r.inferenceSeconds !== null) this.inference(r.inferenceSeconds);
@@ -211,9 +272,9 @@ export class PrometheusExporter implements MetricsSink {
   }
 }
 
-function common(d: MetricDefinition, registry: Registry) {
+function commonConfig(d: MetricDefinition, prefix: MetricsPrefix, registry: Registry) {
   return {
-    name: d.name,
+    name: metricName(d, prefix),
     help: d.help,
     labelNames: ["model_name", ...d.extraLabels],
     registers: [registry],

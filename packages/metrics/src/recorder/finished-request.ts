@@ -9,6 +9,8 @@ export interface FinishedRequest {
   readonly requestId: string;
   readonly reason: FinishReason;
   readonly numPromptTokens: number;
+  /** Samples the request asked for (`n`). */
+  readonly n: number;
   readonly numGenerationTokens: number;
   /** `preempted` events seen for this request. */
   readonly numPreemptions: number;

@@ -145,6 +145,7 @@ describe("MetricsRecorder: events", () => {
       requestId: "a",
       reason: "stop",
       numPromptTokens: 5,
+      n: 1,
       numGenerationTokens: 4,
       numPreemptions: 1,
       arrivalTime: 10,
@@ -283,6 +284,21 @@ describe("MetricsRecorder: steps", () => {
     const b = rec.snapshot().bottleneck;
     expect(b).toMatchObject({ device: "A100-80GB", numComputeBound: 1, numMemoryBound: 1, last: prefill });
     expect(b?.arithmeticIntensity.count).toBe(2);
+  });
+
+  it("turns the bottleneck report on for a recorder built before the model was known", () => {
+    const rec = new MetricsRecorder();
+    const decode = { ...STEP, batch: { numNewTokens: [1], numContextTokens: [1000] } };
+    expect(rec.recordStep(decode)).toBeNull();
+    expect(rec.snapshot().bottleneck).toBeNull();
+    expect(
+      codeOf(() =>
+        rec.setBottleneck({ model: { ...LLAMA_2_7B, numKvHeads: 5 }, device: DEVICE_PROFILES.L4 }),
+      ),
+    ).toBe("metrics.bad_model_shape");
+    rec.setBottleneck({ model: LLAMA_2_7B, device: DEVICE_PROFILES.L4 });
+    expect(rec.recordStep(decode)?.bound).toBe("memory");
+    expect(rec.snapshot().bottleneck).toMatchObject({ device: "L4", numMemoryBound: 1, numComputeBound: 0 });
   });
 
   it("rejects impossible step records", () => {

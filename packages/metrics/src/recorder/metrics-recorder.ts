@@ -49,9 +49,9 @@ export class MetricsRecorder {
   private readonly requests: RequestStats;
   private readonly steps: StepStats;
   private readonly sinks: MetricsSink[] = [];
-  private readonly model: ModelShape | undefined;
-  private readonly device: DeviceProfile | undefined;
-  private readonly params: ModelParamCounts | undefined;
+  private model: ModelShape | undefined;
+  private device: DeviceProfile | undefined;
+  private params: ModelParamCounts | undefined;
   private startTime = Number.NaN;
   private endTime = Number.NaN;
 
@@ -59,12 +59,18 @@ export class MetricsRecorder {
     const relativeError = options.relativeError ?? DEFAULT_RELATIVE_ERROR;
     this.requests = new RequestStats(relativeError);
     this.steps = new StepStats(relativeError);
-    if (options.bottleneck) {
-      validateModelShape(options.bottleneck.model);
-      this.model = options.bottleneck.model;
-      this.device = options.bottleneck.device;
-      this.params = modelParamCounts(this.model);
-    }
+    if (options.bottleneck) this.setBottleneck(options.bottleneck);
+  }
+
+  /**
+   * Turns the per-step bottleneck report on from now on, for a recorder made before the model was
+   * loaded (a server starts listening first); throws `metrics.bad_model_shape` for a bad shape.
+   */
+  setBottleneck(b: { readonly model: ModelShape; readonly device: DeviceProfile }): void {
+    validateModelShape(b.model);
+    this.model = b.model;
+    this.device = b.device;
+    this.params = modelParamCounts(b.model);
   }
 
   /** Adds a sink that sees every observation from now on; returns a function that removes it. */
@@ -86,7 +92,7 @@ export class MetricsRecorder {
     // Checked inline: building the field name for every token would cost more than the rest.
     if (!Number.isFinite(event.time)) assertTime(event.time, `${event.kind}.time`);
     if (event.kind === "arrived") {
-      this.arrive(event.requestId, event.time, event.numPromptTokens);
+      this.arrive(event.requestId, event.time, event.numPromptTokens, event.n ?? 1);
       return;
     }
     const s = this.stateOf(event.requestId, event.time);
@@ -156,14 +162,15 @@ export class MetricsRecorder {
     };
   }
 
-  private arrive(requestId: string, time: number, numPromptTokens: number): void {
+  private arrive(requestId: string, time: number, numPromptTokens: number, n: number): void {
     if (this.inFlight.has(requestId)) {
       throw new MetricsError("metrics.duplicate_request", `request ${requestId} arrived twice`, {
         details: { requestId },
       });
     }
     assertCount(numPromptTokens, "arrived.numPromptTokens");
-    this.inFlight.set(requestId, newRequestState(time, numPromptTokens));
+    if (!(isCount(n) && n >= 1)) throw badValue("arrived.n", n, "an integer ≥ 1");
+    this.inFlight.set(requestId, newRequestState(time, numPromptTokens, n));
     this.requests.arrived++;
     if (!(time >= this.startTime)) this.startTime = time;
     if (!(time <= this.endTime)) this.endTime = time;

@@ -5,6 +5,8 @@ import type { FinishedRequest } from "./finished-request.js";
 export interface RequestState {
   readonly arrivalTime: number;
   readonly numPromptTokens: number;
+  /** Samples asked for (`n`). */
+  readonly n: number;
   firstScheduledTime: number;
   firstTokenTime: number;
   lastTokenTime: number;
@@ -15,10 +17,11 @@ export interface RequestState {
 }
 
 /** A fresh state for a request that arrived at `time`. */
-export function newRequestState(time: number, numPromptTokens: number): RequestState {
+export function newRequestState(time: number, numPromptTokens: number, n: number): RequestState {
   return {
     arrivalTime: time,
     numPromptTokens,
+    n,
     firstScheduledTime: Number.NaN,
     firstTokenTime: Number.NaN,
     lastTokenTime: Number.NaN,
@@ -42,6 +45,7 @@ export function finishedRequest(
     requestId,
     reason,
     numPromptTokens: s.numPromptTokens,
+    n: s.n,
     numGenerationTokens: s.numGenerationTokens,
     numPreemptions: s.numPreemptions,
     arrivalTime: s.arrivalTime,
