@@ -5,9 +5,10 @@ import type { GpuBuffers } from "./gpu-buffers.js";
 
 /**
  * The paged KV cache on the GPU: per layer one key and one value buffer of
- * `[numBlocks, numKvHeads, blockSize, headDim]` in the cache dtype (f32 or f16; the WGSL
- * kernels have no int8 cache yet) — the layout of the CPU reference's `PagedKvCache` and of the
- * kernels. A block of one buffer is one contiguous byte range.
+ * `[numBlocks, numKvHeads, blockSize, headDim]` in the cache dtype (f32, f16, or int8 rows of
+ * `headDim` int8 then the row's f32 scale) — the byte layout of kv-paging's codec, the CPU
+ * reference's `PagedKvCache` and the WASM kernels. A block of one buffer is one contiguous byte
+ * range, so swap and copy-on-write move bytes whatever the dtype.
  */
 export class GpuKvCache {
   readonly keys: GPUBuffer[] = [];
@@ -15,7 +16,7 @@ export class GpuKvCache {
   /** Bytes of one block in one layer's key (or value) buffer. */
   readonly blockBytes: number;
   /** Element type of the buffers. */
-  readonly dtype: "f32" | "f16";
+  readonly dtype: KvCacheDtype;
 
   constructor(
     buffers: GpuBuffers,
@@ -24,13 +25,6 @@ export class GpuKvCache {
     readonly blockSize: number,
     dtype: KvCacheDtype = "f32",
   ) {
-    if (dtype === "int8") {
-      throw new ExecutorError(
-        "executor.bad_option",
-        'the WebGPU executor has no int8 KV cache yet: use kvCacheDtype "f16" or "f32" (or the WASM executor)',
-        { details: { kvCacheDtype: dtype } },
-      );
-    }
     this.dtype = dtype;
     this.blockBytes = shape.numKvHeads * blockSize * kvCacheRowBytes(dtype, shape.headDim);
     const bytes = numBlocks * this.blockBytes;
