@@ -36,8 +36,9 @@ export class MetricsFeed {
     this.prefixCacheHits = start.kv.prefixCacheHits;
   }
 
-  arrived(requestId: string, numPromptTokens: number): void {
-    this.recorder?.record({ kind: "arrived", requestId, time: this.clock(), numPromptTokens });
+  /** A request entered the engine, asking for `n` samples. */
+  arrived(requestId: string, numPromptTokens: number, n = 1): void {
+    this.recorder?.record({ kind: "arrived", requestId, time: this.clock(), numPromptTokens, n });
   }
 
   /** Samples that got a slot (first time, or back after a preemption) and those preempted. */
@@ -71,6 +72,19 @@ export class MetricsFeed {
 
   finished(requestId: string, reason: EngineFinishReason): void {
     this.recorder?.record({ kind: "finished", requestId, time: this.clock(), reason });
+  }
+
+  /**
+   * Records the scheduler's gauges now: after an abort frees blocks, or when the loop goes idle,
+   * so `/metrics` does not keep the last step's running requests and KV usage.
+   */
+  state(stats: SchedulerStats): void {
+    this.recorder?.recordState({
+      kvCacheUsage: stats.kv.usage,
+      numRunning: stats.numRunning,
+      numWaiting: stats.numWaiting,
+      numSwapped: stats.numSwapped,
+    });
   }
 
   /**
