@@ -28,20 +28,27 @@ export class EngineSample {
     readonly schedulerId: string,
     decoder: Decoder,
   ) {
-    this.detok = new IncrementalDetokenizer(decoder, request.promptTokenIds, { skipSpecialTokens: true });
-    this.matcher = new StopStringMatcher(request.params.stop);
+    const { params } = request;
+    this.detok = new IncrementalDetokenizer(decoder, request.promptTokenIds, {
+      skipSpecialTokens: params.skipSpecialTokens,
+    });
+    this.matcher = new StopStringMatcher(params.stop, { includeStop: params.includeStopStrInOutput });
   }
 
   /**
    * Takes a step's new tokens. A stopping EOS / stop token (`stopTokenId`, the last id) is
-   * counted but never detokenized. When `finished`, everything held back is released.
+   * counted but never detokenized. When `finished`, everything held back is released. As in
+   * vLLM, stop strings are looked for only once the sample has more than `min_tokens` tokens.
    */
   consume(tokenIds: readonly number[], stopTokenId: number | null, finished: boolean): TextUpdate {
     this.numOutputTokens += tokenIds.length;
     const shown = stopTokenId === null ? tokenIds : tokenIds.slice(0, -1);
     let delta = shown.length > 0 ? this.detok.push(shown) : "";
     if (finished) delta += this.detok.finish();
-    const match = this.matcher.push(delta);
+    const match =
+      this.numOutputTokens > this.request.params.minTokens
+        ? this.matcher.push(delta)
+        : { emit: this.matcher.flush() + delta, stop: null };
     if (match.stop !== null) return { text: match.emit, stop: match.stop };
     return { text: finished ? match.emit + this.matcher.flush() : match.emit, stop: null };
   }

@@ -10,7 +10,7 @@ import type {
   SchedulerStats,
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
-import { parseSamplingParams } from "../sampling/index.js";
+import { minTokensBan, parseSamplingParams, type SamplingDefaults } from "../sampling/index.js";
 import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
 import { EngineSample } from "./engine-sample.js";
 import type { EngineInspection, StepSummary } from "./inspection.js";
@@ -38,6 +38,8 @@ export interface LLMEngineOptions {
   metrics?: MetricsRecorder;
   /** Draws the seed of a request that gave none (default: `Math.random`); recorded, so runs replay. */
   random?: () => number;
+  /** Sampling values for fields a request leaves out: the model's `generationDefaults`. */
+  samplingDefaults?: SamplingDefaults;
 }
 
 const NO_RESULT: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
@@ -79,15 +81,16 @@ export class LLMEngine {
       throw new EngineError("engine.duplicate_request", `request '${requestId}' is already in flight`);
     }
     const promptTokenIds = toTokenIds(prompt, tokenizer);
-    const { vocabSize } = this.options;
+    const { vocabSize, samplingDefaults } = this.options;
     const parsed = parseSamplingParams(params, {
       maxModelLen,
       numPromptTokens: promptTokenIds.length,
       ...(vocabSize !== undefined && { vocabSize }),
+      ...(samplingDefaults !== undefined && { defaults: samplingDefaults }),
     });
     checkSamples(parsed, scheduler.maxNumSeqs);
     const seed = parsed.sampling.seed ?? drawSeed(this.options.random ?? Math.random);
-    const sampling = { ...parsed.sampling, seed };
+    const sampling = { ...parsed.sampling, seed, ...minTokensBan(parsed, this.options.eosTokenIds) };
     const ids = Array.from({ length: parsed.n }, (_, i) => sampleId(requestId, i));
     for (const id of ids) {
       const owner = this.samples.get(id)?.request.requestId;

@@ -33,4 +33,10 @@ describe("StopStringMatcher", () => {
     expect(m.push("a")).toEqual({ emit: "a", stop: null });
     expect(m.push("b!")).toEqual({ emit: "", stop: "aab" });
   });
+
+  it("with includeStop, ends the emitted text with the stop string (nothing after it)", () => {
+    const m = new StopStringMatcher(["STOP"], { includeStop: true });
+    expect(m.push("abc ST")).toEqual({ emit: "abc ", stop: null });
+    expect(m.push("OP tail")).toEqual({ emit: "STOP", stop: "STOP" });
+  });
 });

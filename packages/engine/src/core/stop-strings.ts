@@ -7,7 +7,7 @@ export interface StopMatch {
 /**
  * Finds stop strings in streamed text, across token boundaries. Text that could still turn out
  * to be the start of a stop string is held back, so a stop string is never emitted partially
- * and never emitted at all: the output ends just before it.
+ * and, unless `includeStop`, never emitted at all: the output ends just before it.
  *
  * @example
  * const m = new StopStringMatcher(["\n\n"]);
@@ -18,8 +18,12 @@ export class StopStringMatcher {
   private held = "";
   private readonly stops: readonly string[];
 
-  constructor(stops: readonly string[]) {
+  private readonly includeStop: boolean;
+
+  /** With `includeStop` (vLLM's `include_stop_str_in_output`) the stop string ends the emitted text. */
+  constructor(stops: readonly string[], options: { includeStop?: boolean } = {}) {
     this.stops = stops.filter((s) => s.length > 0);
+    this.includeStop = options.includeStop ?? false;
   }
 
   /** Adds a text delta; returns what may be emitted now, and the stop string when one appeared. */
@@ -37,7 +41,7 @@ export class StopStringMatcher {
     }
     if (stop !== null) {
       this.held = "";
-      return { emit: text.slice(0, at), stop };
+      return { emit: text.slice(0, this.includeStop ? at + stop.length : at), stop };
     }
     const keep = this.longestStopPrefixSuffix(text);
     this.held = text.slice(text.length - keep);

@@ -19,6 +19,7 @@ import {
 import { type Executor, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
+import { generationDefaults } from "../sampling/index.js";
 import { LLM } from "./llm.js";
 
 /**
@@ -75,6 +76,11 @@ export interface CreateEngineOptions {
   preemptionMode?: PreemptionMode;
   /** Automatic prefix caching; default true. */
   enablePrefixCaching?: boolean;
+  /**
+   * vLLM's `--generation-config`: `auto` (default) takes the sampling defaults of the model's
+   * `generation_config.json` (`generationDefaults`) for fields a request leaves out; `vllm` ignores them.
+   */
+  generationConfig?: "auto" | "vllm";
   metrics?: MetricsRecorder;
   /** Called as the weights load (bytes read / uploaded so far, and in all), e.g. for a progress bar. */
   onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
@@ -98,6 +104,13 @@ interface Built {
  * await llm.close();
  */
 export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
+  const genConfig = options.generationConfig ?? "auto";
+  if (genConfig !== "auto" && genConfig !== "vllm") {
+    throw new EngineError(
+      "engine.bad_option",
+      `generationConfig must be auto or vllm; got ${JSON.stringify(genConfig)}`,
+    );
+  }
   const scheme = options.quantization;
   if (scheme !== undefined && !isQuantScheme(scheme)) {
     throw new EngineError(
@@ -136,6 +149,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       eosTokenIds,
       maxModelLen: built.maxModelLen,
       vocabSize: model.config.vocabSize,
+      ...(genConfig === "auto" && { samplingDefaults: generationDefaults(model.generationConfig) }),
       ...(options.metrics !== undefined && { metrics: options.metrics }),
     });
     return new LLM(engine, {

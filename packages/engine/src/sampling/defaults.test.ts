@@ -27,6 +27,9 @@ describe("parseSamplingParams: defaults and normalisation", () => {
       priority: 0,
       ttftTargetMs: null,
       tpotTargetMs: null,
+      minTokens: 0,
+      includeStopStrInOutput: false,
+      skipSpecialTokens: true,
     });
   });
 

@@ -65,6 +65,10 @@ const BAD: Array<[string, unknown, string]> = [
   ["ttft_target_ms", -10, "> 0"],
   ["tpot_target_ms", 0, "> 0"],
   ["tpot_target_ms", "fast", "> 0"],
+  ["min_tokens", -1, "integer >= 0"],
+  ["min_tokens", 1.5, "integer >= 0"],
+  ["include_stop_str_in_output", "yes", "a boolean"],
+  ["skip_special_tokens", 0, "a boolean"],
 ];
 
 describe("parseSamplingParams: rejects bad values, naming the field, the range and the value", () => {

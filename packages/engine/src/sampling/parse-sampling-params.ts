@@ -2,7 +2,11 @@ import { EngineError, SamplingParamsError } from "../errors.js";
 import { resolveMaxTokens } from "./context.js";
 import { describeValue } from "./describe-value.js";
 import { SAMPLING_LIMITS } from "./limits.js";
-import type { ParsedSamplingParams, ParseSamplingOptions } from "./parsed-sampling-params.js";
+import type {
+  ParsedSamplingParams,
+  ParseSamplingOptions,
+  SamplingDefaults,
+} from "./parsed-sampling-params.js";
 import { SAMPLING_PARAM_RULES, type SamplingParamsInput, samplingParamsSchema } from "./schema.js";
 
 /**
@@ -20,11 +24,19 @@ import { SAMPLING_PARAM_RULES, type SamplingParamsInput, samplingParamsSchema } 
  */
 export function parseSamplingParams(input: unknown, options: ParseSamplingOptions): ParsedSamplingParams {
   checkOptions(options);
-  const raw = input ?? {};
+  const raw = withDefaults(input ?? {}, options.defaults);
   const result = samplingParamsSchema.safeParse(raw);
   if (!result.success) throw toSamplingError(raw, result.error.issues[0]);
   const p = result.data;
   const maxTokens = resolveMaxTokens(p.max_tokens ?? null, options);
+  const minTokens = p.min_tokens ?? 0;
+  if (minTokens > maxTokens) {
+    throw new SamplingParamsError(
+      "sampling.invalid",
+      `min_tokens must be ${SAMPLING_PARAM_RULES.min_tokens} (${maxTokens}); got ${minTokens}`,
+      { details: { param: "min_tokens" } },
+    );
+  }
   const stopTokenIds = p.stop_token_ids ?? [];
   checkVocab(stopTokenIds, options.vocabSize, "stop_token_ids");
   const logitBias = Object.entries(p.logit_bias ?? {}).map(([id, bias]): [number, number] => [
@@ -73,7 +85,21 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
     priority: p.priority ?? 0,
     ttftTargetMs: p.ttft_target_ms ?? null,
     tpotTargetMs: p.tpot_target_ms ?? null,
+    minTokens,
+    includeStopStrInOutput: p.include_stop_str_in_output ?? false,
+    skipSpecialTokens: p.skip_special_tokens ?? true,
   };
+}
+
+// The request's fields win; a default fills a field left out or null. A non-object input is left
+// as it is, so the schema reports it.
+function withDefaults(input: unknown, defaults: SamplingDefaults | undefined): unknown {
+  if (defaults === undefined || typeof input !== "object" || input === null || Array.isArray(input)) {
+    return input;
+  }
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(input)) if (value != null || !(key in out)) out[key] = value;
+  return out;
 }
 
 interface FirstIssue {

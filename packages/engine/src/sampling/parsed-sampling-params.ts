@@ -18,6 +18,12 @@ export interface ParsedSamplingParams {
   ttftTargetMs: number | null;
   /** Time-per-output-token target for the `slo` policy; `null` = none. */
   tpotTargetMs: number | null;
+  /** vLLM's `min_tokens`: no EOS, stop token or stop string ends a sample before this many tokens. */
+  minTokens: number;
+  /** vLLM's `include_stop_str_in_output`: the stop string that ended a sample is part of its text. */
+  includeStopStrInOutput: boolean;
+  /** Special tokens (BOS, EOS, chat markers) are left out of the text; vLLM's default `true`. */
+  skipSpecialTokens: boolean;
 }
 
 /** What the engine knows about the request and the model when it checks the parameters. */
@@ -33,4 +39,14 @@ export interface ParseSamplingOptions {
   defaultMaxTokens?: number;
   /** When given, `stop_token_ids` must be below it. */
   vocabSize?: number;
+  /**
+   * Values for fields the request leaves out (the model's `generation_config.json`, see
+   * `generationDefaults`); the request's own values always win.
+   */
+  defaults?: SamplingDefaults;
 }
+
+/** Default values of the sampling fields a model may set (vLLM reads them from `generation_config.json`). */
+export type SamplingDefaults = Readonly<
+  Partial<Record<"temperature" | "top_p" | "top_k" | "min_p" | "repetition_penalty" | "max_tokens", number>>
+>;

@@ -29,6 +29,9 @@ export const samplingParamsSchema = z.strictObject({
   priority: z.int().nullish(),
   ttft_target_ms: z.number().gt(0).nullish(),
   tpot_target_ms: z.number().gt(0).nullish(),
+  min_tokens: z.int().min(0).nullish(),
+  include_stop_str_in_output: z.boolean().nullish(),
+  skip_special_tokens: z.boolean().nullish(),
 });
 
 /** The sampling fields a caller may pass; every one is optional. */
@@ -62,4 +65,7 @@ export const SAMPLING_PARAM_RULES: Readonly<Record<keyof SamplingParamsInput, st
   priority: "an integer (lower is served first)",
   ttft_target_ms: "a finite number of milliseconds > 0",
   tpot_target_ms: "a finite number of milliseconds > 0",
+  min_tokens: "an integer >= 0, at most max_tokens",
+  include_stop_str_in_output: "a boolean",
+  skip_special_tokens: "a boolean",
 };

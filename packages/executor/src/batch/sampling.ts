@@ -21,8 +21,23 @@ export function kernelParams(r: RequestState): KernelParams {
     presencePenalty: p.presencePenalty,
     frequencyPenalty: p.frequencyPenalty,
     numLogprobs: p.logprobs ?? 0,
-    ...(p.logitBias !== undefined && { logitBias: p.logitBias }),
+    ...withBias(p, r.tokenIds.length - r.numPromptTokens),
   };
+}
+
+// Far below any logit yet finite (the kernels reject infinite biases): exp() of it is 0 in f32.
+const BANNED = -1e30;
+
+// `logitBias`, plus the ban on stop tokens while `minTokens` is not reached; the ban replaces a
+// caller's own bias on the same token (ids must stay distinct).
+function withBias(p: RequestState["params"], step: number): Pick<KernelParams, "logitBias"> {
+  const min = p.minTokens;
+  if (min === undefined || step >= min.count || min.tokenIds.length === 0) {
+    return p.logitBias === undefined ? {} : { logitBias: p.logitBias };
+  }
+  const banned = new Set(min.tokenIds);
+  const kept = (p.logitBias ?? []).filter(([id]) => !banned.has(id));
+  return { logitBias: [...kept, ...[...banned].map((id): [number, number] => [id, BANNED])] };
 }
 
 /** The contract's log-probability record of one sample, or undefined when none was asked for. */

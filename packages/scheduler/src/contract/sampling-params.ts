@@ -31,6 +31,11 @@ export interface SamplingParams {
    * penalties, before the temperature; absent = none. Log-probabilities stay the raw logits'.
    */
   logitBias?: Array<[number, number]>;
+  /**
+   * vLLM's `min_tokens`: while fewer than `count` output tokens exist, `tokenIds` (the EOS ids
+   * unless `ignoreEos`, and `stopTokenIds`) cannot be sampled; absent = off.
+   */
+  minTokens?: { count: number; tokenIds: number[] };
 }
 
 /** The parameters of plain greedy decoding, for tests and tools. */

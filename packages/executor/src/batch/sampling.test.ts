@@ -1,0 +1,49 @@
+import { greedyParams } from "@pagoda/scheduler";
+import { describe, expect, it } from "vitest";
+import type { RequestState } from "./request-states.js";
+import { kernelParams, sampleOnCpu } from "./sampling.js";
+
+function state(numOutput: number, extra: Partial<RequestState["params"]>): RequestState {
+  return {
+    requestId: "r",
+    tokenIds: [1, 2, 3, ...Array.from({ length: numOutput }, () => 4)],
+    numPromptTokens: 3,
+    params: { ...greedyParams(8), ...extra },
+    seed: 0,
+    blockIds: [1],
+    numComputedTokens: 3 + numOutput,
+  };
+}
+
+describe("kernelParams: min_tokens", () => {
+  const minTokens = { count: 2, tokenIds: [0, 5] };
+
+  it("bans the stop tokens until min_tokens output tokens exist, keeping other biases", () => {
+    const p = kernelParams(
+      state(1, {
+        minTokens,
+        logitBias: [
+          [5, 3],
+          [7, 1],
+        ],
+      }),
+    );
+    expect(p.logitBias).toEqual([
+      [7, 1],
+      [0, -1e30],
+      [5, -1e30],
+    ]);
+  });
+
+  it("lifts the ban once min_tokens is reached: the caller's bias is back", () => {
+    expect(kernelParams(state(2, { minTokens, logitBias: [[5, 3]] })).logitBias).toEqual([[5, 3]]);
+    expect(kernelParams(state(2, { minTokens })).logitBias).toBeUndefined();
+  });
+
+  it("makes greedy sampling pass over a banned argmax", () => {
+    const logits = new Float32Array([9, 1, 2, 0, 0, 8]);
+    expect(sampleOnCpu(logits, state(0, {})).tokenId).toBe(0);
+    expect(sampleOnCpu(logits, state(0, { minTokens })).tokenId).toBe(2);
+    expect(sampleOnCpu(logits, state(2, { minTokens })).tokenId).toBe(0);
+  });
+});
