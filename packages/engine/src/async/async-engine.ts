@@ -94,11 +94,13 @@ export class AsyncEngine implements EngineClient {
         // Let add / abort calls and readers run between steps.
         await yieldToEventLoop();
       }
+      this.engine.publishState();
     } catch (cause) {
       const err = new EngineError("engine.step_failed", `the engine loop stopped: ${String(cause)}`, {
         cause,
       });
       for (const id of this.engine.requestIds()) this.engine.abort(id);
+      this.engine.publishState();
       for (const s of this.streams.values()) s.fail(err);
       this.streams.clear();
     } finally {

@@ -132,6 +132,14 @@ export class LLMEngine {
     return this.options.scheduler.resetPrefixCache();
   }
 
+  /**
+   * Records the scheduler's gauges now (the recorder's `recordState`). Steps and aborts record
+   * them already; a loop calls this when it goes idle so nothing stale outlives the last change.
+   */
+  publishState(): void {
+    this.feed.state(this.options.scheduler.stats());
+  }
+
   /** Who waits, runs and is swapped out, who holds each KV block, and what the last step computed. */
   inspect(): EngineInspection {
     return { ...this.options.scheduler.inspect(), lastStep: this.lastStep };
@@ -189,6 +197,8 @@ export class LLMEngine {
       this.options.scheduler.abort(s.schedulerId);
       outputs.push(this.finish(s, "abort", null, "", [], null));
     }
+    // No step follows an abort when nothing else runs: the gauges must not wait for one.
+    if (outputs.length > 0) this.publishState();
     return outputs;
   }
 
@@ -222,6 +232,7 @@ export class LLMEngine {
     const going = [...failed].flatMap((r) => r.samples.filter((s) => !s.finished));
     for (const s of going) scheduler.finishRequest(s.schedulerId, "abort");
     scheduler.update(out, NO_RESULT); // every scheduled request is finished, so nothing is appended
+    this.publishState(); // a failed step records no step, but its requests' blocks are free
     return going.map((s) => ({ ...this.finish(s, "error", null, "", [], null), error }));
   }
 

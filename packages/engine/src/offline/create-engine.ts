@@ -54,8 +54,7 @@ export interface CreateEngineOptions {
   /**
    * Element type of the KV cache; default `auto`: f16 (half the bytes of f32, so twice the
    * tokens) on the `cpu` and `webgpu` executors, f32 on the exact `reference` one. `int8` (one
-   * f32 scale per token and kv head) fits ~3.8× the tokens of f32 at headDim 64; `cpu` and
-   * `reference` only.
+   * f32 scale per token and kv head) fits ~3.8× the tokens of f32 at headDim 64, on every device.
    */
   kvCacheDtype?: KvCacheDtype | "auto";
   /**
@@ -186,15 +185,8 @@ async function buildExecutor(
       `kvCacheDtype must be one of auto, ${KV_CACHE_DTYPES.join(", ")}; got ${JSON.stringify(dtype)}`,
     );
   }
-  if (dtype === "int8" && device === "webgpu") {
-    throw new EngineError(
-      "engine.bad_option",
-      'kvCacheDtype "int8" runs on the cpu and reference devices only',
-    );
-  }
   if (device === "reference") return buildReference(model, o, numSwapBlocks);
   if (device === "cpu") return buildWasm(model, o, numSwapBlocks);
-  if (dtype === "int8") return buildWasm(model, o, numSwapBlocks);
   if (device === "auto" && (await probeWebGpu()).kind !== "hardware")
     return buildWasm(model, o, numSwapBlocks);
   try {

@@ -19,6 +19,8 @@ export class EngineHost {
   /** Requests the main thread still reads outputs of. */
   private readonly open = new Set<string>();
   private loop: Promise<void> | null = null;
+  /** Set by `close`: its own message carries the abort outputs, so the loop posts no `idle`. */
+  private closing = false;
 
   constructor(
     private readonly port: EnginePort,
@@ -63,6 +65,7 @@ export class EngineHost {
         return;
       }
       case "close": {
+        this.closing = true;
         const outputs = this.abortAll();
         while (this.loop !== null) await this.loop;
         await this.llm.close();
@@ -82,6 +85,10 @@ export class EngineHost {
         // Let submit / abort / close messages in between steps.
         await yieldToEventLoop();
       }
+      // Aborts and steps posted their stats already; this makes the idle state explicit, so
+      // the main thread never keeps a busy picture of an engine with nothing to do.
+      this.engine.publishState();
+      if (!this.closing) this.post({ type: "idle", update: this.update([]) });
     } catch (cause) {
       // Not an executor error (those fail only their requests inside the step): a broken engine.
       const error = new EngineError("engine.step_failed", `the engine loop stopped: ${String(cause)}`);

@@ -1,5 +1,5 @@
 import type { StepBottleneck } from "@pagoda/metrics";
-import { MetricsRecorder, type RequestEvent, type StepRecord } from "@pagoda/metrics";
+import { MetricsRecorder, type RequestEvent, type SchedulerState, type StepRecord } from "@pagoda/metrics";
 import type { WireMetric } from "./protocol.js";
 
 /**
@@ -18,6 +18,10 @@ export class ForwardingRecorder extends MetricsRecorder {
   override recordStep(step: StepRecord): StepBottleneck | null {
     this.pending.push({ kind: "step", step });
     return null;
+  }
+
+  override recordState(state: SchedulerState): void {
+    this.pending.push({ kind: "state", state });
   }
 
   /** The calls made since the previous `take`. */

@@ -26,13 +26,15 @@ describe("metrics from the worker", () => {
     worker.recordStep(step);
     worker.record({ kind: "token", requestId: "a", time: 2 });
     worker.record({ kind: "finished", requestId: "a", time: 2, reason: "length" });
+    worker.recordState({ kvCacheUsage: 0, numRunning: 0, numWaiting: 0, numSwapped: 0 });
     const calls = worker.take();
-    expect(calls.map((c) => (c.kind === "step" ? "step" : c.event.kind))).toEqual([
+    expect(calls.map((c) => (c.kind === "event" ? c.event.kind : c.kind))).toEqual([
       "arrived",
       "scheduled",
       "step",
       "token",
       "finished",
+      "state",
     ]);
     expect(worker.take()).toEqual([]);
 
@@ -47,5 +49,7 @@ describe("metrics from the worker", () => {
     expect(snap.latency.ttft.count).toBe(1);
     expect(snap.latency.ttft.p50).toBeCloseTo(1, 1);
     expect(snap.steps.count).toBe(1);
+    // The state record came after the step: the gauges are its, and it counted no step.
+    expect(snap.scheduler).toMatchObject({ numRunning: 0, kvCacheUsage: 0 });
   });
 });

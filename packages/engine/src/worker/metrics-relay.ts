@@ -22,6 +22,7 @@ export class MetricsRelay {
   replay(metrics: readonly WireMetric[]): void {
     for (const m of metrics) {
       if (m.kind === "step") this.recorder.recordStep(m.step);
+      else if (m.kind === "state") this.recorder.recordState(m.state);
       else this.recorder.record({ ...m.event, time: m.event.time + this.offset });
     }
   }

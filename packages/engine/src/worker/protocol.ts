@@ -1,5 +1,5 @@
 import type { KvCacheDtype } from "@pagoda/kv-paging";
-import type { RequestEvent, StepRecord } from "@pagoda/metrics";
+import type { RequestEvent, SchedulerState, StepRecord } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { EngineInspection } from "../core/inspection.js";
 import type { PromptInput, RequestOutput } from "../core/types.js";
@@ -23,7 +23,10 @@ export interface WireError {
 export type WireOutput = Omit<RequestOutput, "error"> & { error?: WireError };
 
 /** One `MetricsRecorder` call the worker's engine made, replayed in order on the main thread. */
-export type WireMetric = { kind: "event"; event: RequestEvent } | { kind: "step"; step: StepRecord };
+export type WireMetric =
+  | { kind: "event"; event: RequestEvent }
+  | { kind: "step"; step: StepRecord }
+  | { kind: "state"; state: SchedulerState };
 
 /**
  * The engine options that can cross a thread: no recorder, a policy only by its name, and the
@@ -100,6 +103,8 @@ export type FromWorker =
   | { type: "accepted"; call: number; requestId: string; update: EngineUpdate }
   | { type: "rejected"; call: number; error: WireError }
   | { type: "step"; update: EngineUpdate }
+  /** The step loop went idle: the stats and gauges with nothing left to step. */
+  | { type: "idle"; update: EngineUpdate }
   | { type: "aborted"; call: number; aborted: boolean; update: EngineUpdate }
   | { type: "inspection"; call: number; inspection: EngineInspection }
   | { type: "prefix-cache-reset"; call: number; reset: boolean; stats: SchedulerStats }

@@ -172,6 +172,7 @@ export class WorkerEngine implements EngineClient {
         this.settle(msg.call, null, fromWire(msg.error));
         break;
       case "step":
+      case "idle":
         this.apply(msg.update);
         break;
       case "aborted":

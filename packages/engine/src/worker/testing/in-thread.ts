@@ -6,13 +6,17 @@ import type { BuildEngine } from "../serve-engine.js";
 import { serveEngine } from "../serve-engine.js";
 import { type ConnectOptions, WorkerEngine } from "../worker-engine.js";
 
-/** Builds a stories260K {@link LLM} from `testEngine(o)` (e.g. with a failing executor), ignoring the options sent. */
+/**
+ * Builds a stories260K {@link LLM} from `testEngine(o)` (e.g. with a failing executor), ignoring
+ * the options sent but their recorder (the worker's forwarding one, when the main thread has one).
+ */
 export function buildTestLLM(o: TestEngineOptions = {}): BuildEngine {
-  return async () => {
+  return async (sent) => {
     const { model } = await stories();
     let executor: Executor | undefined;
     const { engine, scheduler, kvCache, maxModelLen } = await testEngine({
       ...o,
+      ...(sent.metrics !== undefined && { metrics: sent.metrics }),
       wrap: (cpu) => {
         executor = o.wrap ? o.wrap(cpu) : cpu;
         return executor;
