@@ -19,20 +19,17 @@ const MT: i32 = 4;
 const MR: i32 = 2;
 /** Bytes of a tile's sums in scratch (MT · MR f32, token-major). */
 const SUMS_BYTES: usize = 64;
-/** Bytes of the quantized types' dequantized blocks (2 rows · 256 f32; see unpackPairPanel). */
-const BLOCKS_BYTES: usize = 2048;
 
 /**
  * Scratch of the thread at `scratch` (src/kernels/matmul.ts sizes it): a tile's sums
- * (SUMS_BYTES), two dequantized blocks (BLOCKS_BYTES), the weight panel (MR · n4 f32), the x panel (tokenBlock · n4 f32), n4 = n & ~3.
+ * (SUMS_BYTES), the weight panel (MR · n4 f32), the x panel (tokenBlock · n4 f32), n4 = n & ~3.
  */
 export function gemm(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize, tokenBlock: i32): void {
   const n4 = n & ~3;
   const steps = n4 >> 2;
   const rs = rowBytes(type, n);
   const sums = scratch;
-  const blocks = sums + SUMS_BYTES;
-  const wp = blocks + BLOCKS_BYTES;
+  const wp = sums + SUMS_BYTES;
   const xp = wp + ((<usize>MR * <usize>n4) << 2);
   const groupBytes = (<usize>MT * <usize>n4) << 2;
   for (let t0 = 0; t0 < numRows; t0 += tokenBlock) {
@@ -45,7 +42,7 @@ export function gemm(x: usize, w: usize, type: i32, out: usize, numRows: i32, n:
       const vr = min(MR, o1 - o);
       const w0 = w + <usize>o * rs;
       // A lone last row fills both panel rows; the second one's sums are not stored.
-      unpackPairPanel(type, w0, vr == MR ? w0 + rs : w0, wp, n4, blocks);
+      unpackPairPanel(type, w0, vr == MR ? w0 + rs : w0, wp, n4);
       for (let g = 0; g < groups; g++) {
         tile(xp + <usize>g * groupBytes, wp, steps, sums);
         const vt = min(MT, rows - g * MT);

@@ -7,7 +7,7 @@
 // or the thread count.
 import { argI, argU, splitStart } from "./common";
 import { gemm } from "./gemm";
-import { dotRowQ, quantizeX } from "./quant-dot";
+import { matmulQ } from "./quant-matmul";
 import { dotRow1, dotRows4, dotRows4F16Prescaled, isQuantized, prescaleForF16, rowBytes, W_F16 } from "./weights";
 
 /** Thread ranges of output rows start at multiples of this (whole GEMV 4-row blocks). */
@@ -31,7 +31,7 @@ export function matmulKernel(args: usize, thread: i32, threads: i32): void {
   const o0 = splitStart(outDim, thread, threads, SPLIT_ALIGN);
   const o1 = splitStart(outDim, thread + 1, threads, SPLIT_ALIGN);
   if (o0 >= o1) return;
-  if (numRows <= GEMV_MAX_ROWS && isQuantized(type)) gemvQ(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
+  if (isQuantized(type)) matmulQ(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch, argI(args, 12));
   else if (numRows <= GEMV_MAX_ROWS) gemv(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch);
   else gemm(x, w, type, out, numRows, inDim, xs, os, o0, o1, scratch, argI(args, 12));
   if (bias != 0) {
@@ -67,20 +67,6 @@ function gemv(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, x
   for (; o < o1; o++) {
     for (let t = 0; t < numRows; t++) {
       store<f32>(out + <usize>t * os + (<usize>o << 2), dotRow1(type, w + <usize>o * rs, x + <usize>t * xs, n));
-    }
-  }
-}
-
-// Quantized GEMV: each thread quantizes the x rows into its own scratch (the same bits on every
-// thread), then dots every weight row of its range with them, reading the packed blocks.
-function gemvQ(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize): void {
-  const rs = rowBytes(type, n);
-  const xqBytes = (<usize>n) << 2;
-  for (let t = 0; t < numRows; t++) quantizeX(x + <usize>t * xs, n, scratch + <usize>t * xqBytes);
-  for (let o = o0; o < o1; o++) {
-    const wr = w + <usize>o * rs;
-    for (let t = 0; t < numRows; t++) {
-      store<f32>(out + <usize>t * os + (<usize>o << 2), dotRowQ(type, wr, scratch + <usize>t * xqBytes, n));
     }
   }
 }

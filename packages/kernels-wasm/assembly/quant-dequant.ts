@@ -1,7 +1,7 @@
 // Dequantization of the GGUF block formats to f32, exactly as the format defines each value
 // (f32 arithmetic in the spec's order, so the TS `dequantize` of @pagoda/model-loaders gives
-// the same bits). Used where a row must become f32: embed (unpackRow) and the GEMM's weight
-// panel (unpackPairPanel). The GEMV never dequantizes (quant-dot.ts).
+// the same bits). Used where a row must become f32: embed (unpackRow). matmul never
+// dequantizes (quant-matmul.ts: integer dots on the blocks).
 import { f16ToF32 } from "./half";
 
 export const W_Q8_0: i32 = 3;

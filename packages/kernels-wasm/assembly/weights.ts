@@ -1,7 +1,7 @@
 // The one place that knows weight types. Each type supplies "unpack a packed row to f32" and
 // "dot of packed rows with an f32 vector"; matmul and embed only call these. The quantized
-// types (Q8_0 3, Q4_0 4, Q4_K 5, Q6_K 6) unpack through quant-dequant.ts; their GEMV dots
-// are quant-dot.ts's integer dots (matmul.ts calls those directly), not dotRows4/dotRow1.
+// types (Q8_0 3, Q4_0 4, Q4_K 5, Q6_K 6) unpack through quant-dequant.ts (embed); their
+// matmul is quant-matmul.ts's integer dots, not dotRows4/dotRow1 or the f32 GEMM.
 //
 // Every dot keeps the order matmul's tiled path uses on unpacked rows: one f32x4 accumulator
 // per row over i in steps of 4 (increasing i, mul then add), hsum, then the scalar tail in
@@ -9,7 +9,7 @@
 // for bit.
 import { hsum } from "./common";
 import { F16_SCALE, f16ToF32 } from "./half";
-import { blockBytes, blockElements, dequantBlock, dequantRow, W_Q8_0 } from "./quant-dequant";
+import { blockBytes, blockElements, dequantRow, W_Q8_0 } from "./quant-dequant";
 
 export const W_F32: i32 = 0;
 export const W_F16: i32 = 1;
@@ -304,17 +304,14 @@ export function dotRows4F16Prescaled(w: usize, rs: usize, xs: usize, x: usize, n
 }
 
 /**
- * Unpacks the first `n4` (a multiple of 4) elements of two packed rows into the GEMM's
- * interleaved weight panel: for each step s of 4 elements, row 0's f32x4 then row 1's, at
- * `dst + s · 32`. Quantized rows (n4 = the whole row: whole blocks) are dequantized a block at a
- * time into `tmp` (2 · 256 f32), exactly (quant-dequant.ts), then interleaved.
+ * Unpacks the first `n4` (a multiple of 4) elements of two packed F32/F16/BF16 rows into the
+ * GEMM's interleaved weight panel: for each step s of 4 elements, row 0's f32x4 then row 1's, at
+ * `dst + s · 32`. (Quantized weights never reach the f32 GEMM: quant-matmul.ts.)
  */
-export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize, n4: i32, tmp: usize): void {
+export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize, n4: i32): void {
   const n8 = n4 & ~7;
   let i = 0;
-  if (type >= W_Q8_0) {
-    unpackPairPanelQ(type, src0, src1, dst, n4, tmp);
-  } else if (type == W_F32) {
+  if (type == W_F32) {
     for (; i < n8; i += 8) {
       const o = <usize>i << 2;
       v128.store(dst, v128.load(src0 + o));
@@ -362,21 +359,4 @@ export function unpackPairPanel(type: i32, src0: usize, src1: usize, dst: usize,
 export function dotTail(type: i32, w: usize, x: usize, from: i32, n: i32, s: f32): f32 {
   for (let i = from; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * elem(type, w, i);
   return s;
-}
-
-function unpackPairPanelQ(type: i32, src0: usize, src1: usize, dst: usize, n: i32, tmp: usize): void {
-  const be = blockElements(type);
-  const bb = <usize>blockBytes(type);
-  const t1 = tmp + (<usize>be << 2);
-  for (let b = 0; b < n; b += be) {
-    dequantBlock(type, src0, tmp);
-    dequantBlock(type, src1, t1);
-    for (let i = 0; i < be; i += 4) {
-      v128.store(dst, v128.load(tmp + (<usize>i << 2)));
-      v128.store(dst, v128.load(t1 + (<usize>i << 2)), 16);
-      dst += 32;
-    }
-    src0 += bb;
-    src1 += bb;
-  }
 }

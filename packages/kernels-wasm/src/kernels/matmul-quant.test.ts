@@ -15,13 +15,11 @@ import { createRandom, randomFloats } from "../testing/random.js";
 import type { WasmKernels } from "../wasm-kernels.js";
 import { WEIGHT_BLOCK, WeightType, weightRowBytes } from "../weight-type.js";
 
-// Tolerances (ref = f64 dot over the exact dequantized weights, S = Σ|x · w| per output):
-// - GEMM (≥ 4 rows; weights dequantized exactly into the f32 panel): |got − ref| ≤ (inDim + 4) · 2⁻²⁴ · S,
-//   the f32 summation bound, as for F32/F16/BF16.
-// - GEMV (1–3 rows; x rounded to int8 blocks of 32, d = max|x| / 127): against the f64 dot with
-//   x̂ (x as the kernel rounds it) within 2 · (inDim + 4) · 2⁻²⁴ · Σ|x̂ · w| (only f32 rounding
-//   remains), and against the true x within that plus Σ_b (d_b / 2) · Σ_{i∈b} |w_i| (x's
-//   rounding). For these random rows that second bound is about 0.5–1.5 % of S.
+// Tolerances (ref = f64 dot over the exact dequantized weights, S = Σ|x · w| per output). Every
+// row count rounds x to int8 blocks of 32 (d = max|x| / 127) and sums exact integer block dots:
+// against the f64 dot with x̂ (x as the kernel rounds it) within 2 · (inDim + 4) · 2⁻²⁴ · Σ|x̂ · w|
+// (only f32 rounding remains), and against the true x within that plus Σ_b (d_b / 2) · Σ_{i∈b}
+// |w_i| (x's rounding). For these random rows that second bound is about 0.5–1.5 % of S.
 const QUANT_TYPES = [WeightType.Q8_0, WeightType.Q4_0, WeightType.Q4_K, WeightType.Q6_K] as const;
 const BLOCK_COLS = [32, 256, 2304];
 type Shape = readonly [numRows: number, inDim: number, outDim: number];
@@ -79,24 +77,15 @@ describe("matmul on quantized weights", () => {
         const ref = matmulReference(x, w, undefined, numRows, inDim, outDim);
         const f32Tol = (j: number, magnitude: Float64Array) =>
           (inDim + 4) * 2 ** -24 * (magnitude[j] as number);
-        if (numRows >= 4) {
-          for (let j = 0; j < numRows * outDim; j++) {
-            const err = Math.abs((got1[j] as number) - (ref.out[j] as number));
-            expect(err, `GEMM out[${j}]`).toBeLessThanOrEqual(f32Tol(j, ref.magnitude));
-          }
-          return;
-        }
         const { xHat, scales } = quantizeXReference(x);
         const refHat = matmulReference(xHat, w, undefined, numRows, inDim, outDim);
         const bound = xRoundingBound(scales, w, numRows, inDim, outDim);
         for (let j = 0; j < numRows * outDim; j++) {
           const got = got1[j] as number;
           const tolHat = 2 * f32Tol(j, refHat.magnitude);
-          expect(Math.abs(got - (refHat.out[j] as number)), `GEMV out[${j}] vs x̂`).toBeLessThanOrEqual(
-            tolHat,
-          );
+          expect(Math.abs(got - (refHat.out[j] as number)), `out[${j}] vs x̂`).toBeLessThanOrEqual(tolHat);
           const tol = tolHat + (bound[j] as number);
-          expect(Math.abs(got - (ref.out[j] as number)), `GEMV out[${j}] vs x`).toBeLessThanOrEqual(tol);
+          expect(Math.abs(got - (ref.out[j] as number)), `out[${j}] vs x`).toBeLessThanOrEqual(tol);
         }
       });
     }
@@ -112,6 +101,24 @@ describe("matmul on quantized weights", () => {
         const one = run(pair.one, type, x, packed, shape);
         const two = run(pair.two, type, x, packed, shape);
         expect(new Uint32Array(two.buffer)).toEqual(new Uint32Array(one.buffer));
+      }
+    }
+  });
+
+  it("a token's outputs are the same bits alone (GEMV) and in a batch (GEMM)", () => {
+    for (const type of QUANT_TYPES) {
+      // 58 tokens of 2304: token blocks of 56 (the panel path) and 2 (the row-at-a-time path).
+      const [numRows, inDim, outDim] = [58, 2304, 23];
+      const rand = createRandom(7 + type);
+      const x = randomFloats(rand, numRows * inDim);
+      const packed = randomQuantRows(rand, type, outDim, inDim);
+      const batch = run(pair.two, type, x, packed, [numRows, inDim, outDim]);
+      for (const t of [0, 30, 57]) {
+        const alone = run(pair.one, type, x.subarray(t * inDim, (t + 1) * inDim), packed, [1, inDim, outDim]);
+        const inBatch = batch.slice(t * outDim, (t + 1) * outDim);
+        expect(new Uint32Array(alone.buffer), `${QUANT_NAME[type]} token ${t}`).toEqual(
+          new Uint32Array(inBatch.buffer),
+        );
       }
     }
   });

@@ -24,12 +24,21 @@ function gemmTokenBlock(numRows: number, inDim: number): number {
   return Math.max(4, Math.min(fit, MAX_TOKEN_BLOCK, (numRows + 3) & ~3));
 }
 
-/**
- * Scratch bytes a thread needs (assembly/gemm.ts): a tile's sums (64), two dequantized blocks of
- * a quantized type (2,048), 2 weight rows, the x panel.
- */
+/** Scratch bytes a thread needs (assembly/gemm.ts): a tile's sums (64), 2 weight rows, the x panel. */
 function gemmScratchBytes(inDim: number, tokenBlock: number): number {
-  return 2176 + (2 + tokenBlock) * (inDim & ~3) * 4;
+  return 64 + (2 + tokenBlock) * (inDim & ~3) * 4;
+}
+
+/** Bytes of one 32-element block of the quantized matmul's 4-row panel (assembly/quant-panel.ts). */
+const QUANT_PANEL_BLOCK = 304;
+
+/**
+ * Scratch bytes a thread needs for quantized weights (assembly/quant-matmul.ts): the 4-row
+ * int16 panel, then `tokens` x rows as int8 blocks (2 · inDim + inDim / 4 bytes), each 16-aligned.
+ */
+function quantScratchBytes(inDim: number, tokens: number): number {
+  const align = (b: number) => (b + 15) & ~15;
+  return align((inDim / 32) * QUANT_PANEL_BLOCK) + tokens * align(2 * inDim + inDim / 4);
 }
 
 /** Arguments of `matmul`: `out[t, o] = Σ_i x[t, i] · weight[o, i] (+ bias[o])`. */
@@ -54,8 +63,8 @@ export interface MatmulArgs {
 
 /**
  * Launches matmul: GEMV for 1–3 rows, a tiled GEMM above; threads split output rows. Quantized
- * weights need inDim in whole blocks; their GEMV quantizes x to int8 blocks (approximate), their
- * GEMM dequantizes exactly (see the README).
+ * weights need inDim in whole blocks; x is rounded to int8 blocks of 32 and dotted in integers,
+ * a token's outputs the same bits at any row count (see the README).
  */
 export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   const k = "matmul";
@@ -85,13 +94,14 @@ export function matmul(rt: KernelRuntime, a: MatmulArgs): void {
   const bias = a.bias ?? 0;
   if (bias !== 0) rt.checkPtr(k, "bias", bias, outDim * 4);
   rt.checkPtr(k, "out", a.out, ((numRows - 1) * outStride + outDim) * 4);
-  // Scratch: the F16 GEMV's prescaled x rows, the quantized GEMV's int8-quantized x rows
-  // (2 · inDim + inDim / 4 bytes each), or the GEMM's packed panels.
+  // Scratch: the quantized matmul's panel and int8 x rows, the F16 GEMV's prescaled x rows, or
+  // the GEMM's packed panels.
   const tokenBlock = gemmTokenBlock(numRows, inDim);
-  const scratchBytes =
-    numRows > GEMV_MAX_ROWS
+  const scratchBytes = isQuantizedWeightType(weightType)
+    ? quantScratchBytes(inDim, Math.min(numRows, tokenBlock))
+    : numRows > GEMV_MAX_ROWS
       ? gemmScratchBytes(inDim, tokenBlock)
-      : weightType === WeightType.F16 || isQuantizedWeightType(weightType)
+      : weightType === WeightType.F16
         ? numRows * inDim * 4
         : 0;
   const [scratch, scratchStride] = scratchBytes > 0 ? rt.scratch(scratchBytes) : [0, 0];

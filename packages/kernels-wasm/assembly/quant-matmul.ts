@@ -1,0 +1,68 @@
+// matmul on quantized weights, for every row count (decode and prefill alike): per block of
+// `tokenBlock` tokens, each thread quantizes the x rows into its scratch (the same bits on
+// every thread); per 4 weight rows of its range, it widens them once into the quad panel and
+// runs dotQuad for every token of the block. See quant-tile.ts for why the result of a token
+// depends on nothing but its own x row and the weights.
+import { rowBytes } from "./weights";
+import { dotRowQ, quantizedXBytes, quantizeX } from "./quant-dot";
+import { PANEL_BLOCK, packQuad } from "./quant-panel";
+import { dotQuad } from "./quant-tile";
+
+/**
+ * Up to this many tokens, quant-dot.ts's row-at-a-time GEMV (same bits): widening a quad into
+ * the panel costs more than it saves when it is read only once or twice, and one sequential
+ * stream from memory is read faster than the quad's 4.
+ */
+const GEMV_MAX_ROWS: i32 = 3;
+
+/** Bytes of the panel in a thread's scratch for rows of `n` elements (16-byte aligned). */
+@inline function panelBytes(n: i32): usize {
+  return (<usize>(n >> 5) * PANEL_BLOCK + 15) & ~15;
+}
+
+/**
+ * out[t, o] for the output rows [o0, o1) of one thread. Scratch at `scratch`: the quad panel
+ * (n / 32 · PANEL_BLOCK bytes, rounded up to 16), then `tokenBlock` quantized x rows
+ * (quantizedXBytes(n) rounded up to 16 each); src/kernels/matmul.ts sizes it.
+ */
+export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, xs: usize, os: usize, o0: i32, o1: i32, scratch: usize, tokenBlock: i32): void {
+  const rs = rowBytes(type, n);
+  const nb = n >> 5;
+  const panel = scratch;
+  const xq = scratch + panelBytes(n);
+  const xqStride = (quantizedXBytes(n) + 15) & ~15;
+  for (let t0 = 0; t0 < numRows; t0 += tokenBlock) {
+    const rows = min(tokenBlock, numRows - t0);
+    for (let t = 0; t < rows; t++) quantizeX(x + <usize>(t0 + t) * xs, n, xq + <usize>t * xqStride);
+    if (rows <= GEMV_MAX_ROWS) {
+      for (let o = o0; o < o1; o++) {
+        for (let t = 0; t < rows; t++) {
+          const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);
+          store<f32>(ot, dotRowQ(type, w + <usize>o * rs, xq + <usize>t * xqStride, n));
+        }
+      }
+      continue;
+    }
+    for (let o = o0; o < o1; o += 4) {
+      // Rows past o1 repeat the last one (their lanes are not stored).
+      const last = o1 - 1;
+      const w0 = w + <usize>o * rs;
+      const w1 = w + <usize>min(o + 1, last) * rs;
+      const w2 = w + <usize>min(o + 2, last) * rs;
+      const w3 = w + <usize>min(o + 3, last) * rs;
+      packQuad(type, w0, w1, w2, w3, n, panel);
+      const valid = o1 - o;
+      for (let t = 0; t < rows; t++) {
+        const v = dotQuad(type, panel, xq + <usize>t * xqStride, nb);
+        const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);
+        if (valid >= 4) {
+          v128.store(ot, v);
+          continue;
+        }
+        store<f32>(ot, f32x4.extract_lane(v, 0));
+        if (valid > 1) store<f32>(ot, f32x4.extract_lane(v, 1), 4);
+        if (valid > 2) store<f32>(ot, f32x4.extract_lane(v, 2), 8);
+      }
+    }
+  }
+}
