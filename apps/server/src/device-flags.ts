@@ -27,7 +27,7 @@ const KV_CACHE_DTYPES: readonly KvCacheDtypeFlag[] = ["auto", "f32", "f16", "int
 
 /** `--kv-cache-dtype`'s help text. */
 export const KV_CACHE_DTYPE_HELP =
-  "KV cache element type: auto (f16; f32 on the reference device) | f32 | f16 | int8 (one f32 scale per token and kv head; cpu and reference devices)";
+  "KV cache element type: auto (f16; f32 on the reference device) | f32 | f16 | int8 (one f32 scale per token and kv head; every device)";
 
 /** Checks `--kv-cache-dtype`. */
 export function parseKvCacheDtype(value: string): KvCacheDtypeFlag {
