@@ -4,8 +4,8 @@
 //
 // Per 32-element block b and weight row r, the integer I = Σ w16 · x_q is exact (i32 lanes of
 // i32x4.dot_i16x8_s, then the 4 rows' lanes summed into one i32x4, lane r = row r). Then, in
-// f32, lane r of the accumulator: acc += f32(I) · (d_r · d_x); Q4_K also accM += f32(m_r · Σx_q)
-// · (dmin_r · d_x), the output being acc − accM. Every output is that one fixed-order chain over
+// f32, lane r of the accumulator of block b's parity: acc_{b%2} += f32(I) · (d_r · d_x); Q4_K also
+// m_{b%2} += f32(m_r · Σx_q) · (dmin_r · d_x); the output is (acc0 + acc1) − (m0 + m1). Every output is that one fixed-order chain over
 // b, whatever the row count, the token's position in the batch or the thread: the same bits.
 import { PANEL_BLOCK } from "./quant-panel";
 import { W_Q4_K } from "./quant-dequant";
@@ -24,41 +24,52 @@ import { W_Q4_K } from "./quant-dequant";
   return i32x4.add(a, b);
 }
 
+/** The integer block sums of panel block `p` with x_q at `xp`, lane r = row r. */
+@inline function blockSums(p: usize, xp: usize): v128 {
+  const x0 = v128.load(xp);
+  const x1 = v128.load(xp, 16);
+  const x2 = v128.load(xp, 32);
+  const x3 = v128.load(xp, 48);
+  return sum4(rowDot(p, x0, x1, x2, x3), rowDot(p + 64, x0, x1, x2, x3), rowDot(p + 128, x0, x1, x2, x3), rowDot(p + 192, x0, x1, x2, x3));
+}
+
+/** Block b's term f32(I) · (d_r · d_x) (`mins`: Q4_K's f32(m_r · Σ x_q) · (dmin_r · d_x)). */
+@inline function term(panel: usize, xq: usize, dx: usize, nb: i32, b: i32, mins: bool): v128 {
+  const p = panel + <usize>b * PANEL_BLOCK;
+  const d = v128.load32_splat(dx + (<usize>b << 2));
+  if (mins) {
+    const m = i32x4.mul(v128.load(p, 288), v128.load32_splat(dx + (<usize>(nb + b) << 2)));
+    return f32x4.mul(f32x4.convert_i32x4_s(m), f32x4.mul(v128.load(p, 272), d));
+  }
+  return f32x4.mul(f32x4.convert_i32x4_s(blockSums(p, xq + (<usize>b << 6))), f32x4.mul(v128.load(p, 256), d));
+}
+
 /**
  * The 4 outputs (f32x4, lane r = panel row r) of the quad panel at `panel` (`nb` blocks) with
  * one token quantized at `xq` (quantizeX's layout: i16 x_q, then f32 d_x, then i32 Σ x_q).
+ * Two chains, even and odd blocks (the adds' latency would bound one), summed at the end.
  */
 export function dotQuad(type: i32, panel: usize, xq: usize, nb: i32): v128 {
   const dx = xq + (<usize>nb << 6);
-  let acc = f32x4.splat(0);
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  let b = 0;
   if (type == W_Q4_K) {
-    const xsum = dx + (<usize>nb << 2);
-    let accM = f32x4.splat(0);
-    for (let b = 0; b < nb; b++) {
-      const p = panel + <usize>b * PANEL_BLOCK;
-      const xp = xq + (<usize>b << 6);
-      const x0 = v128.load(xp);
-      const x1 = v128.load(xp, 16);
-      const x2 = v128.load(xp, 32);
-      const x3 = v128.load(xp, 48);
-      const s = sum4(rowDot(p, x0, x1, x2, x3), rowDot(p + 64, x0, x1, x2, x3), rowDot(p + 128, x0, x1, x2, x3), rowDot(p + 192, x0, x1, x2, x3));
-      const d = v128.load32_splat(dx + (<usize>b << 2));
-      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(s), f32x4.mul(v128.load(p, 256), d)));
-      const m = i32x4.mul(v128.load(p, 288), v128.load32_splat(xsum + (<usize>b << 2)));
-      accM = f32x4.add(accM, f32x4.mul(f32x4.convert_i32x4_s(m), f32x4.mul(v128.load(p, 272), d)));
+    // nb is a multiple of 8 here.
+    let m0 = f32x4.splat(0);
+    let m1 = f32x4.splat(0);
+    for (; b < nb; b += 2) {
+      acc0 = f32x4.add(acc0, term(panel, xq, dx, nb, b, false));
+      m0 = f32x4.add(m0, term(panel, xq, dx, nb, b, true));
+      acc1 = f32x4.add(acc1, term(panel, xq, dx, nb, b + 1, false));
+      m1 = f32x4.add(m1, term(panel, xq, dx, nb, b + 1, true));
     }
-    return f32x4.sub(acc, accM);
+    return f32x4.sub(f32x4.add(acc0, acc1), f32x4.add(m0, m1));
   }
-  for (let b = 0; b < nb; b++) {
-    const p = panel + <usize>b * PANEL_BLOCK;
-    const xp = xq + (<usize>b << 6);
-    const x0 = v128.load(xp);
-    const x1 = v128.load(xp, 16);
-    const x2 = v128.load(xp, 32);
-    const x3 = v128.load(xp, 48);
-    const s = sum4(rowDot(p, x0, x1, x2, x3), rowDot(p + 64, x0, x1, x2, x3), rowDot(p + 128, x0, x1, x2, x3), rowDot(p + 192, x0, x1, x2, x3));
-    const d = v128.load32_splat(dx + (<usize>b << 2));
-    acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(s), f32x4.mul(v128.load(p, 256), d)));
+  for (; b + 1 < nb; b += 2) {
+    acc0 = f32x4.add(acc0, term(panel, xq, dx, nb, b, false));
+    acc1 = f32x4.add(acc1, term(panel, xq, dx, nb, b + 1, false));
   }
-  return acc;
+  if (b < nb) acc0 = f32x4.add(acc0, term(panel, xq, dx, nb, b, false));
+  return f32x4.add(acc0, acc1);
 }
