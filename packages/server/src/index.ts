@@ -7,6 +7,7 @@ export { type SseHooks, sseResponse } from "./generation/sse.js";
 export type { EngineEventsOptions } from "./live/engine-events.js";
 export type { EngineSnapshotEvent } from "./live/engine-snapshot.js";
 export { AccessRecord } from "./logging/access-record.js";
+export { DEVICE_PROFILE_NAMES, servedDeviceProfile, servedModelShape } from "./metrics/roofline.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./node/start-server.js";
 export { type ChatRequest, chatRequestSchema } from "./openai/chat-request.js";
 export { type CompletionRequest, completionRequestSchema } from "./openai/completion-request.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { spawnWorkerEngine } from "@pagoda/engine/worker/node";
 import { loadModel, quantizeWeights } from "@pagoda/model-loaders";
-import { createServerApp, startServer } from "@pagoda/server";
+import { createServerApp, servedDeviceProfile, servedModelShape, startServer } from "@pagoda/server";
 import { SingleBar } from "cli-progress";
 import { pino } from "pino";
 import type { CliIo } from "../program.js";
@@ -33,6 +33,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
     apiKey: config.apiKey,
     maxQueue: config.maxQueue,
     maxBodyBytes: config.maxBodyBytes,
+    metricsPrefix: config.metricsPrefix,
     chatTemplate: o.chatTemplate,
     logger,
     playgroundDir: existsSync(PLAYGROUND_DIR) ? PLAYGROUND_DIR : null,
@@ -54,6 +55,12 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
   try {
     const model = await loadModel(config.model);
     await model.close(); // this thread needs only the tokenizer and chat template
+    // Quantized handles know their packed size without quantizing anything.
+    const heldBytes = weightsBytes(
+      config.quantization === undefined
+        ? model.weights
+        : quantizeWeights(model.weights, model.config, config.quantization),
+    );
     const bar = new SingleBar({ stream: process.stderr, format: "loading weights [{bar}] {percentage}%" });
     bar.start(1, 0);
     const engine = await spawnWorkerEngine({
@@ -64,15 +71,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       blockSize: config.blockSize,
       maxNumSeqs: config.maxNumSeqs,
       maxNumBatchedTokens: config.maxNumBatchedTokens,
-      // Quantized handles know their packed size without quantizing anything.
-      kvCacheMemory: kvCacheBytes(
-        config.kvCache,
-        weightsBytes(
-          config.quantization === undefined
-            ? model.weights
-            : quantizeWeights(model.weights, model.config, config.quantization),
-        ),
-      ),
+      kvCacheMemory: kvCacheBytes(config.kvCache, heldBytes),
       swapSpace: config.swapSpace,
       kvCacheDtype: config.kvCacheDtype,
       ...(config.quantization !== undefined && { quantization: config.quantization }),
@@ -87,6 +86,15 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       await engine.close(); // a signal came while the weights loaded
     } else {
       const { info } = engine;
+      // Before `ready`: no request may be observed into the buckets this replaces.
+      server.exporter.setMaxModelLen(info.maxModelLen);
+      const device = servedDeviceProfile(config.deviceProfile, info);
+      if (device !== null) {
+        server.metrics.setBottleneck({
+          model: servedModelShape(model.config, heldBytes, info.kvCacheDtype),
+          device,
+        });
+      }
       server.state.ready({
         engine,
         tokenizer: model.tokenizer,

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { DEVICE_PROFILE_NAMES } from "@pagoda/server";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
 import { DEVICE_HELP, KV_CACHE_DTYPE_HELP, QUANTIZATION_HELP, THREADS_HELP } from "../device-flags.js";
@@ -39,6 +40,11 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--chat-template <file>", "a Jinja chat template to use instead of the model's")
     .option("--grace-period <seconds>", "on SIGTERM / SIGINT, how long in-flight requests may finish", "30")
     .option("--max-body-size <size>", "largest request body", "4MiB")
+    .option("--metrics-prefix <prefix>", "/metrics names: vllm (vLLM's, verbatim) | pagoda", "pagoda")
+    .option(
+      "--device-profile <name>",
+      `roofline device: ${DEVICE_PROFILE_NAMES.join(" | ")} (default: measured on cpu, none on webgpu)`,
+    )
     .option("--verbose", "debug logs, and stack traces on errors")
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, defaultModel());

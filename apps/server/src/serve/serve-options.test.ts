@@ -18,6 +18,7 @@ const base: ServeFlags = {
   prefixCaching: true,
   gracePeriod: "30",
   maxBodySize: "1MiB",
+  metricsPrefix: "pagoda",
 };
 
 function codeAndMessage(fn: () => unknown): [string, string] {
@@ -65,6 +66,21 @@ describe("resolveServeConfig", () => {
   it("takes --quantization (default: none)", () => {
     expect(resolveServeConfig(base, "/unused").quantization).toBeUndefined();
     expect(resolveServeConfig({ ...base, quantization: "q4_k" }, "/unused").quantization).toBe("q4_k");
+  });
+
+  it("takes --metrics-prefix and --device-profile, naming the allowed values otherwise", () => {
+    expect(resolveServeConfig(base, "/unused")).toMatchObject({
+      metricsPrefix: "pagoda",
+      deviceProfile: null,
+    });
+    const c = resolveServeConfig({ ...base, metricsPrefix: "vllm", deviceProfile: "L4" }, "/unused");
+    expect(c).toMatchObject({ metricsPrefix: "vllm", deviceProfile: "L4" });
+    expect(codeAndMessage(() => resolveServeConfig({ ...base, metricsPrefix: "sglang" }, "/unused"))).toEqual(
+      ["cli.bad_argument", '--metrics-prefix must be one of pagoda, vllm; got "sglang"'],
+    );
+    expect(
+      codeAndMessage(() => resolveServeConfig({ ...base, deviceProfile: "B200" }, "/unused"))[1],
+    ).toMatch(/^--device-profile must be one of A100-80GB, .*; got "B200"$/);
   });
 
   it("takes --kv-cache-dtype", () => {

@@ -3,6 +3,7 @@ import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Device } from "@pagoda/engine";
 import type { QuantScheme } from "@pagoda/model-loaders";
+import { DEVICE_PROFILE_NAMES } from "@pagoda/server";
 import {
   type KvCacheDtypeFlag,
   parseDevice,
@@ -36,6 +37,8 @@ export interface ServeFlags {
   servedModelName?: string;
   gracePeriod: string;
   maxBodySize: string;
+  metricsPrefix: string;
+  deviceProfile?: string;
   verbose?: boolean;
 }
 
@@ -65,6 +68,10 @@ export interface ServeConfig {
   chatTemplateFile: string | null;
   graceMs: number;
   maxBodyBytes: number;
+  /** `/metrics` names: `vllm` for vLLM's verbatim, `pagoda` for `pagoda:*`. */
+  metricsPrefix: "pagoda" | "vllm";
+  /** The roofline's device (a datasheet profile); null: measured on a CPU executor, none on WebGPU. */
+  deviceProfile: (typeof DEVICE_PROFILE_NAMES)[number] | null;
 }
 
 /** The scheduling policies the flag accepts. */
@@ -118,7 +125,22 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
     chatTemplateFile: flags.chatTemplate ?? null,
     graceMs: Math.round(number("--grace-period", flags.gracePeriod, 0) * 1000),
     maxBodyBytes: parseByteSize("--max-body-size", flags.maxBodySize),
+    metricsPrefix: oneOf("--metrics-prefix", flags.metricsPrefix, ["pagoda", "vllm"] as const),
+    deviceProfile:
+      flags.deviceProfile === undefined
+        ? null
+        : oneOf("--device-profile", flags.deviceProfile, DEVICE_PROFILE_NAMES),
   };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `${flag} must be one of ${allowed.join(", ")}; got "${value}"`,
+    );
+  }
+  return value as T;
 }
 
 function number(flag: string, value: string, min: number): number {

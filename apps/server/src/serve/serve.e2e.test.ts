@@ -124,6 +124,42 @@ describe("pagoda serve (a real process)", () => {
     expect(cli.stderr()).not.toMatch(/error/i);
   }, 60_000);
 
+  it("names /metrics as vLLM does with --metrics-prefix vllm, with the roofline gauges live", async () => {
+    const cli = await startCli(["--port", "0", "--device", "cpu", "--metrics-prefix", "vllm"]);
+    child = cli.child;
+    await untilReady(cli.url);
+    const res = await fetch(`${cli.url}/v1/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        model: "stories260K",
+        prompt: "Once upon a time",
+        max_tokens: 5,
+        n: 2,
+        seed: 1,
+      }),
+    });
+    expect(res.status).toBe(200);
+    const metrics = await (await fetch(`${cli.url}/metrics`)).text();
+    const sample = (name: string) => {
+      const m = new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "m").exec(metrics);
+      if (m === null) throw new Error(`${name} is not in /metrics`);
+      return Number(m[1]);
+    };
+    // What the Gateway API Inference Extension reads, under vLLM's own names.
+    expect(sample("vllm:num_requests_waiting")).toBe(0);
+    expect(sample("vllm:kv_cache_usage_perc")).toBeGreaterThanOrEqual(0);
+    expect(metrics).not.toMatch(/^pagoda:num_requests_running/m);
+    expect(sample("vllm:request_params_n_sum")).toBe(2);
+    expect(sample("vllm:request_generation_tokens_sum")).toBe(10);
+    // 1-2-5 buckets up to the served context length (stories260K: 512).
+    expect(metrics).toMatch(/^vllm:request_prompt_tokens_bucket\{le="500",[^}]*\} 1$/m);
+    expect(metrics).not.toMatch(/^vllm:request_prompt_tokens_bucket\{le="1000"/m);
+    // The roofline: the model's shape from its config, the host measured for the CPU executor.
+    expect(sample("pagoda:step_arithmetic_intensity")).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^vllm:cache_config_info\{/m);
+  }, 60_000);
+
   it("says exactly what to pass when there is no model to serve", async () => {
     const io = captureErr();
     const saved = process.env.PAGODA_MODEL;

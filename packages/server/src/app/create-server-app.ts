@@ -1,5 +1,5 @@
 import { MetricsRecorder } from "@pagoda/metrics";
-import { PrometheusExporter } from "@pagoda/metrics/prometheus";
+import { type MetricsPrefix, PrometheusExporter } from "@pagoda/metrics/prometheus";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { HttpError } from "../errors/http-error.js";
@@ -34,6 +34,8 @@ export interface ServerAppOptions {
   chatTemplate?: string | null;
   /** The recorder the engine feeds (`createEngine({ metrics })`); default a fresh one. */
   metrics?: MetricsRecorder;
+  /** `vllm`: `/metrics` under vLLM's names verbatim (`--metrics-prefix`); default `pagoda`. */
+  metricsPrefix?: MetricsPrefix;
   /** Where access lines and internal errors go; default pino to stdout. */
   logger?: Logger;
   /** Timing of the live feed at `GET /v1/engine/events`. */
@@ -68,7 +70,10 @@ export interface ServerApp {
 export function createServerApp(options: ServerAppOptions): ServerApp {
   const logger = options.logger ?? pino();
   const metrics = options.metrics ?? new MetricsRecorder();
-  const exporter = new PrometheusExporter({ modelName: options.servedModelName });
+  const exporter = new PrometheusExporter({
+    modelName: options.servedModelName,
+    prefix: options.metricsPrefix ?? "pagoda",
+  });
   metrics.addSink(exporter);
   const state = new ServerState(options.chatTemplate ?? null);
   if (options.model !== undefined) state.ready(options.model);
