@@ -13,6 +13,7 @@ import { registerPlayground } from "../routes/playground.js";
 import { registerResetPrefixCacheRoute } from "../routes/reset-prefix-cache.js";
 import { registerTokenizeRoutes } from "../routes/tokenize.js";
 import type { ServedModel } from "../state/served-model.js";
+import { Admission } from "../state/admission.js";
 import { ServerState } from "../state/server-state.js";
 import { answerError } from "./answer-error.js";
 import type { RouteDeps, ServerEnv } from "./env.js";
@@ -81,7 +82,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     state,
     logger,
     servedModelName: options.servedModelName,
-    maxQueue: options.maxQueue ?? null,
+    admission: new Admission(options.maxQueue ?? null),
   };
 
   const app = new Hono<ServerEnv>();

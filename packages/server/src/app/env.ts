@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { AccessRecord } from "../logging/access-record.js";
+import type { Admission } from "../state/admission.js";
 import type { ServerState } from "../state/server-state.js";
 
 /** The Hono environment of the server's app: what middleware puts in the context. */
@@ -18,6 +19,6 @@ export interface RouteDeps {
   state: ServerState;
   logger: Logger;
   servedModelName: string;
-  /** Waiting requests at or above which new ones get 429; `null`: no limit. */
-  maxQueue: number | null;
+  /** `--max-queue`: 429 while the waiting queue (as this server counts it) is full. */
+  admission: Admission;
 }

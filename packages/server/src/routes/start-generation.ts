@@ -14,16 +14,17 @@ export interface GenerationStart {
 }
 
 /**
- * Admits a generation: 429 when the waiting queue is full, then submits it (the engine's typed
- * 400s surface here), tracks it for shutdown, logs it, and aborts it if the client goes away.
+ * Admits a generation: 429 when the waiting queue is full (counting requests admitted but not yet
+ * in the engine's stats), then submits it (the engine's typed 400s surface here), tracks it for
+ * shutdown, logs it, and aborts it if the client goes away.
  */
 export async function startGeneration(
   c: Context<ServerEnv>,
   deps: RouteDeps,
   start: GenerationStart,
 ): Promise<Generation> {
-  checkQueue(start.engine, deps.maxQueue);
-  const gen = await Generation.start(start);
+  const release = deps.admission.admit(start.engine, start.prompts.length);
+  const gen = await Generation.start(start).finally(release);
   deps.state.track(gen);
   c.get("access").attach(gen);
   const signal = c.get("disconnect");
@@ -34,17 +35,6 @@ export async function startGeneration(
     void gen.done.then(() => signal.removeEventListener("abort", onDisconnect));
   }
   return gen;
-}
-
-function checkQueue(engine: EngineClient, maxQueue: number | null): void {
-  if (maxQueue === null) return;
-  const { numWaiting } = engine.stats();
-  if (numWaiting < maxQueue) return;
-  throw new HttpError(
-    "queue.full",
-    `the server is overloaded: ${numWaiting} requests are waiting (limit ${maxQueue}); retry later`,
-    { details: { retryAfterS: 1 } },
-  );
 }
 
 /** A prompt's token ids: text is encoded with the tokenizer's special tokens (BOS); ids are checked. */
