@@ -76,7 +76,8 @@ describe("--max-num-seqs 4 --max-queue 8 under a burst of 200", () => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, async () => {
         const res = await postJson(`${live.url}/v1/completions`, body);
-        return { status: res.status, retryAfter: res.headers.get("retry-after"), json: await res.json() };
+        const json = (await res.json()) as { usage: { completion_tokens: number } };
+        return { status: res.status, retryAfter: res.headers.get("retry-after"), json };
       }),
     );
     const statuses = new Set(answers.map((a) => a.status));
@@ -101,7 +102,9 @@ describe("--max-num-seqs 4 --max-queue 8 under a burst of 200", () => {
 
     const after = await postJson(`${live.url}/v1/completions`, body);
     expect(after.status).toBe(200);
-    expect((await after.json()).usage.completion_tokens).toBe(16);
+    expect(((await after.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(
+      16,
+    );
     expect(await eventually(() => live.engine.stats().kv.numUsedBlocks === 0, 1000)).toBe(true);
     expect(await gauge(live.url, "num_requests_waiting")).toBe(0);
   });
