@@ -114,7 +114,7 @@ export class LLMEngine {
       this.samples.set(id, sample);
     });
     this.requests.set(requestId, request);
-    this.feed.arrived(requestId, promptTokenIds.length);
+    this.feed.arrived(requestId, promptTokenIds.length, parsed.n);
   }
 
   /** True while any request is queued, running or swapped out. */
