@@ -1,17 +1,17 @@
 // matmul on quantized weights, for every row count (decode and prefill alike): per block of
 // `tokenBlock` tokens, each thread quantizes the x rows into its scratch (the same bits on
-// every thread); per 4 weight rows of its range, it widens them once into the quad panel and
-// runs dotQuad for every token of the block. See quant-tile.ts for why the result of a token
-// depends on nothing but its own x row and the weights.
+// every thread). 1–3 rows: quant-dot.ts's GEMV. More: per 4 weight rows of its range, it widens
+// them once into the quad panel and runs dotQuad for every token of the block; see
+// quant-tile.ts for why a token's result then depends only on its own x row and the weights.
 import { rowBytes } from "./weights";
 import { dotRowQ, quantizedXBytes, quantizeX } from "./quant-dot";
 import { PANEL_BLOCK, packQuad } from "./quant-panel";
 import { dotQuad } from "./quant-tile";
 
 /**
- * Up to this many tokens, quant-dot.ts's row-at-a-time GEMV (same bits): widening a quad into
- * the panel costs more than it saves when it is read only once or twice, and one sequential
- * stream from memory is read faster than the quad's 4.
+ * Up to this many tokens, quant-dot.ts's row-at-a-time GEMV: widening a quad into the panel
+ * costs more than it saves when it is read only once or twice, and one sequential stream from
+ * memory is read faster than the quad's 4 (a direct 4-row GEMV measured 9–13 vs 19 G MAC/s).
  */
 const GEMV_MAX_ROWS: i32 = 3;
 
@@ -34,7 +34,7 @@ export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32,
   for (let t0 = 0; t0 < numRows; t0 += tokenBlock) {
     const rows = min(tokenBlock, numRows - t0);
     for (let t = 0; t < rows; t++) quantizeX(x + <usize>(t0 + t) * xs, n, xq + <usize>t * xqStride);
-    if (rows <= GEMV_MAX_ROWS) {
+    if (numRows <= GEMV_MAX_ROWS) {
       for (let o = o0; o < o1; o++) {
         for (let t = 0; t < rows; t++) {
           const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);

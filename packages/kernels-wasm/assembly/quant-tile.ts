@@ -1,12 +1,13 @@
-// The quantized matmul (every row count): x rows quantized to int8 blocks of 32 once per token
+// The quantized GEMM (≥ 4 rows): x rows quantized to int8 blocks of 32 once per token
 // block (quant-dot.ts's quantizeX), weight rows widened 4 at a time into a panel
 // (quant-panel.ts), then per token one pass over the panel's blocks giving 4 outputs.
 //
 // Per 32-element block b and weight row r, the integer I = Σ w16 · x_q is exact (i32 lanes of
 // i32x4.dot_i16x8_s, then the 4 rows' lanes summed into one i32x4, lane r = row r). Then, in
 // f32, lane r of the accumulator of block b's parity: acc_{b%2} += f32(I) · (d_r · d_x); Q4_K also
-// m_{b%2} += f32(m_r · Σx_q) · (dmin_r · d_x); the output is (acc0 + acc1) − (m0 + m1). Every output is that one fixed-order chain over
-// b, whatever the row count, the token's position in the batch or the thread: the same bits.
+// m_{b%2} += f32(m_r · Σx_q) · (dmin_r · d_x); the output is (acc0 + acc1) − (m0 + m1). Every
+// output is that one fixed-order chain over b, whatever the token's position in the batch, the
+// batch size (≥ 4) or the thread: the same bits. (The 1–3-row GEMV sums in another order.)
 import { PANEL_BLOCK } from "./quant-panel";
 import { W_Q4_K } from "./quant-dequant";
 
