@@ -25,7 +25,10 @@ export interface EngineClient {
   submit(request: EngineRequestInput): Promise<AsyncIterable<RequestOutput>>;
   /** Stops a request in any state; its blocks are free once this resolves. False when not in flight. */
   abort(requestId: string): Promise<boolean>;
-  /** Scheduler and KV-cache state as of the last step (cheap: no round trip). */
+  /**
+   * Scheduler and KV-cache state as of the engine's last report: a step, an admitted request, an
+   * abort, the loop going idle (cheap: no round trip).
+   */
   stats(): SchedulerStats;
   /** Request ids by state, who holds each KV block and the last step's batch (a live view). */
   inspect(): Promise<EngineInspection>;

@@ -123,7 +123,7 @@ export class WorkerEngine implements EngineClient {
     return this.call<boolean>((call) => ({ type: "reset-prefix-cache", call }));
   }
 
-  /** Scheduler and KV-cache state after the worker's latest step (or abort): no round trip. */
+  /** Scheduler and KV-cache state as of the worker's latest step, accepted, aborted or idle message. */
   stats(): SchedulerStats {
     return this.lastStats;
   }
