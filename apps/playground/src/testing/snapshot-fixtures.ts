@@ -13,6 +13,7 @@ const IDLE_METRICS: MetricsSnapshot = {
   tpotP50Ms: null,
   tpotP99Ms: null,
   outputTokensPerSecond: 0,
+  roofline: null,
 };
 
 function kv(states: KvSnapshot["states"], refCounts: number[], tables: KvSnapshot["tables"]): KvSnapshot {

@@ -12,6 +12,13 @@ const THROUGHPUT: ChartLine[] = [{ label: "output tok/s", stroke: "#2f9e6a" }];
 
 const ms = (v: number | null) => (v === null ? "–" : `${v.toFixed(1)} ms`);
 
+/** The latest step's roofline verdict: "memory-bound · 0.9 / 12.4 FLOP/B (host-cpu-2t)". */
+function rooflineText(r: MetricsSnapshot["roofline"] | undefined): string {
+  if (r == null) return "–";
+  const digits = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(2));
+  return `${r.bound}-bound · ${digits(r.arithmeticIntensity)} / ${digits(r.ridgePoint)} FLOP/B (${r.device})`;
+}
+
 /** Server-side counters, TTFT / TPOT percentiles and throughput, now and over time. */
 export function MetricsPanel(props: {
   metrics: MetricsSnapshot | null;
@@ -28,6 +35,7 @@ export function MetricsPanel(props: {
         ["TTFT p50 / p99", `${ms(m.ttftP50Ms)} / ${ms(m.ttftP99Ms)}`],
         ["TPOT p50 / p99", `${ms(m.tpotP50Ms)} / ${ms(m.tpotP99Ms)}`],
         ["output", `${m.outputTokensPerSecond.toFixed(1)} tok/s`],
+        ["roofline", rooflineText(m.roofline)],
       ]
     : [];
   return (

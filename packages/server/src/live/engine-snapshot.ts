@@ -18,6 +18,14 @@ export interface EngineSnapshotEvent {
     tpotP99Ms: number | null;
     /** Generated tokens per second over the last few seconds. */
     outputTokensPerSecond: number;
+    /** The latest step on the roofline; null before one, or without a model shape and device. */
+    roofline: {
+      device: string;
+      /** FLOP per byte of the latest step, and the device's ridge point. */
+      arithmeticIntensity: number;
+      ridgePoint: number;
+      bound: "compute" | "memory";
+    } | null;
   };
 }
 
@@ -45,6 +53,14 @@ export function engineSnapshot(
       tpotP50Ms: ms(tpot.p50),
       tpotP99Ms: ms(tpot.p99),
       outputTokensPerSecond,
+      roofline: roofline(metrics),
     },
   };
+}
+
+function roofline(metrics: MetricsSnapshot): EngineSnapshotEvent["metrics"]["roofline"] {
+  const last = metrics.bottleneck?.last;
+  if (last == null) return null;
+  const { device, arithmeticIntensity, ridgePoint, bound } = last;
+  return { device, arithmeticIntensity, ridgePoint, bound };
 }
