@@ -35,6 +35,8 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
     maxBodyBytes: config.maxBodyBytes,
     metricsPrefix: config.metricsPrefix,
     chatTemplate: o.chatTemplate,
+    strictParams: config.strictParams,
+    allowedOrigins: config.allowedOrigins,
     logger,
     playgroundDir: existsSync(PLAYGROUND_DIR) ? PLAYGROUND_DIR : null,
   });
@@ -76,6 +78,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       kvCacheDtype: config.kvCacheDtype,
       ...(config.quantization !== undefined && { quantization: config.quantization }),
       enablePrefixCaching: config.enablePrefixCaching,
+      generationConfig: config.generationConfig,
       metrics: server.metrics,
       onLoadProgress: (loaded, total) => {
         bar.setTotal(total);

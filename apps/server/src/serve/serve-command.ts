@@ -45,6 +45,20 @@ export function registerServe(program: Command, io: CliIo): void {
       "--device-profile <name>",
       `roofline device: ${DEVICE_PROFILE_NAMES.join(" | ")} (default: measured on cpu, none on webgpu)`,
     )
+    .option(
+      "--strict-params",
+      "answer 400 to request fields the server does not know (default: ignored, logged)",
+    )
+    .option(
+      "--allowed-origins <origins>",
+      "CORS origins, a JSON list or comma-separated, e.g. '[\"https://ui.example\"]'",
+      '["*"]',
+    )
+    .option(
+      "--generation-config <mode>",
+      "auto: the model's generation_config.json sampling defaults apply to requests that leave them out | vllm: ignore them",
+      "auto",
+    )
     .option("--verbose", "debug logs, and stack traces on errors")
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, defaultModel());

@@ -19,6 +19,8 @@ const base: ServeFlags = {
   gracePeriod: "30",
   maxBodySize: "1MiB",
   metricsPrefix: "pagoda",
+  allowedOrigins: '["*"]',
+  generationConfig: "auto",
 };
 
 function codeAndMessage(fn: () => unknown): [string, string] {
@@ -81,6 +83,34 @@ describe("resolveServeConfig", () => {
     expect(
       codeAndMessage(() => resolveServeConfig({ ...base, deviceProfile: "B200" }, "/unused"))[1],
     ).toMatch(/^--device-profile must be one of A100-80GB, .*; got "B200"$/);
+  });
+
+  it("takes --strict-params, --allowed-origins (JSON or comma list) and --generation-config", () => {
+    expect(resolveServeConfig(base, "/unused")).toMatchObject({
+      strictParams: false,
+      allowedOrigins: ["*"],
+      generationConfig: "auto",
+    });
+    const c = resolveServeConfig(
+      { ...base, strictParams: true, allowedOrigins: '["https://a.example"]', generationConfig: "vllm" },
+      "/unused",
+    );
+    expect(c).toMatchObject({
+      strictParams: true,
+      allowedOrigins: ["https://a.example"],
+      generationConfig: "vllm",
+    });
+    const list = resolveServeConfig(
+      { ...base, allowedOrigins: "https://a.example, https://b.example" },
+      "/unused",
+    );
+    expect(list.allowedOrigins).toEqual(["https://a.example", "https://b.example"]);
+    expect(
+      codeAndMessage(() => resolveServeConfig({ ...base, allowedOrigins: "[1]" }, "/unused"))[1],
+    ).toContain("--allowed-origins must be a JSON list");
+    expect(codeAndMessage(() => resolveServeConfig({ ...base, generationConfig: "hf" }, "/unused"))[1]).toBe(
+      '--generation-config must be one of auto, vllm; got "hf"',
+    );
   });
 
   it("takes --kv-cache-dtype", () => {

@@ -39,6 +39,9 @@ export interface ServeFlags {
   maxBodySize: string;
   metricsPrefix: string;
   deviceProfile?: string;
+  strictParams?: boolean;
+  allowedOrigins: string;
+  generationConfig: string;
   verbose?: boolean;
 }
 
@@ -72,6 +75,12 @@ export interface ServeConfig {
   metricsPrefix: "pagoda" | "vllm";
   /** The roofline's device (a datasheet profile); null: measured on a CPU executor, none on WebGPU. */
   deviceProfile: (typeof DEVICE_PROFILE_NAMES)[number] | null;
+  /** 400 for unknown request fields instead of a log warning. */
+  strictParams: boolean;
+  /** CORS origins; `["*"]` allows any. */
+  allowedOrigins: string[];
+  /** `auto`: the model's generation_config.json sampling defaults apply; `vllm`: ignored. */
+  generationConfig: "auto" | "vllm";
 }
 
 /** The scheduling policies the flag accepts. */
@@ -130,7 +139,31 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
       flags.deviceProfile === undefined
         ? null
         : oneOf("--device-profile", flags.deviceProfile, DEVICE_PROFILE_NAMES),
+    strictParams: flags.strictParams === true,
+    allowedOrigins: parseOrigins(flags.allowedOrigins),
+    generationConfig: oneOf("--generation-config", flags.generationConfig, ["auto", "vllm"] as const),
   };
+}
+
+// vLLM takes a JSON list (`'["https://a.example"]'`); a comma-separated list is accepted too.
+function parseOrigins(value: string): string[] {
+  const text = value.trim();
+  let list: unknown = text.split(",").map((o) => o.trim());
+  if (text.startsWith("[")) {
+    try {
+      list = JSON.parse(text);
+    } catch {
+      list = null;
+    }
+  }
+  const ok = Array.isArray(list) && list.length > 0 && list.every((o) => typeof o === "string" && o !== "");
+  if (!ok) {
+    throw new CliUsageError(
+      "cli.bad_argument",
+      `--allowed-origins must be a JSON list or a comma-separated list of origins, e.g. '["*"]'; got ${JSON.stringify(value)}`,
+    );
+  }
+  return list as string[];
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

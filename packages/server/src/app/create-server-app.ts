@@ -12,12 +12,13 @@ import { registerModelRoutes } from "../routes/models.js";
 import { registerPlayground } from "../routes/playground.js";
 import { registerResetPrefixCacheRoute } from "../routes/reset-prefix-cache.js";
 import { registerTokenizeRoutes } from "../routes/tokenize.js";
-import type { ServedModel } from "../state/served-model.js";
+import { registerVersionRoutes, serverVersion } from "../routes/version.js";
 import { Admission } from "../state/admission.js";
+import type { ServedModel } from "../state/served-model.js";
 import { ServerState } from "../state/server-state.js";
 import { answerError } from "./answer-error.js";
 import type { RouteDeps, ServerEnv } from "./env.js";
-import { apiKeyAuth, bodySizeLimit, requestContext } from "./middleware.js";
+import { apiKeyAuth, bodySizeLimit, corsPolicy, requestContext, wrongMethod } from "./middleware.js";
 
 /** Options of {@link createServerApp}; the CLI flag each one backs is named. */
 export interface ServerAppOptions {
@@ -43,6 +44,12 @@ export interface ServerAppOptions {
   engineEvents?: EngineEventsOptions;
   /** Static files (the built playground) served at `/playground/`; default none. */
   playgroundDir?: string | null;
+  /** 400 for a request field the server does not know (`--strict-params`); default: ignored with a log warning, as vLLM. */
+  strictParams?: boolean;
+  /** Origins allowed by CORS (`--allowed-origins`); default `["*"]`, as vLLM. */
+  allowedOrigins?: readonly string[];
+  /** What `GET /version` answers; default this package's version. */
+  version?: string;
 }
 
 /** A built server: the Hono app and what a runner needs to drive it. */
@@ -82,11 +89,14 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     state,
     logger,
     servedModelName: options.servedModelName,
+    strictParams: options.strictParams ?? false,
     admission: new Admission(options.maxQueue ?? null),
   };
 
   const app = new Hono<ServerEnv>();
   app.use(requestContext(logger));
+  app.use(corsPolicy(options.allowedOrigins ?? ["*"]));
+  app.use(wrongMethod(app, logger));
   app.onError((err, c) => {
     const r = answerError(err, c.get("requestId"), logger);
     return c.json(r.body, r.status, r.headers);
@@ -97,6 +107,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     return c.json(r.body, r.status, r.headers);
   });
   registerOpsRoutes(app, state, exporter);
+  registerVersionRoutes(app, state, options.version ?? serverVersion());
   if (options.apiKey) {
     app.use("/v1/*", apiKeyAuth(options.apiKey));
     // It changes the engine's state, so it is not left open as the read-only routes are.

@@ -1,5 +1,5 @@
 /** Every status an error answer can have. */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 429 | 500 | 503;
 
 /** An HTTP status and the OpenAI-style `error.type` that goes with it. */
 export interface ErrorClass {
@@ -14,6 +14,7 @@ const UNAVAILABLE: ErrorClass = { status: 503, type: "service_unavailable_error"
 const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   "model.not_found": { status: 404, type: "invalid_request_error" },
   "route.not_found": { status: 404, type: "invalid_request_error" },
+  "request.method_not_allowed": { status: 405, type: "invalid_request_error" },
   "request.too_large": { status: 413, type: "invalid_request_error" },
   "cache.busy": { status: 409, type: "conflict_error" },
   "queue.full": { status: 429, type: "rate_limit_error" },

@@ -6,6 +6,7 @@ export type HttpErrorCode =
   | "auth.invalid_api_key"
   | "model.not_found"
   | "route.not_found"
+  | "request.method_not_allowed"
   | "request.invalid"
   | "request.invalid_json"
   | "request.too_large"

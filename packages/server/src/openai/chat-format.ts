@@ -1,6 +1,6 @@
 import type { FinishReason } from "./completion-format.js";
 import type { ChatTokenLogprob } from "./logprobs.js";
-import type { OpenAIUsage, ResponseHead } from "./usage.js";
+import type { ChunkUsage, OpenAIUsage, ResponseHead } from "./usage.js";
 
 /** Chat logprobs of a choice or chunk. */
 export type ChatLogprobs = { content: ChatTokenLogprob[] } | null;
@@ -11,6 +11,8 @@ export interface ChatChoice {
   message: { role: "assistant"; content: string };
   logprobs: ChatLogprobs;
   finish_reason: FinishReason;
+  /** vLLM's: the stop string or stop token id that ended the choice; `null` for EOS or a length cut. */
+  stop_reason: string | number | null;
 }
 
 /** What a chunk adds to a choice: the role first, then content. */
@@ -21,17 +23,25 @@ export function chatBody(head: ResponseHead, choices: ChatChoice[], usage: OpenA
   return { ...head, object: "chat.completion" as const, choices, usage };
 }
 
-/** One `chat.completion.chunk` for one choice (`usage: null` when the stream will end with usage). */
-export function chatChunk(
-  head: ResponseHead,
-  choice: { index: number; delta: ChatDelta; logprobs: ChatLogprobs; finish_reason: FinishReason | null },
-  includeUsage: boolean,
-) {
+/** One choice of a `chat.completion.chunk`. */
+export interface ChatChunkChoice {
+  index: number;
+  delta: ChatDelta;
+  logprobs: ChatLogprobs;
+  finish_reason: FinishReason | null;
+  stop_reason: string | number | null;
+}
+
+/**
+ * One `chat.completion.chunk` for one choice: `usage: null` when the stream will end with usage,
+ * the usage so far with vLLM's `continuous_usage_stats`.
+ */
+export function chatChunk(head: ResponseHead, choice: ChatChunkChoice, usage: ChunkUsage) {
   return {
     ...head,
     object: "chat.completion.chunk" as const,
     choices: [choice],
-    ...(includeUsage && { usage: null }),
+    ...(usage !== undefined && { usage }),
   };
 }
 

@@ -26,6 +26,15 @@ describe("chat request fields", () => {
     expect(chatSampling(parse({}), 0)).not.toHaveProperty("max_tokens");
   });
 
+  it("takes max_tokens and max_completion_tokens together, the latter winning (vLLM)", () => {
+    const both = parse({ max_tokens: 5, max_completion_tokens: 6 });
+    expect(() => checkChatRequest(both)).not.toThrow();
+    expect(chatSampling(both, 100)).toEqual({ max_tokens: 6 });
+    expect(chatSampling(parse({ max_tokens: 5, max_completion_tokens: null }), 100)).toEqual({
+      max_tokens: 5,
+    });
+  });
+
   it("passes vLLM's sampling extras through for the engine to check", () => {
     const s = chatSampling(
       parse({ top_k: 5, min_p: 0.1, repetition_penalty: 1.1, stop_token_ids: [2], priority: 1 }),
@@ -67,7 +76,7 @@ describe("chat request fields", () => {
     [{ tool_choice: "required" }, "tool_choice"],
     [{ response_format: { type: "json_object" } }, "response_format"],
     [{ top_logprobs: 2 }, "top_logprobs"],
-    [{ max_tokens: 5, max_completion_tokens: 6 }, "max_completion_tokens"],
+    [{ continue_final_message: true, add_generation_prompt: true }, "continue_final_message"],
     [{ stream_options: { include_usage: true } }, "stream_options"],
   ])("rejects %j naming %s", (body, param) => {
     expect(() => checkChatRequest(parse(body))).toThrow(

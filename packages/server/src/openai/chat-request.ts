@@ -17,21 +17,21 @@ export const chatMessageSchema = z.looseObject({
 });
 
 /** The body of `POST /v1/chat/completions`: OpenAI's fields plus vLLM's sampling extras. */
-export const chatRequestSchema = z.strictObject({
+export const chatRequestSchema = z.object({
   ...samplingFields,
   ...endpointFields,
   messages: z.array(chatMessageSchema).min(1),
   // Chat spells these differently from completions; they are mapped onto the engine's fields.
   logprobs: z.boolean().nullish(),
   top_logprobs: z.int().min(0).max(SAMPLING_LIMITS.maxLogprobs).nullish(),
-  max_completion_tokens: z.unknown().optional(),
   tools: z.array(z.unknown()).nullish(),
   tool_choice: z.unknown().optional(),
-  parallel_tool_calls: z.boolean().nullish(),
   response_format: z.looseObject({ type: z.string() }).nullish(),
   /** vLLM's: extra template variables, e.g. `{ enable_thinking: false }` for Qwen3. */
   chat_template_kwargs: z.record(z.string(), z.unknown()).nullish(),
   add_generation_prompt: z.boolean().nullish(),
+  /** vLLM's: the last (assistant) message is left open, so the model continues it. */
+  continue_final_message: z.boolean().nullish(),
 });
 
 /** A parsed `POST /v1/chat/completions` body. */
@@ -57,11 +57,11 @@ export function checkChatRequest(r: ChatRequest): void {
       details: { param: "top_logprobs" },
     });
   }
-  if (r.max_completion_tokens != null && r.max_tokens != null && r.max_completion_tokens !== r.max_tokens) {
+  if (r.continue_final_message === true && r.add_generation_prompt === true) {
     throw new HttpError(
       "request.invalid",
-      `max_completion_tokens (${String(r.max_completion_tokens)}) and max_tokens (${String(r.max_tokens)}) differ; give one`,
-      { details: { param: "max_completion_tokens" } },
+      "continue_final_message and add_generation_prompt cannot both be true: the answer either continues the last message or starts a new one",
+      { details: { param: "continue_final_message" } },
     );
   }
   checkCommon(r);
@@ -77,14 +77,13 @@ export function templateMessages(r: Pick<ChatRequest, "messages">): ChatMessage[
 }
 
 /**
- * The engine's sampling fields of a chat request: `max_completion_tokens` is `max_tokens`,
- * `logprobs: true` + `top_logprobs: k` is the engine's `logprobs: k`. Without a `max_tokens`, the
- * output may fill the rest of the context (`room`), as OpenAI and vLLM do for chat.
+ * The engine's sampling fields of a chat request: `max_completion_tokens` is `max_tokens` (and
+ * wins over it, as in vLLM), `logprobs: true` + `top_logprobs: k` is the engine's `logprobs: k`.
+ * Without either, the output may fill the rest of the context (`room`), as OpenAI and vLLM do for chat.
  */
 export function chatSampling(r: ChatRequest, room: number): Record<string, unknown> {
   const sampling = pickSampling(r);
-  sampling.max_tokens = r.max_completion_tokens ?? r.max_tokens ?? (room >= 1 ? room : undefined);
-  if (sampling.max_tokens === undefined) delete sampling.max_tokens;
+  if (sampling.max_tokens == null && room >= 1) sampling.max_tokens = room;
   if (r.logprobs === true) sampling.logprobs = r.top_logprobs ?? 0;
   else delete sampling.logprobs;
   return sampling;

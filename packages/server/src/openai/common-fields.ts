@@ -16,15 +16,49 @@ type SamplingKey = (typeof SAMPLING_PARAM_KEYS)[number];
 export const endpointFields = {
   model: z.string().nullish(),
   stream: z.boolean().nullish(),
-  stream_options: z.strictObject({ include_usage: z.boolean().nullish() }).nullish(),
-  /** Accepted and ignored, as OpenAI's clients may send it. */
+  stream_options: z
+    .object({
+      include_usage: z.boolean().nullish(),
+      /** vLLM's: with `include_usage`, every chunk carries the usage so far. */
+      continuous_usage_stats: z.boolean().nullish(),
+    })
+    .nullish(),
+  /** vLLM's newer name for `max_tokens`; it wins when both are given, as in vLLM. */
+  max_completion_tokens: z.unknown().optional(),
+  /** vLLM's: log-probability tokens read `token_id:<id>`, for clients that cannot map text back. */
+  return_tokens_as_token_ids: z.boolean().nullish(),
+  // OpenAI fields with no meaning for this server: accepted and ignored, as the openai client
+  // sends some of them (`store: false`) and OpenAI-compatible servers take them.
   user: z.string().nullish(),
+  store: z.boolean().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  service_tier: z.string().nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  reasoning_effort: z.string().nullish(),
 };
 
-/** The sampling fields of a parsed body, `undefined` ones dropped. */
+/** What a route reads of `stream_options`: usage at the end, and (vLLM's) on every chunk. */
+export interface UsageOptions {
+  includeUsage: boolean;
+  continuousUsage: boolean;
+}
+
+/** The usage options of a request. */
+export function usageOptions(r: {
+  stream_options?: { include_usage?: boolean | null; continuous_usage_stats?: boolean | null } | null;
+}): UsageOptions {
+  const includeUsage = r.stream_options?.include_usage === true;
+  return { includeUsage, continuousUsage: includeUsage && r.stream_options?.continuous_usage_stats === true };
+}
+
+/**
+ * The sampling fields of a parsed body, `undefined` ones dropped; `max_completion_tokens`, when
+ * given, is the engine's `max_tokens`.
+ */
 export function pickSampling(body: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of SAMPLING_PARAM_KEYS) if (body[key] !== undefined) out[key] = body[key];
+  if (body.max_completion_tokens != null) out.max_tokens = body.max_completion_tokens;
   return out;
 }
 

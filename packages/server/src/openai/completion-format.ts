@@ -1,5 +1,5 @@
 import type { CompletionLogprobs } from "./logprobs.js";
-import type { OpenAIUsage, ResponseHead } from "./usage.js";
+import type { ChunkUsage, OpenAIUsage, ResponseHead } from "./usage.js";
 
 /** OpenAI's finish reasons the server answers with. */
 export type FinishReason = "stop" | "length";
@@ -10,6 +10,8 @@ export interface CompletionChoice {
   text: string;
   logprobs: CompletionLogprobs | null;
   finish_reason: FinishReason | null;
+  /** vLLM's: the stop string or stop token id that ended the choice; `null` for EOS or a length cut. */
+  stop_reason: string | number | null;
 }
 
 /** The `text_completion` object of a non-streamed `/v1/completions` answer. */
@@ -18,15 +20,16 @@ export function completionBody(head: ResponseHead, choices: CompletionChoice[], 
 }
 
 /**
- * One streamed completion chunk. With `include_usage`, every chunk has `usage: null` and a last
- * one (see {@link completionUsageChunk}) has the usage and no choices, as OpenAI sends them.
+ * One streamed completion chunk. With `include_usage`, every chunk has `usage: null` (or, with
+ * vLLM's `continuous_usage_stats`, the usage so far) and a last one (see
+ * {@link completionUsageChunk}) has the usage and no choices, as OpenAI sends them.
  */
-export function completionChunk(head: ResponseHead, choice: CompletionChoice, includeUsage: boolean) {
+export function completionChunk(head: ResponseHead, choice: CompletionChoice, usage: ChunkUsage) {
   return {
     ...head,
     object: "text_completion" as const,
     choices: [choice],
-    ...(includeUsage && { usage: null }),
+    ...(usage !== undefined && { usage }),
   };
 }
 

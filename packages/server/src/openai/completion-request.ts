@@ -4,18 +4,18 @@ import { checkCommon, endpointFields, samplingFields } from "./common-fields.js"
 
 const tokenIds = z.array(z.int().min(0)).min(1);
 
-/** `prompt`: text, token ids, or a batch of either. */
-const prompt = z.union(
-  [z.string().min(1), z.array(z.string().min(1)).min(1), tokenIds, z.array(tokenIds).min(1)],
-  {
-    error:
-      "prompt must be a non-empty string, a non-empty array of token ids (integers >= 0), " +
-      "or a non-empty array of either",
-  },
-);
+/**
+ * `prompt`: text, token ids, or a batch of either. Empty text is a prompt (the tokenizer's BOS
+ * alone, a document start), as OpenAI and vLLM take it.
+ */
+const prompt = z.union([z.string(), z.array(z.string()).min(1), tokenIds, z.array(tokenIds).min(1)], {
+  error:
+    "prompt must be a string, a non-empty array of token ids (integers >= 0), " +
+    "or a non-empty array of either",
+});
 
 /** The body of `POST /v1/completions`: OpenAI's fields plus vLLM's sampling extras. */
-export const completionRequestSchema = z.strictObject({
+export const completionRequestSchema = z.object({
   ...samplingFields,
   ...endpointFields,
   prompt,

@@ -48,6 +48,24 @@ export function tokenText(tokenizer: ServerTokenizer, id: number): string {
   return text;
 }
 
+/** How log-probability tokens are spelled: their text, or (vLLM's `return_tokens_as_token_ids`) `token_id:<id>`. */
+export interface TokenSpelling {
+  tokenizer: ServerTokenizer;
+  asTokenIds: boolean;
+}
+
+function spell(s: TokenSpelling, id: number): string {
+  return s.asTokenIds ? `token_id:${id}` : tokenText(s.tokenizer, id);
+}
+
+/**
+ * The top entries with the sampled token among them: OpenAI and vLLM return it in its own
+ * `top_logprobs` even when it is not among the k best (k + 1 entries then).
+ */
+export function topWithSampled(e: TokenLogprobs): Array<readonly [number, number]> {
+  return e.top.some(([id]) => id === e.tokenId) ? e.top : [...e.top, [e.tokenId, e.logprob]];
+}
+
 /**
  * Builds completions logprobs; `text_offset` counts characters from the start of the choice's
  * text (the echoed prompt included), so it carries on across a stream's chunks.
@@ -56,7 +74,7 @@ export class CompletionLogprobsBuilder {
   private offset: number;
 
   constructor(
-    private readonly tokenizer: ServerTokenizer,
+    private readonly spelling: TokenSpelling,
     startOffset = 0,
   ) {
     this.offset = startOffset;
@@ -66,32 +84,36 @@ export class CompletionLogprobsBuilder {
   next(entries: readonly TokenLogprobs[]): CompletionLogprobs {
     const out: CompletionLogprobs = { tokens: [], token_logprobs: [], top_logprobs: [], text_offset: [] };
     for (const e of entries) {
-      const token = tokenText(this.tokenizer, e.tokenId);
+      const token = spell(this.spelling, e.tokenId);
       out.tokens.push(token);
       out.token_logprobs.push(e.logprob);
       out.top_logprobs.push(
-        Object.fromEntries(e.top.map(([id, lp]) => [tokenText(this.tokenizer, id), lp] as const)),
+        Object.fromEntries(topWithSampled(e).map(([id, lp]) => [spell(this.spelling, id), lp] as const)),
       );
       out.text_offset.push(this.offset);
-      this.offset += token.length;
+      // Offsets count text, whatever the spelling of the tokens.
+      this.offset += tokenText(this.spelling.tokenizer, e.tokenId).length;
     }
     return out;
   }
 }
 
-/** Chat logprobs (`{ content: [...] }`) of some sampled tokens. */
+/**
+ * Chat logprobs (`{ content: [...] }`) of some sampled tokens. With `top_logprobs: 0` the list
+ * stays empty, as OpenAI's; otherwise it holds the sampled token too.
+ */
 export function chatLogprobs(
-  tokenizer: ServerTokenizer,
+  spelling: TokenSpelling,
   entries: readonly TokenLogprobs[],
 ): { content: ChatTokenLogprob[] } {
   const entry = (id: number, logprob: number) => {
-    const token = tokenText(tokenizer, id);
+    const token = spell(spelling, id);
     return { token, logprob, bytes: [...utf8.encode(token)] };
   };
   return {
     content: entries.map((e) => ({
       ...entry(e.tokenId, e.logprob),
-      top_logprobs: e.top.map(([id, lp]) => entry(id, lp)),
+      top_logprobs: (e.top.length === 0 ? [] : topWithSampled(e)).map(([id, lp]) => entry(id, lp)),
     })),
   };
 }

@@ -5,6 +5,18 @@ export interface OpenAIUsage {
   total_tokens: number;
 }
 
+/** A chunk's `usage`: absent, `null` (the usage comes last) or the usage so far. */
+export type ChunkUsage = OpenAIUsage | null | undefined;
+
+/** The `usage` a chunk carries under the request's `stream_options`. */
+export function chunkUsage(
+  o: { includeUsage: boolean; continuousUsage: boolean },
+  now: () => { promptTokens: number; completionTokens: number },
+): ChunkUsage {
+  if (!o.includeUsage) return undefined;
+  return o.continuousUsage ? toUsage(now()) : null;
+}
+
 /** `usage` from token counts. */
 export function toUsage(u: { promptTokens: number; completionTokens: number }): OpenAIUsage {
   return {

@@ -10,10 +10,11 @@ import {
   checkChatRequest,
   templateMessages,
 } from "../openai/chat-request.js";
+import { usageOptions } from "../openai/common-fields.js";
 import { unixSeconds } from "../openai/usage.js";
 import type { ActiveModel } from "../state/server-state.js";
 import { collectChat, streamChat } from "./chat-output.js";
-import { checkModel, readBody } from "./read-body.js";
+import { checkModel, readBody, unknownFieldPolicy } from "./read-body.js";
 import { respondWithStream } from "./respond-stream.js";
 import { startGeneration } from "./start-generation.js";
 
@@ -21,7 +22,7 @@ import { startGeneration } from "./start-generation.js";
 export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
   return async (c) => {
     const model = deps.state.model();
-    const body = await readBody(c, chatRequestSchema);
+    const body = await readBody(c, chatRequestSchema, unknownFieldPolicy(c, deps));
     checkModel(body.model, deps.servedModelName);
     checkChatRequest(body);
     const prompt = renderChat(model, body, deps.servedModelName);
@@ -30,27 +31,27 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     const head = { id: `chatcmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
     const gen = await startGeneration(c, deps, {
       engine: model.engine,
-      requestId: head.id,
+      requestId: `chatcmpl-${c.get("uniqueId")}`,
       prompts: [prompt],
       params,
     }).catch((err: unknown) => {
       throw inChatTerms(err, body);
     });
-    const layout = { head, n: samplesPerPrompt(params), tokenizer: model.tokenizer };
+    const spelling = { tokenizer: model.tokenizer, asTokenIds: body.return_tokens_as_token_ids === true };
+    const layout = { head, n: samplesPerPrompt(params), spelling };
     if (body.stream !== true) return c.json(await collectChat(gen, layout));
-    const includeUsage = body.stream_options?.include_usage === true;
-    return respondWithStream(
-      c,
-      gen,
-      streamChat(gen, layout, { includeUsage, requestId, logger: deps.logger }),
-    );
+    const options = { ...usageOptions(body), requestId, logger: deps.logger };
+    return respondWithStream(c, gen, streamChat(gen, layout, options));
   };
 }
 
 /** The prompt's token ids: the template's text, whose special tokens are already in it. */
 export function renderChat(
   model: ActiveModel,
-  body: Pick<ChatRequest, "messages" | "add_generation_prompt" | "chat_template_kwargs">,
+  body: Pick<
+    ChatRequest,
+    "messages" | "add_generation_prompt" | "chat_template_kwargs" | "continue_final_message"
+  >,
   servedModelName: string,
 ): number[] {
   if (model.template === null) {
@@ -61,10 +62,12 @@ export function renderChat(
       { details: { param: "messages" } },
     );
   }
+  const continueFinal = body.continue_final_message === true;
+  const messages = templateMessages(body);
   let text: string;
   try {
-    text = model.template.render(templateMessages(body), {
-      addGenerationPrompt: body.add_generation_prompt ?? true,
+    text = model.template.render(messages, {
+      addGenerationPrompt: body.add_generation_prompt ?? !continueFinal,
       ...(body.chat_template_kwargs != null && { variables: body.chat_template_kwargs }),
     });
   } catch (cause) {
@@ -75,7 +78,28 @@ export function renderChat(
       details: { param: "messages" },
     });
   }
+  if (continueFinal) {
+    const last = messages.at(-1)?.content;
+    text = openFinalMessage(text, typeof last === "string" ? last : "");
+  }
   return model.tokenizer.encode(text, { addSpecialTokens: false });
+}
+
+/**
+ * The rendered chat cut right after the last message's content, so its end-of-turn markers go and
+ * the model continues it (transformers' `continue_final_message`, which vLLM uses). Templates that
+ * trim messages render the content trimmed, so that is looked for too.
+ */
+export function openFinalMessage(text: string, content: string): string {
+  for (const c of [content, content.trim()]) {
+    const at = c === "" ? -1 : text.lastIndexOf(c);
+    if (at >= 0) return text.slice(0, at + c.length);
+  }
+  throw new HttpError(
+    "request.invalid",
+    "continue_final_message needs a last message with text the chat template renders",
+    { details: { param: "messages" } },
+  );
 }
 
 // The engine names its own fields; a chat client sent max_completion_tokens / top_logprobs.

@@ -10,16 +10,17 @@ import {
   chatChunk,
   chatUsageChunk,
 } from "../openai/chat-format.js";
-import { chatLogprobs } from "../openai/logprobs.js";
-import { type ResponseHead, toUsage } from "../openai/usage.js";
-import type { ServerTokenizer } from "../state/served-model.js";
+import type { UsageOptions } from "../openai/common-fields.js";
+import { chatLogprobs, type TokenSpelling } from "../openai/logprobs.js";
+import { chunkUsage, type ResponseHead, toUsage } from "../openai/usage.js";
 
 /** How a chat answer's choices are laid out. */
 export interface ChatLayout {
   head: ResponseHead;
   /** Choices (`n`). */
   n: number;
-  tokenizer: ServerTokenizer;
+  /** How log-probability tokens are spelled. */
+  spelling: TokenSpelling;
 }
 
 /** Runs a chat completion to its end: the non-streamed `chat.completion` body. */
@@ -29,22 +30,27 @@ export async function collectChat(gen: Generation, l: ChatLayout) {
     text: "",
     logprobs: null as ChatLogprobs,
     finish: null as ChatChoice["finish_reason"] | null,
+    stopReason: null as string | number | null,
   }));
   for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
     const c = choices[index];
     if (c === undefined) throw new Error(`engine output for choice ${index} of ${choices.length}`);
     c.text += output.text;
     if (output.logprobs !== null) {
-      const more = chatLogprobs(l.tokenizer, output.logprobs).content;
+      const more = chatLogprobs(l.spelling, output.logprobs).content;
       c.logprobs = { content: [...(c.logprobs?.content ?? []), ...more] };
     }
-    if (finishReason !== null) c.finish = finishReason;
+    if (finishReason !== null) {
+      c.finish = finishReason;
+      c.stopReason = output.stopReason;
+    }
   }
   const out: ChatChoice[] = choices.map((c) => ({
     index: c.index,
     message: { role: "assistant", content: c.text },
     logprobs: c.logprobs,
     finish_reason: c.finish ?? "stop",
+    stop_reason: c.stopReason,
   }));
   return chatBody(l.head, out, toUsage(gen.usage()));
 }
@@ -57,19 +63,23 @@ export async function collectChat(gen: Generation, l: ChatLayout) {
 export async function* streamChat(
   gen: Generation,
   l: ChatLayout,
-  o: { includeUsage: boolean; requestId: string; logger: Logger },
+  o: UsageOptions & { requestId: string; logger: Logger },
 ): AsyncGenerator<unknown> {
+  const usage = () => chunkUsage(o, () => gen.usage());
   try {
     for (let index = 0; index < l.n; index++) {
       const delta = { role: "assistant" as const, content: "" };
-      yield chatChunk(l.head, { index, delta, logprobs: null, finish_reason: null }, o.includeUsage);
+      const choice = { index, delta, logprobs: null, finish_reason: null, stop_reason: null };
+      yield chatChunk(l.head, choice, usage());
     }
     for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
       const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
       if (output.text === "" && finishReason === null && !hasLogprobs) continue;
-      const logprobs = output.logprobs === null ? null : chatLogprobs(l.tokenizer, output.logprobs);
+      const logprobs = output.logprobs === null ? null : chatLogprobs(l.spelling, output.logprobs);
       const delta: ChatDelta = output.text === "" && finishReason !== null ? {} : { content: output.text };
-      yield chatChunk(l.head, { index, delta, logprobs, finish_reason: finishReason }, o.includeUsage);
+      const stopReason = finishReason === null ? null : output.stopReason;
+      const choice = { index, delta, logprobs, finish_reason: finishReason, stop_reason: stopReason };
+      yield chatChunk(l.head, choice, usage());
     }
     if (o.includeUsage) yield chatUsageChunk(l.head, toUsage(gen.usage()));
   } catch (err) {

@@ -2,15 +2,19 @@ import type { Logger } from "pino";
 import { answerError } from "../app/answer-error.js";
 import { choiceOutputs } from "../generation/choice-outputs.js";
 import type { Generation } from "../generation/generation.js";
+import type { UsageOptions } from "../openai/common-fields.js";
 import {
   type CompletionChoice,
   completionBody,
   completionChunk,
   completionUsageChunk,
 } from "../openai/completion-format.js";
-import { type CompletionLogprobs, CompletionLogprobsBuilder } from "../openai/logprobs.js";
-import { type ResponseHead, toUsage } from "../openai/usage.js";
-import type { ServerTokenizer } from "../state/served-model.js";
+import {
+  type CompletionLogprobs,
+  CompletionLogprobsBuilder,
+  type TokenSpelling,
+} from "../openai/logprobs.js";
+import { chunkUsage, type ResponseHead, toUsage } from "../openai/usage.js";
 
 /** How a completion's choices are laid out. */
 export interface CompletionLayout {
@@ -20,13 +24,14 @@ export interface CompletionLayout {
   /** Text to put before each prompt's choices (`echo`), or `null`. */
   echo: string[] | null;
   numPrompts: number;
-  tokenizer: ServerTokenizer;
+  /** How log-probability tokens are spelled. */
+  spelling: TokenSpelling;
 }
 
 function builders(l: CompletionLayout): CompletionLogprobsBuilder[] {
   return Array.from(
     { length: l.numPrompts * l.n },
-    (_, i) => new CompletionLogprobsBuilder(l.tokenizer, l.echo?.[Math.floor(i / l.n)]?.length ?? 0),
+    (_, i) => new CompletionLogprobsBuilder(l.spelling, l.echo?.[Math.floor(i / l.n)]?.length ?? 0),
   );
 }
 
@@ -38,13 +43,17 @@ export async function collectCompletion(gen: Generation, l: CompletionLayout) {
     text: l.echo?.[Math.floor(index / l.n)] ?? "",
     logprobs: null,
     finish_reason: null,
+    stop_reason: null,
   }));
   for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
     const choice = choices[index];
     if (choice === undefined) throw new Error(`engine output for choice ${index} of ${choices.length}`);
     choice.text += output.text;
     if (output.logprobs !== null) choice.logprobs = append(choice.logprobs, lp[index]?.next(output.logprobs));
-    if (finishReason !== null) choice.finish_reason = finishReason;
+    if (finishReason !== null) {
+      choice.finish_reason = finishReason;
+      choice.stop_reason = output.stopReason;
+    }
   }
   return completionBody(l.head, choices, toUsage(gen.usage()));
 }
@@ -68,22 +77,34 @@ function append(a: CompletionLogprobs | null, b: CompletionLogprobs | undefined)
 export async function* streamCompletion(
   gen: Generation,
   l: CompletionLayout,
-  o: { includeUsage: boolean; requestId: string; logger: Logger },
+  o: UsageOptions & { requestId: string; logger: Logger },
 ): AsyncGenerator<unknown> {
   const lp = builders(l);
-  const chunk = (c: CompletionChoice) => completionChunk(l.head, c, o.includeUsage);
+  const chunk = (c: CompletionChoice) =>
+    completionChunk(
+      l.head,
+      c,
+      chunkUsage(o, () => gen.usage()),
+    );
   try {
     if (l.echo !== null) {
       for (let index = 0; index < lp.length; index++) {
         const text = l.echo[Math.floor(index / l.n)] ?? "";
-        yield chunk({ index, text, logprobs: null, finish_reason: null });
+        yield chunk({ index, text, logprobs: null, finish_reason: null, stop_reason: null });
       }
     }
     for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
       const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
       if (output.text === "" && finishReason === null && !hasLogprobs) continue;
       const logprobs = output.logprobs === null ? null : (lp[index]?.next(output.logprobs) ?? null);
-      yield chunk({ index, text: output.text, logprobs, finish_reason: finishReason });
+      const stopReason = finishReason === null ? null : output.stopReason;
+      yield chunk({
+        index,
+        text: output.text,
+        logprobs,
+        finish_reason: finishReason,
+        stop_reason: stopReason,
+      });
     }
     if (o.includeUsage) yield completionUsageChunk(l.head, toUsage(gen.usage()));
   } catch (err) {

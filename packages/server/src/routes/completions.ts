@@ -1,11 +1,11 @@
 import type { Handler } from "hono";
 import type { RouteDeps, ServerEnv } from "../app/env.js";
 import { samplesPerPrompt } from "../generation/choice-outputs.js";
-import { pickSampling } from "../openai/common-fields.js";
+import { pickSampling, usageOptions } from "../openai/common-fields.js";
 import { checkCompletionRequest, completionRequestSchema, promptList } from "../openai/completion-request.js";
 import { unixSeconds } from "../openai/usage.js";
 import { collectCompletion, streamCompletion } from "./completion-output.js";
-import { checkModel, readBody } from "./read-body.js";
+import { checkModel, readBody, unknownFieldPolicy } from "./read-body.js";
 import { respondWithStream } from "./respond-stream.js";
 import { encodePrompt, startGeneration } from "./start-generation.js";
 
@@ -13,7 +13,7 @@ import { encodePrompt, startGeneration } from "./start-generation.js";
 export function completionsRoute(deps: RouteDeps): Handler<ServerEnv> {
   return async (c) => {
     const model = deps.state.model();
-    const body = await readBody(c, completionRequestSchema);
+    const body = await readBody(c, completionRequestSchema, unknownFieldPolicy(c, deps));
     checkModel(body.model, deps.servedModelName);
     checkCompletionRequest(body);
     const texts = promptList(body.prompt);
@@ -21,12 +21,18 @@ export function completionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     const params = pickSampling(body);
     const requestId = c.get("requestId");
     const head = { id: `cmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
-    const gen = await startGeneration(c, deps, { engine: model.engine, requestId: head.id, prompts, params });
+    const engineId = `cmpl-${c.get("uniqueId")}`;
+    const gen = await startGeneration(c, deps, {
+      engine: model.engine,
+      requestId: engineId,
+      prompts,
+      params,
+    });
     const layout = {
       head,
       n: samplesPerPrompt(params),
       numPrompts: prompts.length,
-      tokenizer: model.tokenizer,
+      spelling: { tokenizer: model.tokenizer, asTokenIds: body.return_tokens_as_token_ids === true },
       echo: body.echo
         ? texts.map((t, i) =>
             typeof t === "string" ? t : model.tokenizer.decode(prompts[i] ?? [], { skipSpecialTokens: true }),
@@ -34,8 +40,7 @@ export function completionsRoute(deps: RouteDeps): Handler<ServerEnv> {
         : null,
     };
     if (body.stream !== true) return c.json(await collectCompletion(gen, layout));
-    const includeUsage = body.stream_options?.include_usage === true;
-    const events = streamCompletion(gen, layout, { includeUsage, requestId, logger: deps.logger });
+    const events = streamCompletion(gen, layout, { ...usageOptions(body), requestId, logger: deps.logger });
     return respondWithStream(c, gen, events);
   };
 }
