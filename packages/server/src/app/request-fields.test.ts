@@ -33,7 +33,7 @@ describe("request fields OpenAI and vLLM clients send", () => {
 
   it("accepts and ignores store, metadata, service_tier, parallel_tool_calls, reasoning_effort", async () => {
     const client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
-    const ignored = { store: false, metadata: { a: "b" }, service_tier: "auto", user: "u" };
+    const ignored = { store: false, metadata: { a: "b" }, service_tier: "auto" as const, user: "u" };
     const plain = await client.completions.create({ ...greedy, prompt: PROMPT, max_tokens: 6 });
     const same = await client.completions.create({ ...greedy, prompt: PROMPT, max_tokens: 6, ...ignored });
     expect(same.choices[0]?.text).toBe(plain.choices[0]?.text);
@@ -54,6 +54,14 @@ describe("request fields OpenAI and vLLM clients send", () => {
     expect(r.status).toBe(200);
     const warning = live.lines.find((l) => l.level === 40 && String(l.msg).includes("temprature"));
     expect(warning).toMatchObject({ fields: ["temprature"] });
+  });
+
+  it("refuses prompt_logprobs (and echo with logprobs) by name rather than ignore them", async () => {
+    const r = await completion({ max_tokens: 2, prompt_logprobs: 1 });
+    expect(r.body.error).toMatchObject({ param: "prompt_logprobs", code: "request.unsupported" });
+    expect((await completion({ max_tokens: 2, prompt_logprobs: null })).status).toBe(200);
+    const echo = await completion({ max_tokens: 2, echo: true, logprobs: 1 });
+    expect(echo.body.error).toMatchObject({ param: "echo", code: "request.unsupported" });
   });
 
   it("max_completion_tokens wins over max_tokens on both endpoints", async () => {
