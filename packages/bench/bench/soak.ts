@@ -165,6 +165,16 @@ async function send(url: string, r: SoakRequest, promptTokens: Map<string, numbe
   }
 }
 
+/** Problems grouped by their first words, so a run names what failed and how often. */
+function countKinds(problems: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of problems) {
+    const kind = p.slice(0, 100);
+    out[kind] = (out[kind] ?? 0) + 1;
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const { child, url } = await startServer();
   try {
@@ -187,7 +197,8 @@ async function main(): Promise<void> {
     let completed = 0;
     let next = 0;
     let rssWarm = Number.NaN;
-    const warmAt = Math.min(500, Math.floor(NUM / 10));
+    // Memory is compared from the end of a warm-up tenth, once the JIT and pools have settled.
+    const warmAt = Math.floor(NUM / 10);
     const started = performance.now();
     const client = async () => {
       while (next < plan.length) {
@@ -233,6 +244,7 @@ async function main(): Promise<void> {
       rssEndMiB: rssEnd / 2 ** 20,
       rssGrowth: rssEnd / rssWarm - 1,
       checks,
+      failureKinds: countKinds(failures.flatMap((f) => f.problems)),
       failures: failures.slice(0, 50),
       numFailures: failures.length,
     };
