@@ -17,7 +17,7 @@ const IDLE_METRICS: MetricsSnapshot = {
 };
 
 function kv(states: KvSnapshot["states"], refCounts: number[], tables: KvSnapshot["tables"]): KvSnapshot {
-  return { numBlocks: 8, blockSize: 4, states, refCounts, tables };
+  return { numBlocks: 8, blockSize: 4, states, refCounts, tables, dtype: "f16", bytes: 8 * 4 * 1024 };
 }
 
 /** The snapshots in arrival order. */

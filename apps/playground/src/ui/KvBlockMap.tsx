@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { resetPrefixCache } from "../api/reset-prefix-cache.js";
 import type { KvSnapshot } from "../api/snapshot.js";
 import { blockCells, blockCounts } from "../kv/block-grid.js";
+import { cacheText } from "../kv/cache-text.js";
 import { shortRequestId } from "../kv/request-colors.js";
 
 /** Past this many blocks the map draws the first ones only, so a huge cache cannot stall the page. */
@@ -28,7 +29,7 @@ export function KvBlockMap(props: { kv: KvSnapshot | null; colorOf(requestId: st
       <h2>
         KV cache{" "}
         <span class="muted">
-          {kv.numBlocks} blocks × {kv.blockSize} tokens
+          {kv.numBlocks} blocks × {kv.blockSize} tokens{cacheText(kv)}
         </span>
       </h2>
       <div data-testid="kv-block-map" class="kv-grid" style={{ "--cell": `${cell}px` }}>

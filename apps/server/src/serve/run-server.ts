@@ -103,6 +103,10 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
         tokenizer: model.tokenizer,
         chatTemplate: model.chatTemplate,
         maxModelLen: info.maxModelLen,
+        ...(info.kvCacheDtype !== undefined &&
+          info.kvCacheBytes !== undefined && {
+            kvCache: { dtype: info.kvCacheDtype, bytes: info.kvCacheBytes },
+          }),
       });
       if (info.kvCacheDtype !== undefined && info.kvCacheBytes !== undefined) {
         server.exporter.setCacheConfig({

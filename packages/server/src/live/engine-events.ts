@@ -61,7 +61,7 @@ export class EngineEvents {
       const metrics = this.metrics.snapshot();
       const time = (now - this.start) / 1000;
       const rate = this.rate.update(time, metrics.requests.generationTokens);
-      const event = engineSnapshot(time, view, metrics, rate);
+      const event = engineSnapshot(time, view, metrics, rate, model.kvCache ?? null);
       const { time: _, ...rest } = event;
       const key = JSON.stringify(rest);
       if (key === this.lastKey && now - this.lastSent < (this.options.heartbeatMs ?? 2000)) return;

@@ -40,3 +40,12 @@ describe("the live snapshot's roofline (the playground's metrics panel)", () => 
     expect(r?.ridgePoint).toBeCloseTo(153.02, 2);
   });
 });
+
+describe("the live snapshot's KV cache", () => {
+  it("carries the cache's dtype and bytes when the served model names them, else null", () => {
+    const rec = new MetricsRecorder();
+    expect(engineSnapshot(0, VIEW, rec.snapshot(), 0).kv).toMatchObject({ dtype: null, bytes: null });
+    const kv = engineSnapshot(0, VIEW, rec.snapshot(), 0, { dtype: "int8", bytes: 4096 }).kv;
+    expect(kv).toMatchObject({ numBlocks: 1, blockSize: 16, dtype: "int8", bytes: 4096 });
+  });
+});

@@ -5,7 +5,8 @@ import type { MetricsSnapshot } from "@pagoda/metrics";
 export interface EngineSnapshotEvent {
   /** Seconds since the feed started. */
   time: number;
-  kv: EngineInspection["kv"];
+  /** The block map, with the cache's element type and bytes when the server knows them (else null). */
+  kv: EngineInspection["kv"] & { dtype: string | null; bytes: number | null };
   queues: { running: string[]; waiting: string[]; swapped: string[] };
   lastStep: EngineInspection["lastStep"];
   metrics: {
@@ -37,11 +38,12 @@ export function engineSnapshot(
   view: EngineInspection,
   metrics: MetricsSnapshot,
   outputTokensPerSecond: number,
+  cache: { dtype: string; bytes: number } | null = null,
 ): EngineSnapshotEvent {
   const { ttft, tpot } = metrics.latency;
   return {
     time,
-    kv: view.kv,
+    kv: { ...view.kv, dtype: cache?.dtype ?? null, bytes: cache?.bytes ?? null },
     queues: { running: view.running, waiting: view.waiting, swapped: view.swapped },
     lastStep: view.lastStep,
     metrics: {

@@ -23,6 +23,8 @@ export interface ServedModel {
   chatTemplate: ChatTemplate | null;
   /** The context length the engine enforces (prompt + output), shown by `/v1/models`. */
   maxModelLen: number;
+  /** The device KV cache's element type and size, for the live feed; omitted when unknown. */
+  kvCache?: { dtype: string; bytes: number };
 }
 
 /**
