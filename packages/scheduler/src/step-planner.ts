@@ -202,7 +202,11 @@ export class StepPlanner {
   }
 
   private admitWaiting(r: SchedulerRequest, s: StepState): boolean {
-    const hits = this.kv.getComputedBlocks(r.tokenIds, { extraKeys: r.extraKeys });
+    // Prompt log-probabilities need every prompt position's logits: no hits for such requests (vLLM's rule).
+    const hits =
+      r.params.promptLogprobs != null
+        ? { blockIds: [], numComputedTokens: 0 }
+        : this.kv.getComputedBlocks(r.tokenIds, { extraKeys: r.extraKeys });
     if (r.pendingForks.length > 0 && hits.numComputedTokens === r.forkPoint)
       return this.admitAtFork(r, hits, s);
     const n = this.chunk(r, s, this.forks.numPending(r, hits.numComputedTokens));

@@ -2,6 +2,8 @@
 export interface TokenLogprobs {
   tokenId: number;
   logprob: number;
+  /** 1 + the number of tokens strictly more likely than `tokenId`, when the executor reports it. */
+  rank?: number;
   /** [tokenId, logprob] best first; as many as the request asked for. */
   top: Array<[number, number]>;
 }
@@ -15,4 +17,20 @@ export interface ExecutorOutput {
   sampledTokenIds: Record<string, number[]>;
   /** reqId -> one entry per sampled token, for requests that asked for log-probabilities. */
   logprobs: Record<string, TokenLogprobs[]>;
+  /**
+   * reqId -> the prompt log-probabilities this step computed, for requests whose
+   * `samplingParams.promptLogprobs` is set and whose scheduled tokens include prompt positions.
+   */
+  promptLogprobs?: Record<string, PromptLogprobsChunk>;
+}
+
+/**
+ * Prompt log-probabilities of a run of consecutive prompt positions: `entries[i]` scores prompt
+ * token `start + i` (`start >= 1`: the first prompt token has none), from the logits after the
+ * tokens before it. A prefill chunk scores the tokens its positions predict; a recompute after a
+ * preemption scores them again, identically.
+ */
+export interface PromptLogprobsChunk {
+  start: number;
+  entries: TokenLogprobs[];
 }

@@ -21,6 +21,12 @@ export interface SamplingParams {
   frequencyPenalty: number;
   /** Number of top log-probabilities to return per sampled token; `null` = none. */
   logprobs: number | null;
+  /**
+   * vLLM's `prompt_logprobs`: for every prompt token after the first, its log-probability and the
+   * `promptLogprobs` most likely alternatives; absent or `null` = none. A request asking for them
+   * takes no prefix-cache hits, so every prompt position goes through the model.
+   */
+  promptLogprobs?: number | null;
   /** Generation stops after this many output tokens. */
   maxTokens: number;
   /** Extra token ids that end generation (besides the model's EOS unless `ignoreEos`). */
