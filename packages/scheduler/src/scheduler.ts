@@ -44,6 +44,8 @@ export interface SchedulerStats {
   numAborted: number;
   numRecomputePreemptions: number;
   numSwapPreemptions: number;
+  /** Requests the policy admitted ahead of a running prefill chunk, taking its token budget. */
+  numBudgetPreemptions: number;
   kv: KVCacheStats;
 }
 
@@ -273,7 +275,8 @@ export class Scheduler {
 
   /** Counters and occupancy, the KV cache's included. */
   stats(): SchedulerStats {
-    const { queues, numRecomputePreemptions, numSwapPreemptions, numSteps } = this.planner;
+    const { queues, numRecomputePreemptions, numSwapPreemptions, numBudgetPreemptions, numSteps } =
+      this.planner;
     return {
       numSteps,
       numWaiting: queues.waiting.size,
@@ -283,6 +286,7 @@ export class Scheduler {
       numAborted: this.numAborted,
       numRecomputePreemptions,
       numSwapPreemptions,
+      numBudgetPreemptions,
       kv: this.kv.stats(),
     };
   }

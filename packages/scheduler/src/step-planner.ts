@@ -34,15 +34,19 @@ interface StepState {
   preemptedRunning: boolean;
   /** `maxNumSeqs` seats that running requests hold for samples not yet forked. */
   reservedSeats: number;
+  /** The queue's head could not be admitted ahead of a running prefill: stop trying this step. */
+  aheadBlocked: boolean;
 }
 
 /**
  * Plans one step, in vLLM v1's order: (1) a waiting head that the policy lets preempt makes
  * room first; (2) running requests, decodes before prefill chunks, allocate their slots,
- * preempting the policy's victim when blocks run out; (3) swapped and waiting requests are
- * admitted in policy order while a sequence slot, tokens and blocks remain. Admission stops at
- * the first request that does not fit, so nothing overtakes the policy's head. Before all that,
- * requests that reached their fork point fork their samples (see {@link Forks}).
+ * preempting the policy's victim when blocks run out, and before each prefill chunk the queue's
+ * heads that the policy lets pause it (`mayPauseFor`) are admitted first, taking its token
+ * budget; (3) swapped and waiting requests are admitted in policy order while a sequence slot,
+ * tokens and blocks remain. Admission stops at the first request that does not fit, so nothing
+ * overtakes the policy's head. Before all that, requests that reached their fork point fork
+ * their samples (see {@link Forks}).
  */
 export class StepPlanner {
   numSteps = 0;
@@ -50,6 +54,8 @@ export class StepPlanner {
   numActive = 0;
   numRecomputePreemptions = 0;
   numSwapPreemptions = 0;
+  /** Requests admitted ahead of a running prefill chunk, taking its token budget. */
+  numBudgetPreemptions = 0;
   /** Samples waiting for their fork. */
   readonly forks: Forks;
   private readonly slots: SlotReserver;
@@ -87,6 +93,7 @@ export class StepPlanner {
       moves: { swapOut: [], swapIn: [], blockCopies: [] },
       preemptedRunning: false,
       reservedSeats: 0,
+      aheadBlocked: false,
     };
     const { waiting, swapped, running } = this.queues;
     if (this.forks.numUnforked > 0) {
@@ -144,15 +151,39 @@ export class StepPlanner {
     }
   }
 
+  /**
+   * Running decodes first (one token each), then running prefill chunks in policy order. Before
+   * each chunk, waiting or swapped requests that the policy lets pause it are admitted: they take
+   * the budget first, and the chunk gets what is left (possibly nothing: it pauses this step,
+   * keeping its computed tokens and blocks).
+   */
   private scheduleRunning(s: StepState): void {
     const snapshot = this.queues.running.slice();
-    for (const decode of [true, false]) {
-      for (const r of snapshot) {
-        if (r.status !== "RUNNING" || r.allocatedStep === s.step || r.isDecoding !== decode) continue;
-        if (s.budget.numTokensLeft === 0) return;
-        const n = decode ? 1 : this.chunk(r, s, this.forks.numPending(r, r.numComputedTokens));
-        if (n > 0) this.allocate(r, n, s);
+    for (const r of snapshot) {
+      if (s.budget.numTokensLeft === 0) return;
+      if (r.status === "RUNNING" && r.allocatedStep !== s.step && r.isDecoding) this.allocate(r, 1, s);
+    }
+    for (const r of snapshot) {
+      if (r.status !== "RUNNING" || r.allocatedStep === s.step || r.isDecoding) continue;
+      this.admitAhead(r, s);
+      if (s.budget.numTokensLeft === 0) return;
+      const n = this.chunk(r, s, this.forks.numPending(r, r.numComputedTokens));
+      if (n > 0) this.allocate(r, n, s);
+    }
+  }
+
+  /** Admits the queue's heads that the policy's `mayPauseFor` puts ahead of running prefill `r`. */
+  private admitAhead(r: SchedulerRequest, s: StepState): void {
+    const mayPause = this.policy.mayPauseFor;
+    if (mayPause === undefined || s.preemptedRunning || s.aheadBlocked) return;
+    while (s.budget.numTokensLeft > 0) {
+      const head = this.nextCandidate();
+      if (head === undefined || !mayPause.call(this.policy, head, r)) break;
+      if (!this.admitNext(s)) {
+        s.aheadBlocked = true; // the head does not fit: no later prefill changes that
+        return;
       }
+      this.numBudgetPreemptions++;
     }
   }
 
@@ -175,16 +206,20 @@ export class StepPlanner {
   }
 
   private admit(s: StepState): void {
+    while (this.admitNext(s));
+  }
+
+  /** Admits the next swapped or waiting request in policy order if a seat, tokens and blocks allow. */
+  private admitNext(s: StepState): boolean {
     const { running } = this.queues;
     const max = this.opts.maxNumSeqs;
-    while (running.length + s.reservedSeats < max && s.budget.numTokensLeft > 0) {
-      const r = this.nextCandidate();
-      if (r === undefined || r.preemptedStep === s.step) return;
-      if (running.length + s.reservedSeats + r.numSeats > max) return;
-      const admitted = r.status === "SWAPPED" ? this.swapIn(r, s) : this.admitWaiting(r, s);
-      if (!admitted) return;
-      s.reservedSeats += r.pendingForks.length;
-    }
+    if (running.length + s.reservedSeats >= max || s.budget.numTokensLeft <= 0) return false;
+    const r = this.nextCandidate();
+    if (r === undefined || r.preemptedStep === s.step) return false;
+    if (running.length + s.reservedSeats + r.numSeats > max) return false;
+    const admitted = r.status === "SWAPPED" ? this.swapIn(r, s) : this.admitWaiting(r, s);
+    if (admitted) s.reservedSeats += r.pendingForks.length;
+    return admitted;
   }
 
   // A swapped request with samples waiting is short of its fork point: it forks only when

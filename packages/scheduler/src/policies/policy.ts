@@ -22,8 +22,9 @@ export interface StepView {
  *
  * Rules every policy must keep, or the scheduler's no-starvation bound is void:
  * `compareWaiting` is a strict total order (tie-break on `seq`) that does not change while two
- * requests wait (except between groups, with `groupOf`) unless `reorderWaiting` says so; `mayPreemptFor(a, b)` implies `a` before `b`
- * in that order; `limitPrefill` grants at least 1 token when nothing is running.
+ * requests wait (except between groups, with `groupOf`) unless `reorderWaiting` says so;
+ * `mayPreemptFor(a, b)` and `mayPauseFor(a, b)` imply `a` before `b` in that order;
+ * `limitPrefill` grants at least 1 token when nothing is running.
  */
 export interface SchedulingPolicy {
   /** The name it is registered under. */
@@ -37,6 +38,13 @@ export interface SchedulingPolicy {
    * the running `victim` (the policy's `pickVictim`)? Absent: never.
    */
   mayPreemptFor?(arrival: RequestView, victim: RequestView): boolean;
+  /**
+   * May the waiting (or swapped) `arrival` take the step's token budget before the running
+   * `prefill`'s next chunk? Then `arrival` is admitted first and the chunk gets what is left:
+   * the prefill pauses, keeping its computed tokens and blocks. Absent: never (running prefills
+   * take the budget before admission).
+   */
+  mayPauseFor?(arrival: RequestView, prefill: RequestView): boolean;
   /**
    * How many of `numTokens` prefill tokens `request` (waiting, or running and still filling)
    * may compute this step; 0 keeps it waiting. Absent: all of them.

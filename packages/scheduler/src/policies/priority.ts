@@ -15,8 +15,9 @@ export interface PriorityPolicyOptions {
 /**
  * Priority scheduling, lower `priority` first (vLLM's rule), then arrival. Unlike vLLM's
  * priority mode, a higher-priority arrival that finds the batch full (no sequence slot, or too
- * few blocks) preempts the lowest-priority running request. A preempted request keeps its key,
- * so it returns ahead of every later arrival of its priority.
+ * few blocks) preempts the lowest-priority running request, and one that finds the token budget
+ * taken by lower-priority prefill chunks goes first, pausing them (they keep their blocks). A
+ * preempted request keeps its key, so it returns ahead of every later arrival of its priority.
  *
  * Aging makes the key `priority + agingPerSecond * arrivalSeconds`, fixed at arrival, so the
  * queue never needs re-sorting. Starvation bound: a request of priority p is overtaken only by
@@ -46,6 +47,11 @@ export class PriorityPolicy implements SchedulingPolicy {
   /** Only a strictly better key preempts, so two requests can never preempt each other in turn. */
   mayPreemptFor(arrival: RequestView, victim: RequestView): boolean {
     return this.key(arrival) < this.key(victim);
+  }
+
+  /** A strictly better key also takes the token budget from a running prefill's chunk. */
+  mayPauseFor(arrival: RequestView, prefill: RequestView): boolean {
+    return this.key(arrival) < this.key(prefill);
   }
 }
 

@@ -80,6 +80,14 @@ export class SloPolicy implements SchedulingPolicy {
     return worst;
   }
 
+  /**
+   * An earlier TTFT deadline takes the token budget from a running prefill's chunk (EDF within
+   * the step too), so a 10 ms target is not queued behind a 100 s one's long prompt.
+   */
+  mayPauseFor(arrival: RequestView, prefill: RequestView): boolean {
+    return this.ttftDeadline(arrival) < this.ttftDeadline(prefill);
+  }
+
   limitPrefill(request: RequestView, numTokens: number, view: StepView): number {
     const tpot = this.tightestTpot(view);
     if (tpot === Number.POSITIVE_INFINITY) return numTokens;
