@@ -106,6 +106,8 @@ export class LLMEngine {
       priority: parsed.priority,
       ttftTargetMs: parsed.ttftTargetMs,
       tpotTargetMs: parsed.tpotTargetMs,
+      ...(parsed.tenant !== null && { tenant: parsed.tenant }),
+      ...(parsed.cacheSalt !== null && { extraKeys: { cacheSalt: parsed.cacheSalt } }),
     });
     const request = new EngineRequest(requestId, promptTokenIds, { ...parsed, sampling });
     ids.forEach((id, i) => {

@@ -30,6 +30,8 @@ describe("parseSamplingParams: defaults and normalisation", () => {
       minTokens: 0,
       includeStopStrInOutput: false,
       skipSpecialTokens: true,
+      tenant: null,
+      cacheSalt: null,
     });
   });
 

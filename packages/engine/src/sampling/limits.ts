@@ -23,6 +23,8 @@ export const SAMPLING_LIMITS = {
    * overflows f32, and the result would be argmax anyway (vLLM uses the same epsilon).
    */
   greedyEpsilon: 1e-5,
+  /** Longest `tenant` / `cache_salt`: they are map keys kept per request, so keep them bounded. */
+  maxKeyLength: 256,
   /** `max_tokens` when the request gives none (OpenAI's completions default). */
   defaultMaxTokens: 16,
 } as const;

@@ -69,6 +69,10 @@ const BAD: Array<[string, unknown, string]> = [
   ["min_tokens", 1.5, "integer >= 0"],
   ["include_stop_str_in_output", "yes", "a boolean"],
   ["skip_special_tokens", 0, "a boolean"],
+  ["tenant", "", "1 to 256 characters"],
+  ["tenant", 7, "1 to 256 characters"],
+  ["cache_salt", 42, "1 to 256 characters"],
+  ["cache_salt", ["a"], "1 to 256 characters"],
 ];
 
 describe("parseSamplingParams: rejects bad values, naming the field, the range and the value", () => {

@@ -88,6 +88,8 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
     minTokens,
     includeStopStrInOutput: p.include_stop_str_in_output ?? false,
     skipSpecialTokens: p.skip_special_tokens ?? true,
+    tenant: p.tenant ?? null,
+    cacheSalt: p.cache_salt ?? null,
   };
 }
 

@@ -24,6 +24,10 @@ export interface ParsedSamplingParams {
   includeStopStrInOutput: boolean;
   /** Special tokens (BOS, EOS, chat markers) are left out of the text; vLLM's default `true`. */
   skipSpecialTokens: boolean;
+  /** For the `fair` policy: who is billed for the tokens; `null` = the scheduler's `"default"`. */
+  tenant: string | null;
+  /** vLLM's `cache_salt`: prefix-cache hits only between requests with the same salt; `null` = none. */
+  cacheSalt: string | null;
 }
 
 /** What the engine knows about the request and the model when it checks the parameters. */

@@ -32,6 +32,8 @@ export const samplingParamsSchema = z.strictObject({
   min_tokens: z.int().min(0).nullish(),
   include_stop_str_in_output: z.boolean().nullish(),
   skip_special_tokens: z.boolean().nullish(),
+  tenant: z.string().min(1).max(L.maxKeyLength).nullish(),
+  cache_salt: z.string().min(1).max(L.maxKeyLength).nullish(),
 });
 
 /** The sampling fields a caller may pass; every one is optional. */
@@ -68,4 +70,6 @@ export const SAMPLING_PARAM_RULES: Readonly<Record<keyof SamplingParamsInput, st
   min_tokens: "an integer >= 0, at most max_tokens",
   include_stop_str_in_output: "a boolean",
   skip_special_tokens: "a boolean",
+  tenant: `a string of 1 to ${L.maxKeyLength} characters`,
+  cache_salt: `a string of 1 to ${L.maxKeyLength} characters`,
 };

@@ -81,8 +81,8 @@ export function templateMessages(r: Pick<ChatRequest, "messages">): ChatMessage[
  * wins over it, as in vLLM), `logprobs: true` + `top_logprobs: k` is the engine's `logprobs: k`.
  * Without either, the output may fill the rest of the context (`room`), as OpenAI and vLLM do for chat.
  */
-export function chatSampling(r: ChatRequest, room: number): Record<string, unknown> {
-  const sampling = pickSampling(r);
+export function chatSampling(r: ChatRequest, room: number, tenant?: string): Record<string, unknown> {
+  const sampling = pickSampling(r, tenant);
   if (sampling.max_tokens == null && room >= 1) sampling.max_tokens = room;
   if (r.logprobs === true) sampling.logprobs = r.top_logprobs ?? 0;
   else delete sampling.logprobs;

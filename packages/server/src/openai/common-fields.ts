@@ -2,15 +2,19 @@ import { SAMPLING_PARAM_KEYS } from "@pagoda/engine";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
 
+// The engine's `tenant` comes from `X-Tenant` or `user` (see `requestTenant`), never the body's
+// own field, so that a client cannot name itself in two places that disagree.
+const BODY_SAMPLING_KEYS = SAMPLING_PARAM_KEYS.filter((key): key is SamplingKey => key !== "tenant");
+
 /**
  * The engine's sampling fields, passed through unchecked: `parseSamplingParams` validates them
  * with messages that state the allowed range, so the HTTP layer does not check them twice.
  */
 export const samplingFields = Object.fromEntries(
-  SAMPLING_PARAM_KEYS.map((key) => [key, z.unknown().optional()]),
+  BODY_SAMPLING_KEYS.map((key) => [key, z.unknown().optional()]),
 ) as Record<SamplingKey, z.ZodOptional<z.ZodUnknown>>;
 
-type SamplingKey = (typeof SAMPLING_PARAM_KEYS)[number];
+type SamplingKey = Exclude<(typeof SAMPLING_PARAM_KEYS)[number], "tenant">;
 
 /** Fields every generation endpoint has besides the sampling ones. */
 export const endpointFields = {
@@ -29,9 +33,10 @@ export const endpointFields = {
   prompt_logprobs: z.int().min(0).nullish(),
   /** vLLM's: log-probability tokens read `token_id:<id>`, for clients that cannot map text back. */
   return_tokens_as_token_ids: z.boolean().nullish(),
+  /** OpenAI's end-user id: the `fair` policy's tenant unless an `X-Tenant` header names one. */
+  user: z.string().nullish(),
   // OpenAI fields with no meaning for this server: accepted and ignored, as the openai client
   // sends some of them (`store: false`) and OpenAI-compatible servers take them.
-  user: z.string().nullish(),
   store: z.boolean().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
   service_tier: z.string().nullish(),
@@ -54,13 +59,28 @@ export function usageOptions(r: {
 }
 
 /**
- * The sampling fields of a parsed body, `undefined` ones dropped; `max_completion_tokens`, when
- * given, is the engine's `max_tokens`.
+ * The tenant the `fair` policy bills: the `X-Tenant` header wins over the body's `user`, because
+ * a gateway sets the header after authenticating the caller while `user` is whatever the client
+ * wrote. A blank header counts as absent; `undefined` when neither names one.
  */
-export function pickSampling(body: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function requestTenant(header: string | undefined, user: unknown): string | undefined {
+  const fromHeader = header?.trim();
+  if (fromHeader !== undefined && fromHeader !== "") return fromHeader;
+  return typeof user === "string" && user !== "" ? user : undefined;
+}
+
+/**
+ * The sampling fields of a parsed body, `undefined` ones dropped; `max_completion_tokens`, when
+ * given, is the engine's `max_tokens`; `tenant` is the request's (see {@link requestTenant}).
+ */
+export function pickSampling(
+  body: Readonly<Record<string, unknown>>,
+  tenant?: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of SAMPLING_PARAM_KEYS) if (body[key] !== undefined) out[key] = body[key];
+  for (const key of BODY_SAMPLING_KEYS) if (body[key] !== undefined) out[key] = body[key];
   if (body.max_completion_tokens != null) out.max_tokens = body.max_completion_tokens;
+  if (tenant !== undefined) out.tenant = tenant;
   return out;
 }
 

@@ -10,7 +10,7 @@ import {
   checkChatRequest,
   templateMessages,
 } from "../openai/chat-request.js";
-import { usageOptions } from "../openai/common-fields.js";
+import { requestTenant, usageOptions } from "../openai/common-fields.js";
 import { unixSeconds } from "../openai/usage.js";
 import type { ActiveModel } from "../state/server-state.js";
 import { collectChat, streamChat } from "./chat-output.js";
@@ -26,7 +26,8 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     checkModel(body.model, deps.servedModelName);
     checkChatRequest(body);
     const prompt = renderChat(model, body, deps.servedModelName);
-    const params = chatSampling(body, model.maxModelLen - prompt.length);
+    const tenant = requestTenant(c.req.header("x-tenant"), body.user);
+    const params = chatSampling(body, model.maxModelLen - prompt.length, tenant);
     const requestId = c.get("requestId");
     const head = { id: `chatcmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
     const gen = await startGeneration(c, deps, {

@@ -1,7 +1,7 @@
 import type { Handler } from "hono";
 import type { RouteDeps, ServerEnv } from "../app/env.js";
 import { samplesPerPrompt } from "../generation/choice-outputs.js";
-import { pickSampling, usageOptions } from "../openai/common-fields.js";
+import { pickSampling, requestTenant, usageOptions } from "../openai/common-fields.js";
 import { checkCompletionRequest, completionRequestSchema, promptList } from "../openai/completion-request.js";
 import { unixSeconds } from "../openai/usage.js";
 import { collectCompletion, streamCompletion } from "./completion-output.js";
@@ -18,7 +18,7 @@ export function completionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     checkCompletionRequest(body);
     const texts = promptList(body.prompt);
     const prompts = texts.map((p) => encodePrompt(model.tokenizer, p));
-    const params = pickSampling(body);
+    const params = pickSampling(body, requestTenant(c.req.header("x-tenant"), body.user));
     const requestId = c.get("requestId");
     const head = { id: `cmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
     const engineId = `cmpl-${c.get("uniqueId")}`;
