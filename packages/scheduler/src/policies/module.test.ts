@@ -121,5 +121,19 @@ describe("policy modules", () => {
     }
     expect(code).toBe("scheduler.policy_invalid");
     expect(message).toBe("policy module ./half.js: the policy does not implement pickVictim()");
+    const [picky, pickyUrl] = moduleFile(
+      "picky.js",
+      'export default (o) => { throw new Error("no option " + Object.keys(o)); };\n',
+    );
+    await registerPolicyModule(picky, pickyUrl);
+    try {
+      createPolicy(picky, { speed: 2 });
+      message = "no error";
+    } catch (err) {
+      if (!isPagodaError(err)) throw err;
+      ({ code, message } = err);
+    }
+    expect(code).toBe("scheduler.invalid_option");
+    expect(message).toBe('policy module ./picky.js refused its options {"speed":2}: Error: no option speed');
   });
 });

@@ -1,3 +1,4 @@
+import { isPagodaError } from "@pagoda/errors";
 import { SchedulerError } from "../errors.js";
 import { checkPolicy } from "./check-policy.js";
 import type { PolicyOptions } from "./options.js";
@@ -21,7 +22,8 @@ function firstLine(err: unknown): string {
  * Imports the ES module at `url` (its default export is a {@link PolicyFactory}) and registers it
  * under `name` (the path the user gave), replacing an earlier load. The factory's policies are
  * checked as they are made. Throws `scheduler.policy_load_failed` when the module does not load
- * and `scheduler.policy_invalid` when it exports no factory. Registration is per thread (per
+ * and `scheduler.policy_invalid` when it exports no factory; a factory that throws on its options
+ * is `scheduler.invalid_option`. Registration is per thread (per
  * JavaScript realm): a worker loads the module itself.
  *
  * @example
@@ -49,8 +51,21 @@ export async function registerPolicyModule(name: string, url: string): Promise<P
       { details: { name, url } },
     );
   }
-  const checked: PolicyFactory = (options: PolicyOptions) =>
-    checkPolicy((factory as PolicyFactory)(options), `policy module ${name}`);
+  const checked: PolicyFactory = (options: PolicyOptions) => {
+    let policy: unknown;
+    try {
+      policy = (factory as PolicyFactory)(options);
+    } catch (cause) {
+      if (isPagodaError(cause)) throw cause;
+      // A factory's own complaint (most often about its options) keeps its words, on one line.
+      throw new SchedulerError(
+        "scheduler.invalid_option",
+        `policy module ${name} refused its options ${JSON.stringify(options)}: ${firstLine(cause)}`,
+        { details: { name }, cause },
+      );
+    }
+    return checkPolicy(policy, `policy module ${name}`);
+  };
   registerPolicy(name, checked, { replace: true });
   return checked;
 }
