@@ -2,4 +2,5 @@ export * from "./async/index.js";
 export * from "./core/index.js";
 export { EngineError, SamplingParamsError } from "./errors.js";
 export * from "./offline/index.js";
+export * from "./policy/index.js";
 export * from "./sampling/index.js";

@@ -16,9 +16,16 @@ import {
   type QuantScheme,
   quantizeWeights,
 } from "@pagoda/model-loaders";
-import { type Executor, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
+import {
+  type Executor,
+  type PolicyOptions,
+  type PreemptionMode,
+  Scheduler,
+  type SchedulingPolicy,
+} from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
+import { loadPolicy } from "../policy/index.js";
 import { generationDefaults } from "../sampling/index.js";
 import { LLM } from "./llm.js";
 
@@ -67,8 +74,14 @@ export interface CreateEngineOptions {
   maxNumSeqs?: number;
   /** Default 1024. */
   maxNumBatchedTokens?: number;
-  /** A registered policy name (`fcfs`, `priority`, `slo`, `sjf`, `fair`, `static`) or an instance. */
+  /**
+   * A registered policy name (`policyNames()`: `fcfs`, `priority`, `slo`, …), a module path or URL
+   * (`./my-policy.js`: an ES module whose default export is a policy factory, imported here), or
+   * an instance. Default `fcfs`.
+   */
   policy?: string | SchedulingPolicy;
+  /** Options of a policy given by name or path, e.g. `{ agingPerSecond: 0.5 }` for `priority`. */
+  policyOptions?: PolicyOptions;
   /** Host memory in bytes for swapped-out KV blocks (vLLM's `swap_space`); default 0: no swap. */
   swapSpace?: number;
   /** How to preempt when blocks run out; default `swap` when `swapSpace` is given, else `recompute`. */
@@ -117,6 +130,9 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       `quantization must be one of ${QUANT_SCHEMES.join(", ")}; got ${JSON.stringify(scheme)}`,
     );
   }
+  const policy = options.policy ?? "fcfs";
+  // Before the weights: a bad policy, module or option fails in milliseconds.
+  if (typeof policy === "string") await loadPolicy(policy, options.policyOptions);
   const loaded = await loadModel(options.model);
   const model: LoadedModel =
     scheme === undefined
@@ -137,7 +153,8 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       kvCache,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: options.maxNumSeqs ?? 64,
-      policy: options.policy ?? "fcfs",
+      policy,
+      ...(options.policyOptions !== undefined && { policyOptions: options.policyOptions }),
       preemptionMode: options.preemptionMode ?? (numHostBlocks > 0 ? "swap" : "recompute"),
       eosTokenIds,
     });

@@ -29,7 +29,8 @@ export type WireMetric =
   | { kind: "state"; state: SchedulerState };
 
 /**
- * The engine options that can cross a thread: no recorder, a policy only by its name, and the
+ * The engine options that can cross a thread: no recorder, a policy only by its name or module
+ * path (the worker imports the module: registration is per thread) with JSON options, and the
  * model as a string (a folder or hub id in Node; in a browser whatever the worker's build
  * function turns into files, e.g. a URL).
  */
@@ -38,6 +39,7 @@ export type WorkerInitOptions = Omit<
   "model" | "metrics" | "policy" | "onLoadProgress"
 > & {
   model: string;
+  /** A registered name or a module path / URL, which the worker thread imports itself. */
   policy?: string;
 };
 

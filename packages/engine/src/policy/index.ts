@@ -1,0 +1,1 @@
+export { loadPolicy } from "./load-policy.js";
