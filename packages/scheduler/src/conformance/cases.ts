@@ -1,6 +1,7 @@
 import type { PolicyOptions } from "../policies/options.js";
 import type { PolicyFactory } from "../policies/registry.js";
 import type { PreemptionMode } from "../preemption.js";
+import { checkBudgetPreemption } from "./budget-case.js";
 import { runWorkload, WORKLOAD_BUDGET } from "./workload.js";
 
 /** How {@link conformanceCases} runs a policy. */
@@ -105,6 +106,10 @@ export function conformanceCases(
     {
       name: "never schedules more than the budgets allow, and always progresses",
       run: () => keepsBudgets(factory, options),
+    },
+    {
+      name: "lets an urgent request take a running prefill's budget only by mayPauseFor, pausing it intact",
+      run: () => checkBudgetPreemption(factory, options.policyOptions ?? {}),
     },
   ];
 }

@@ -5,7 +5,7 @@ import { type ConformanceOptions, conformanceCases } from "./cases.js";
 /**
  * Declares the policy conformance suite under vitest for `factory`: the same checks every
  * built-in policy passes (random recompute and swap workloads, no leaked blocks, budgets kept,
- * progress).
+ * progress, budget preemption only by `mayPauseFor` with the paused prefill intact).
  *
  * @example
  * // my-policy.test.ts
