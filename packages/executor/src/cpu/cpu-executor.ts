@@ -2,6 +2,7 @@ import type { KvCacheDtype } from "@pagoda/kv-paging";
 import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
+import { promptRuns, runRows, scorePromptRuns } from "../batch/prompt-logprobs.js";
 import { RequestStates } from "../batch/request-states.js";
 import { type Sampler, sampleBatch } from "../batch/sample-batch.js";
 import { sampleOnCpu } from "../batch/sampling.js";
@@ -65,8 +66,15 @@ export class CpuExecutor implements Executor {
     this.swap.moveBlocks(this.cache, step);
     if (requests.length === 0) return { sampledTokenIds: {}, logprobs: {} };
     const batch = flattenBatch(step, requests, this.options.blockSize);
-    const logits = runReferencePlan(this.plan, this.planWeights, this.cache, batch, this.invFreq);
-    return sampleBatch(step, batch, logits, this.shape.vocabSize, this.sampler);
+    const vocab = this.shape.vocabSize;
+    const runs = promptRuns(batch);
+    const rows = runRows(runs);
+    const logits = runReferencePlan(this.plan, this.planWeights, this.cache, batch, this.invFreq, rows);
+    const sampledRows = batch.sampleRows.length * vocab;
+    const output = sampleBatch(step, batch, logits.subarray(0, sampledRows), vocab, this.sampler);
+    if (runs.length === 0) return output;
+    const prompt = await scorePromptRuns(runs, vocab, rows.length, () => logits.subarray(sampledRows));
+    return { ...output, promptLogprobs: prompt };
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,8 @@ export function referenceWeights(plan: ForwardPlan, weights: ModelWeights): Map<
 /**
  * Executes a forward plan with the exact reference operations (float64 accumulation, F32
  * storage). Writes the batch's K/V into the cache and returns logits
- * `[batch.sampleRows.length, vocab]`.
+ * `[batch.sampleRows.length + extraRows.length, vocab]`: the sampling rows, then `extraRows`
+ * (batch rows scored for prompt log-probabilities).
  */
 export function runReferencePlan(
   plan: ForwardPlan,
@@ -37,9 +38,12 @@ export function runReferencePlan(
   cache: PagedKvCache,
   batch: FlatBatch,
   invFreq: Float64Array,
+  extraRows: Int32Array = new Int32Array(0),
 ): Float32Array {
   const acts = new Map<Activation, Float32Array>();
-  const ctx: Ctx = { plan, weights, cache, batch, invFreq, acts };
+  const logitRows =
+    extraRows.length === 0 ? batch.sampleRows : Int32Array.from([...batch.sampleRows, ...extraRows]);
+  const ctx: Ctx = { plan, weights, cache, batch, invFreq, acts, logitRows };
   for (const op of plan.ops) runOp(ctx, op);
   return act(ctx, "logits");
 }
@@ -51,6 +55,8 @@ interface Ctx {
   readonly batch: FlatBatch;
   readonly invFreq: Float64Array;
   readonly acts: Map<Activation, Float32Array>;
+  /** Batch rows that reach the LM head. */
+  readonly logitRows: Int32Array;
 }
 
 function runOp(ctx: Ctx, op: PlanOp): void {
@@ -118,7 +124,7 @@ function runOp(ctx: Ctx, op: PlanOp): void {
     case "logits": {
       const hiddenAct = act(ctx, op.hidden);
       const residual = act(ctx, op.residual);
-      const rows = batch.sampleRows;
+      const rows = ctx.logitRows;
       const last = new Float32Array(rows.length * hidden);
       rows.forEach((row, i) => {
         for (let j = 0; j < hidden; j++) {

@@ -1,4 +1,10 @@
-import type { Executor, SamplingParams, SchedulerOutput, TokenLogprobs } from "@pagoda/scheduler";
+import type {
+  Executor,
+  ExecutorOutput,
+  SamplingParams,
+  SchedulerOutput,
+  TokenLogprobs,
+} from "@pagoda/scheduler";
 
 /** A request for {@link runToCompletion}: its prompt, blocks and how big its prefill chunks are. */
 export interface DriverRequest {
@@ -42,6 +48,8 @@ export async function runToCompletion(
   executor: Executor,
   requests: DriverRequest[],
   chunk: number,
+  /** Sees every step's whole output (prompt log-probabilities, for one). */
+  onOutput?: (out: ExecutorOutput) => void,
 ): Promise<Map<string, DriverResult>> {
   const results = new Map(requests.map((r) => [r.id, { tokens: [], logprobs: [] } as DriverResult]));
   const computed = new Map(requests.map((r) => [r.id, r.numCachedTokens ?? 0]));
@@ -76,6 +84,7 @@ export async function runToCompletion(
       computed.set(r.id, already + n);
     }
     const out = await executor.execute(s);
+    onOutput?.(out);
     for (const r of live) {
       const res = results.get(r.id) as DriverResult;
       for (const token of out.sampledTokenIds[r.id] ?? []) {

@@ -100,31 +100,50 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
     case "swiglu":
       k.swiglu({ gateUp: acts[op.gateUp], out: acts[op.out], rows: n, ffn: plan.widths[op.gateUp] / 2 });
       return;
-    case "logits": {
-      // Only the sampling rows reach the LM head: gather them, then add, normalise and project.
-      const rows = batch.sampleRows;
-      if (rows.length === 0) return; // every sequence is mid-prefill
-      const from = k.f32(acts[op.hidden], n * hidden);
-      const res = k.f32(acts[op.residual], n * hidden);
-      const lastDelta = k.f32(buffers.lastDelta, rows.length * hidden);
-      const lastResidual = k.f32(buffers.lastResidual, rows.length * hidden);
-      rows.forEach((row, i) => {
-        lastDelta.set(from.subarray(row * hidden, (row + 1) * hidden), i * hidden);
-        lastResidual.set(res.subarray(row * hidden, (row + 1) * hidden), i * hidden);
-      });
-      k.rmsNorm({
-        x: buffers.lastDelta,
-        residual: buffers.lastResidual,
-        weight: vector(f, op.norm),
-        out: buffers.lastNormed,
-        rows: rows.length,
-        width: hidden,
-        eps,
-      });
-      linear(f, weight(f, op.lmHead), buffers.lastNormed, acts[op.out], rows.length);
+    case "logits":
+      // Only the sampling rows reach the LM head.
+      lmHeadRows(f, op, n, batch.sampleRows);
       return;
-    }
   }
+}
+
+/**
+ * Runs the plan's LM head again over batch rows `rows` (at most `maxNumSeqs`) of the forward pass
+ * that just ran: prompt log-probabilities score rows that do not sample. Logits land at
+ * `buffers.acts.logits`, overwriting the sampling rows'.
+ */
+export function runLogitRows(f: WasmForward, numTokens: number, rows: Int32Array): void {
+  const op = f.plan.ops.find((o): o is LogitsOp => o.op === "logits");
+  if (!op) throw new Error("forward plan: no logits op");
+  lmHeadRows(f, op, numTokens, rows);
+}
+
+type LogitsOp = Extract<PlanOp, { op: "logits" }>;
+
+// Gathers `rows` of the last MLP output and the residual, then adds, normalises and projects.
+function lmHeadRows(f: WasmForward, op: LogitsOp, n: number, rows: Int32Array): void {
+  const { kernels: k, plan, buffers } = f;
+  const { acts } = buffers;
+  const { hiddenSize: hidden, rmsNormEps: eps } = plan.shape;
+  if (rows.length === 0) return; // every sequence is mid-prefill
+  const from = k.f32(acts[op.hidden], n * hidden);
+  const res = k.f32(acts[op.residual], n * hidden);
+  const lastDelta = k.f32(buffers.lastDelta, rows.length * hidden);
+  const lastResidual = k.f32(buffers.lastResidual, rows.length * hidden);
+  rows.forEach((row, i) => {
+    lastDelta.set(from.subarray(row * hidden, (row + 1) * hidden), i * hidden);
+    lastResidual.set(res.subarray(row * hidden, (row + 1) * hidden), i * hidden);
+  });
+  k.rmsNorm({
+    x: buffers.lastDelta,
+    residual: buffers.lastResidual,
+    weight: vector(f, op.norm),
+    out: buffers.lastNormed,
+    rows: rows.length,
+    width: hidden,
+    eps,
+  });
+  linear(f, weight(f, op.lmHead), buffers.lastNormed, acts[op.out], rows.length);
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
+import { promptRuns, scorePromptRuns } from "../batch/prompt-logprobs.js";
 import { RequestStates } from "../batch/request-states.js";
 import { type Sampler, sampleBatch } from "../batch/sample-batch.js";
 import { planStep } from "../batch/step-shape.js";
 import { HostSwap } from "../cpu/host-swap.js";
 import { ExecutorError } from "../errors.js";
 import type { ExecutorSizes } from "../model/sizes.js";
-import { runWasmPlan, type WasmForward } from "./run-wasm-plan.js";
+import { runLogitRows, runWasmPlan, type WasmForward } from "./run-wasm-plan.js";
 import { writeInputs } from "./wasm-buffers.js";
 
 /** Where a step's time went, in milliseconds. */
@@ -66,6 +67,14 @@ export class WasmExecutor implements Executor {
     const vocab = forward.plan.shape.vocabSize;
     const logits = forward.kernels.f32(forward.buffers.acts.logits, batch.sampleSeqs.length * vocab);
     const output = sampleBatch(step, batch, logits, vocab, this.parts.sampler);
+    const runs = promptRuns(batch);
+    if (runs.length > 0) {
+      // After sampling, which read the logits buffer these passes overwrite.
+      output.promptLogprobs = await scorePromptRuns(runs, vocab, this.sizes.maxNumSeqs, (rows) => {
+        runLogitRows(forward, batch.numTokens, rows);
+        return forward.kernels.f32(forward.buffers.acts.logits, rows.length * vocab);
+      });
+    }
     this.lastStepTimings = { prepareMs: t1 - t0, forwardMs: t2 - t1, sampleMs: performance.now() - t2 };
     return output;
   }
