@@ -50,4 +50,35 @@ describe("weight dequantization", () => {
     for (let h = 0; h < 0x10000; h += 7) if (((h >> 7) & 0xff) !== 255) bits.push(h);
     check(WeightType.BF16, Uint16Array.from(bits), bf16BitsToNumber);
   });
+
+  it("Q8_0: every finite f16 block scale, subnormals included, decodes exactly", () => {
+    // One Q8_0 block per scale, all 32 values 1 (so each element is d); embed dequantizes them.
+    const halves: number[] = [];
+    for (let h = 0; h < 0x10000; h += 3) if (((h >> 10) & 0x1f) !== 31) halves.push(h);
+    const k = pair.two;
+    const blocks = new Uint8Array(halves.length * 34);
+    halves.forEach((h, b) => {
+      blocks.set([h & 255, h >> 8], b * 34);
+      blocks.fill(1, b * 34 + 2, b * 34 + 34);
+    });
+    const out = k.alloc(halves.length * 32 * 4);
+    k.embed({
+      ids: upload(
+        k,
+        Int32Array.from(halves, (_, i) => i),
+      ),
+      table: upload(k, blocks),
+      weightType: WeightType.Q8_0,
+      out,
+      numTokens: halves.length,
+      hidden: 32,
+      vocab: halves.length,
+    });
+    const got = k.f32(out, halves.length * 32);
+    halves.forEach((h, b) => {
+      const want = f16BitsToNumber(h);
+      if (got[b * 32] !== want || got[b * 32 + 31] !== want)
+        expect.fail(`d 0x${h.toString(16)}: got ${got[b * 32]}, want ${want}`);
+    });
+  });
 });
