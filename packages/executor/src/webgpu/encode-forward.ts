@@ -144,19 +144,40 @@ function encodeOp(
       return;
     case "logits":
       // The sampling rows are gathered (residual added), normalised and projected in one launcher.
-      encodeLogits(pass, ctx, {
-        numSeqs: step.numSampled,
-        lastTokenIndex: inputs.sampleRows,
-        hidden: acts[op.hidden],
-        residual: acts[op.residual],
-        width: hidden,
-        normWeight: gpuVector(w, op.norm),
-        eps,
-        lmHead: gpuMatrix(w, op.lmHead),
-        gathered: acts.lastHidden,
-        normed: acts.lastNormed,
-        out: acts[op.out],
-      });
+      encodeLmHeadRows(pass, ctx, res, op, step.numSampled, inputs.sampleRows);
       return;
   }
+}
+
+type LogitsOp = Extract<PlanOp, { op: "logits" }>;
+
+/**
+ * Records the plan's LM head over the `numRows` batch rows listed in `rows` (u32, at most
+ * `maxNumSeqs`): the sampling rows in a step, or rows scored for prompt log-probabilities after
+ * it (`op` defaults to the plan's logits op). Logits land in `acts.logits`.
+ */
+export function encodeLmHeadRows(
+  pass: GPUComputePassEncoder,
+  ctx: KernelContext,
+  res: ForwardResources,
+  op: LogitsOp | undefined,
+  numRows: number,
+  rows: GPUBufferBinding,
+): void {
+  const { plan, weights: w, acts } = res;
+  const logits = op ?? plan.ops.find((o): o is LogitsOp => o.op === "logits");
+  if (!logits) throw new Error("forward plan: no logits op");
+  encodeLogits(pass, ctx, {
+    numSeqs: numRows,
+    lastTokenIndex: rows,
+    hidden: acts[logits.hidden],
+    residual: acts[logits.residual],
+    width: plan.shape.hiddenSize,
+    normWeight: gpuVector(w, logits.norm),
+    eps: plan.shape.rmsNormEps,
+    lmHead: gpuMatrix(w, logits.lmHead),
+    gathered: acts.lastHidden,
+    normed: acts.lastNormed,
+    out: acts[logits.out],
+  });
 }

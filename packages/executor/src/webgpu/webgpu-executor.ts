@@ -6,6 +6,7 @@ import {
 } from "@pagoda/kernels-wgsl";
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
+import { promptRuns, scorePromptRuns } from "../batch/prompt-logprobs.js";
 import { type RequestState, RequestStates } from "../batch/request-states.js";
 import { toTokenLogprobs } from "../batch/sampling.js";
 import { planStep } from "../batch/step-shape.js";
@@ -16,6 +17,7 @@ import { encodeForward, type ForwardResources } from "./encode-forward.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { GpuSampler } from "./gpu-sampler.js";
 import type { GpuWait } from "./gpu-wait.js";
+import { GpuPromptLogits } from "./prompt-logits.js";
 import type { StepInputs } from "./step-inputs.js";
 
 /** Where the last step's time went, in milliseconds. */
@@ -29,7 +31,7 @@ export interface StepTimings {
   gpuMs: number;
   /** GPU done → sampled records mapped and decoded (with `profile`); 0 without it. */
   readbackMs: number;
-  /** Host: appending the sampled tokens and building the output. */
+  /** Host: appending the sampled tokens and building the output (prompt log-probabilities included). */
   outputMs: number;
 }
 
@@ -61,6 +63,8 @@ export class WebGpuExecutor implements Executor {
   profile: boolean;
   private readonly states = new RequestStates();
   private closed = false;
+  /** Made when a request first asks for prompt log-probabilities. */
+  private promptLogits: GpuPromptLogits | null = null;
 
   constructor(private readonly parts: WebGpuExecutorParts) {
     this.profile = parts.profile;
@@ -131,6 +135,20 @@ export class WebGpuExecutor implements Executor {
       const logprobs = toTokenLogprobs(r, result);
       if (logprobs) output.logprobs[r.requestId] = [logprobs];
     });
+    const runs = batch ? promptRuns(batch) : [];
+    if (runs.length > 0) {
+      const vocab = forward.plan.shape.vocabSize;
+      this.promptLogits ??= new GpuPromptLogits(
+        gpu,
+        ctx,
+        this.parts.buffers,
+        forward,
+        vocab,
+        sizes.maxNumSeqs,
+      );
+      const head = this.promptLogits;
+      output.promptLogprobs = await scorePromptRuns(runs, vocab, head.maxRows, (rows) => head.logitsOf(rows));
+    }
     this.lastStepTimings = {
       prepareMs: submitted - start,
       gpuMs: (profiled ? gpuDone : readDone) - submitted,
