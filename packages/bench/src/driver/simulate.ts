@@ -10,7 +10,7 @@ import { createRng } from "../workload/rng.js";
 import type { BenchResult } from "./bench-result.js";
 import { RunCollector } from "./collector.js";
 import type { GoodputSlo } from "./goodput.js";
-import { sloPolicyOptions } from "./slo-options.js";
+import { calibratedPolicyOptions } from "./slo-options.js";
 import { type StepSample, stepRecord } from "./step-sample.js";
 import { type BenchRequest, promptTokens } from "./trace.js";
 
@@ -21,7 +21,7 @@ export interface SimulationOptions {
   requests: readonly BenchRequest[];
   /** A registered policy name; default `fcfs`. */
   policy?: string;
-  /** Options of the policy; `slo` gets its step cost model from the device when none are given. */
+  /** Options of the policy; `slo` gets its step cost model from the device unless these set it. */
   policyOptions?: PolicyOptions;
   /** Default 256. */
   maxNumSeqs?: number;
@@ -79,8 +79,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     maxNumSeqs: options.maxNumSeqs ?? 256,
     maxNumBatchedTokens: options.maxNumBatchedTokens ?? 8192,
     policy,
-    policyOptions:
-      options.policyOptions ?? (policy === "slo" ? sloPolicyOptions(costModel, options.goodput) : {}),
+    policyOptions: calibratedPolicyOptions(policy, options.policyOptions, costModel, options.goodput),
     eosTokenIds: model.eosTokenIds,
     clock: () => clock.nowMs(),
   });
