@@ -22,6 +22,7 @@ import {
   QUANTIZATION_HELP,
   THREADS_HELP,
 } from "../device-flags.js";
+import { POLICY_OPTIONS_HELP, parsePolicy, parsePolicyOptions, policyHelp } from "../policy-flags.js";
 import { choiceFlag, intFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
@@ -35,6 +36,8 @@ interface BatchFlags extends WorkloadFlags {
   threads?: string;
   kvCacheDtype: string;
   quantization?: string;
+  policy: string;
+  policyOptions?: string;
 }
 
 const ENGINES = ["sim", "cpu", "webgpu", "reference"] as const;
@@ -58,11 +61,15 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
       "--model <dir|file.gguf>",
       "cpu/webgpu: model folder or GGUF file (default: $PAGODA_MODEL or stories260K)",
     )
-    .option("--max-batch <n>", "largest batch limit N (also the static-vs-continuous limit)", "64");
+    .option("--max-batch <n>", "largest batch limit N (also the static-vs-continuous limit)", "64")
+    .option("--policy <name|path>", `the sweep's ${policyHelp()}`, "fcfs")
+    .option("--policy-options <json>", POLICY_OPTIONS_HELP);
   addWorkloadFlags(cmd, { numPrompts: 256, inputLen: 128, outputLen: 128 }).action(
     async (flags: BatchFlags) => {
       const engine = choiceFlag("engine", flags.engine, ENGINES);
       const maxBatch = intFlag("max-batch", flags.maxBatch, 1);
+      const policy = parsePolicy(flags.policy);
+      const policyOptions = parsePolicyOptions(flags.policyOptions);
       let runner: Runner;
       let maxModelLen: number;
       let label: string;
@@ -90,13 +97,14 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
         process.stderr.write(
           `batch ${row.max_num_seqs} (${row.policy}): ${row.result.output_throughput.toFixed(1)} tok/s\n`,
         );
-      const sweep = await batchSweep(runner, { requests, policy: "fcfs" }, powersOfTwo(maxBatch), log);
+      const spec = { requests, policy, ...(policyOptions !== undefined && { policyOptions }) };
+      const sweep = await batchSweep(runner, spec, powersOfTwo(maxBatch), log);
       const svc = await staticVsContinuous(runner, { requests, maxNumSeqs: maxBatch });
       const json = { engine: label, sweep, static_vs_continuous: svc };
       if (flags.json) {
         write(`${JSON.stringify(json)}\n`);
       } else {
-        write(`Batch sweep, ${label}, ${requests.length} requests (fcfs):\n`);
+        write(`Batch sweep, ${label}, ${requests.length} requests (${policy}):\n`);
         write(formatTable(COLUMNS, sweep.map(cells)));
         write(`\nStatic vs continuous at batch ${maxBatch}:\n`);
         write(formatTable(COLUMNS, [cells(svc.static), cells(svc.continuous)]));

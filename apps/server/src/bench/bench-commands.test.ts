@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { policyNames } from "@pagoda/engine";
 import { isPagodaError } from "@pagoda/errors";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,38 +38,35 @@ const LATENCIES = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
 const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories260K");
 
 describe("pagoda bench sim", () => {
-  it.each(["fcfs", "priority", "slo", "sjf", "fair", "static"])(
-    "--policy %s --json prints every field",
-    async (policy) => {
-      const { code, out } = await bench([
-        "sim",
-        "--policy",
-        policy,
-        "--num-prompts",
-        "150",
-        "--request-rate",
-        "8",
-        "--input-len",
-        "256",
-        "--output-len",
-        "64",
-        "--range-ratio",
-        "0.5",
-        "--goodput",
-        "ttft:500",
-        "tpot:40",
-        "--json",
-      ]);
-      expect(code).toBe(0);
-      const json = JSON.parse(out);
-      for (const f of FIELDS) expect(typeof json[f]).toBe("number");
-      for (const f of LATENCIES) expect(Object.keys(json[f])).toEqual(["mean", "p50", "p90", "p99"]);
-      expect(json.completed).toBe(150);
-      expect(json.goodput.slo).toEqual({ ttft: 500, tpot: 40 });
-      expect(json.policy).toBe(policy);
-      expect(out.trim().split("\n")).toHaveLength(1);
-    },
-  );
+  it.each(policyNames())("--policy %s --json prints every field", async (policy) => {
+    const { code, out } = await bench([
+      "sim",
+      "--policy",
+      policy,
+      "--num-prompts",
+      "150",
+      "--request-rate",
+      "8",
+      "--input-len",
+      "256",
+      "--output-len",
+      "64",
+      "--range-ratio",
+      "0.5",
+      "--goodput",
+      "ttft:500",
+      "tpot:40",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    for (const f of FIELDS) expect(typeof json[f]).toBe("number");
+    for (const f of LATENCIES) expect(Object.keys(json[f])).toEqual(["mean", "p50", "p90", "p99"]);
+    expect(json.completed).toBe(150);
+    expect(json.goodput.slo).toEqual({ ttft: 500, tpot: 40 });
+    expect(json.policy).toBe(policy);
+    expect(out.trim().split("\n")).toHaveLength(1);
+  });
 
   it("reads a model folder's config.json and the measured profile, and writes an HTML report with its JSON", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pagoda-bench-"));
@@ -107,7 +105,13 @@ describe("pagoda bench sim", () => {
     [["--model-config", "/no/such.json"], /--model-config must be a preset/],
     [["--goodput", "ttft"], /goodput must be KEY:MS pairs/],
     [["--dataset", "sharegpt"], /--dataset must be one of synthetic, lognormal/],
-    [["--policy", "lifo"], /no policy named 'lifo'/],
+    [
+      ["--policy", "lifo"],
+      /--policy must be one of fcfs, .* or a module path like \.\/my-policy\.js; got "lifo"/,
+    ],
+    [["--policy-options", "{oops"], /--policy-options must be a JSON object/],
+    [["--policy", "priority", "--policy-options", '{"aging":1}'], /policy priority has no option aging/],
+    [["--policy", "./no-such-policy.js"], /policy module \.\/no-such-policy\.js failed to load: /],
     [["--range-ratio", "1"], /--range-ratio must be a number in \[0, 1\)/],
   ])("exits 1 with one line for %j", async (args, reason) => {
     const r = await bench(["sim", "--num-prompts", "5", ...args]);

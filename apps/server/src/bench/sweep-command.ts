@@ -1,5 +1,7 @@
 import { type BenchResult, type Chart, formatTable, simulate, writeReport } from "@pagoda/bench";
+import { loadPolicy } from "@pagoda/engine";
 import type { Command } from "commander";
+import { parsePolicy } from "../policy-flags.js";
 import { badFlag, listFlag, rateFlag } from "./flags.js";
 import {
   addServeFlags,
@@ -30,7 +32,10 @@ export function registerSweep(bench: Command, write: (text: string) => void): vo
     .description("run a benchmark over several request rates or policies and print one table")
     .option("--target <sim|serve>", "simulate, or send to the server at --url", "sim")
     .option("--rates <list>", "comma-separated request rates (inf allowed)")
-    .option("--policies <list>", "comma-separated policies (sim only)");
+    .option(
+      "--policies <list>",
+      "comma-separated policies: names or module paths (sim only; each with its defaults)",
+    );
   addServeFlags(addSimFlags(cmd));
   addWorkloadFlags(cmd, { numPrompts: 500, inputLen: 512, outputLen: 128 }).action(
     async (flags: SweepFlags) => {
@@ -45,9 +50,19 @@ export function registerSweep(bench: Command, write: (text: string) => void): vo
           flags.policies,
         );
       }
+      if (flags.policies !== undefined && flags.policyOptions !== undefined) {
+        badFlag(
+          "policy-options",
+          "used with --policy, not --policies (each policy runs with its defaults)",
+          flags.policyOptions,
+        );
+      }
       const rates =
         flags.rates === undefined ? [null] : listFlag("rates", flags.rates, (r) => rateFlag("rates", r));
-      const policies = flags.policies === undefined ? [null] : listFlag("policies", flags.policies, (p) => p);
+      const policies =
+        flags.policies === undefined
+          ? [null]
+          : listFlag("policies", flags.policies, (p) => parsePolicy(p, "--policies"));
       const rows: SweepRow[] = [];
       const goodput = readGoodput(flags);
       for (const rate of rates) {
@@ -78,6 +93,7 @@ async function simRow(flags: SweepFlags, rate: number | null, policy: string | n
   const { model, base } = await readSimSetup(flags);
   const requests = readTrace(flags, model.maxModelLen, rate ?? undefined);
   const goodput = readGoodput(flags);
+  if (policy !== null) await loadPolicy(policy);
   const sim = await simulate({
     ...base,
     requests,

@@ -12,6 +12,7 @@ import {
   QUANTIZATION_HELP,
   THREADS_HELP,
 } from "../device-flags.js";
+import { POLICY_OPTIONS_HELP, parsePolicy, parsePolicyOptions, policyHelp } from "../policy-flags.js";
 import type { CliIo } from "../program.js";
 import { readPrompts } from "./prompts.js";
 
@@ -27,6 +28,8 @@ interface GenerateFlags {
   threads?: string;
   kvCacheDtype: string;
   quantization?: string;
+  policy: string;
+  policyOptions?: string;
   json?: boolean;
 }
 
@@ -49,6 +52,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option("--threads <n>", THREADS_HELP)
     .option("--kv-cache-dtype <dtype>", KV_CACHE_DTYPE_HELP, "auto")
     .option("--quantization <type>", QUANTIZATION_HELP)
+    .option("--policy <name|path>", policyHelp(), "fcfs")
+    .option("--policy-options <json>", POLICY_OPTIONS_HELP)
     .option("--json", "print one JSON object per prompt")
     .option("--verbose", "print stack traces on errors")
     .action(async (flags: GenerateFlags) => {
@@ -57,6 +62,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
       const threads = parseThreads(flags.threads);
       const kvCacheDtype = parseKvCacheDtype(flags.kvCacheDtype);
       const quantization = parseQuantization(flags.quantization);
+      const policy = parsePolicy(flags.policy);
+      const policyOptions = parsePolicyOptions(flags.policyOptions);
       const params = {
         ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
         ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
@@ -67,6 +74,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
         model: flags.model ?? defaultModel(),
         device,
         kvCacheDtype,
+        policy,
+        ...(policyOptions !== undefined && { policyOptions }),
         ...(threads !== undefined && { threads }),
         ...(quantization !== undefined && { quantization }),
       });

@@ -70,6 +70,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       device: config.device,
       ...(config.threads !== undefined && { threads: config.threads }),
       policy: config.policy,
+      ...(config.policyOptions !== undefined && { policyOptions: config.policyOptions }),
       blockSize: config.blockSize,
       maxNumSeqs: config.maxNumSeqs,
       maxNumBatchedTokens: config.maxNumBatchedTokens,

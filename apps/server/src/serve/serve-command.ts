@@ -1,12 +1,14 @@
 import { readFile } from "node:fs/promises";
+import { loadPolicy } from "@pagoda/engine";
 import { DEVICE_PROFILE_NAMES } from "@pagoda/server";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
 import { DEVICE_HELP, KV_CACHE_DTYPE_HELP, QUANTIZATION_HELP, THREADS_HELP } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
+import { POLICY_OPTIONS_HELP, policyHelp } from "../policy-flags.js";
 import type { CliIo } from "../program.js";
 import { runServer } from "./run-server.js";
-import { POLICIES, resolveServeConfig, type ServeFlags } from "./serve-options.js";
+import { resolveServeConfig, type ServeFlags } from "./serve-options.js";
 
 /** Registers `pagoda serve`: the OpenAI-compatible server, the engine core on a worker thread. */
 export function registerServe(program: Command, io: CliIo): void {
@@ -22,7 +24,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--port <port>", "port to listen on (0: any free port)", "8000")
     .option("--device <device>", DEVICE_HELP, "auto")
     .option("--threads <n>", THREADS_HELP)
-    .option("--policy <name>", `scheduling policy: ${POLICIES.join(" | ")}`, "fcfs")
+    .option("--policy <name|path>", policyHelp(), "fcfs")
+    .option("--policy-options <json>", POLICY_OPTIONS_HELP)
     .option("--max-num-seqs <n>", "most sequences in one step", "64")
     .option("--max-num-batched-tokens <n>", "most tokens in one step (prefill chunks included)", "1024")
     .option("--block-size <n>", "tokens per KV cache block", "16")
@@ -62,6 +65,9 @@ export function registerServe(program: Command, io: CliIo): void {
     .option("--verbose", "debug logs, and stack traces on errors")
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, defaultModel());
+      // Imported here too (the worker imports it again: registration is per thread), so a bad
+      // module or option fails in one line before the server listens.
+      await loadPolicy(config.policy, config.policyOptions);
       const chatTemplate =
         config.chatTemplateFile === null ? null : await readTemplate(config.chatTemplateFile);
       await runServer(config, { chatTemplate, verbose: flags.verbose === true, io });

@@ -1,3 +1,4 @@
+import { policyNames } from "@pagoda/engine";
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { parseByteSize } from "./byte-size.js";
@@ -131,7 +132,8 @@ describe("resolveServeConfig", () => {
     [{ device: "tpu" }, '--device must be auto, cpu, webgpu, reference; got "tpu"'],
     [{ threads: "0" }, '--threads must be an integer from 1 to 256; got "0"'],
     [{ threads: "two" }, '--threads must be an integer from 1 to 256; got "two"'],
-    [{ policy: "lifo" }, "--policy must be one of fcfs, priority, slo, sjf, fair, static"],
+    [{ policy: "lifo" }, `--policy must be one of ${policyNames().join(", ")} or a module path`],
+    [{ policyOptions: "aging=1" }, "--policy-options must be a JSON object"],
     [{ maxNumSeqs: "0" }, "--max-num-seqs must be an integer from 1"],
     [{ gpuMemoryUtilization: "1.5" }, "--gpu-memory-utilization must be a fraction in (0, 1]"],
     [{ kvCacheMemory: "1GiB", gpuMemoryUtilization: "0.5" }, "not both"],

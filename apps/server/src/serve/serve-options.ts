@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
-import type { Device } from "@pagoda/engine";
+import type { Device, PolicyOptions } from "@pagoda/engine";
 import type { QuantScheme } from "@pagoda/model-loaders";
 import { DEVICE_PROFILE_NAMES } from "@pagoda/server";
 import {
@@ -12,6 +12,7 @@ import {
   parseThreads,
 } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
+import { parsePolicy, parsePolicyOptions } from "../policy-flags.js";
 import { parseByteSize } from "./byte-size.js";
 
 /** The flags of `pagoda serve` as commander hands them over (strings, before checks). */
@@ -22,6 +23,7 @@ export interface ServeFlags {
   device: string;
   threads?: string;
   policy: string;
+  policyOptions?: string;
   maxNumSeqs: string;
   maxNumBatchedTokens: string;
   blockSize: string;
@@ -54,7 +56,10 @@ export interface ServeConfig {
   device: Device;
   /** Threads of the cpu device; undefined = the machine's cores. */
   threads: number | undefined;
+  /** A registered name or a module path (the engine worker imports it). */
   policy: string;
+  /** `--policy-options`, parsed; undefined: the policy's defaults. */
+  policyOptions: PolicyOptions | undefined;
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
   blockSize: number;
@@ -83,9 +88,6 @@ export interface ServeConfig {
   generationConfig: "auto" | "vllm";
 }
 
-/** The scheduling policies the flag accepts. */
-export const POLICIES = ["fcfs", "priority", "slo", "sjf", "fair", "static"] as const;
-
 /** Checks the flags; `defaultModel` is used without `--model` and must exist. */
 export function resolveServeConfig(flags: ServeFlags, defaultModel: string): ServeConfig {
   const model = flags.model ?? defaultModel;
@@ -97,12 +99,6 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
   }
   const device = parseDevice(flags.device);
   const threads = parseThreads(flags.threads);
-  if (!(POLICIES as readonly string[]).includes(flags.policy)) {
-    throw new CliUsageError(
-      "cli.bad_argument",
-      `--policy must be one of ${POLICIES.join(", ")}; got "${flags.policy}"`,
-    );
-  }
   if (flags.kvCacheMemory !== undefined && flags.gpuMemoryUtilization !== undefined) {
     throw new CliUsageError(
       "cli.bad_argument",
@@ -117,7 +113,8 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
     port: integer("--port", flags.port, 0, 65535),
     device,
     threads,
-    policy: flags.policy,
+    policy: parsePolicy(flags.policy),
+    policyOptions: parsePolicyOptions(flags.policyOptions),
     maxNumSeqs: integer("--max-num-seqs", flags.maxNumSeqs, 1),
     maxNumBatchedTokens: integer("--max-num-batched-tokens", flags.maxNumBatchedTokens, 1),
     blockSize: integer("--block-size", flags.blockSize, 1, 1024),

@@ -1,4 +1,10 @@
-import { type CreateEngineOptions, createEngine, type ResolvedDevice } from "@pagoda/engine";
+import {
+  type CreateEngineOptions,
+  createEngine,
+  loadPolicy,
+  type PolicyOptions,
+  type ResolvedDevice,
+} from "@pagoda/engine";
 import type { BenchResult } from "../driver/bench-result.js";
 import type { GoodputSlo } from "../driver/goodput.js";
 import { simulate } from "../driver/simulate.js";
@@ -12,7 +18,10 @@ import type { SimDevice } from "../sim/sim-device.js";
 export interface RunSpec {
   requests: readonly BenchRequest[];
   maxNumSeqs: number;
+  /** A registered name or a module path (`./my-policy.js`), loaded by the runner. */
   policy: string;
+  /** Options of the policy (the simulator's `slo` fits its cost model to the device when absent). */
+  policyOptions?: PolicyOptions;
   goodput?: GoodputSlo;
 }
 
@@ -45,12 +54,14 @@ export function simRunner(
   options: RunnerOptions & { numBlocks?: number } = {},
 ): Runner {
   return async (spec) => {
+    await loadPolicy(spec.policy, spec.policyOptions);
     const { result, steps } = await simulate({
       model,
       device,
       requests: spec.requests,
       maxNumSeqs: spec.maxNumSeqs,
       policy: spec.policy,
+      ...(spec.policyOptions !== undefined && { policyOptions: spec.policyOptions }),
       ...options,
       ...(spec.goodput !== undefined && { goodput: spec.goodput }),
     });
@@ -69,6 +80,7 @@ export function engineRunner(modelPath: string, device: ResolvedDevice, options:
       ...(options.quantization !== undefined && { quantization: options.quantization }),
       maxNumSeqs: spec.maxNumSeqs,
       policy: spec.policy,
+      ...(spec.policyOptions !== undefined && { policyOptions: spec.policyOptions }),
       ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),
       ...(options.blockSize !== undefined && { blockSize: options.blockSize }),
     });
