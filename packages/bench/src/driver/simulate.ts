@@ -1,18 +1,24 @@
 import { KVCacheManager, planKVCache } from "@pagoda/kv-paging";
-import { type ExecutorOutput, type PolicyOptions, Scheduler } from "@pagoda/scheduler";
+import {
+  type ExecutorOutput,
+  type PolicyOptions,
+  type PreemptionMode,
+  Scheduler,
+  type SchedulerStats,
+} from "@pagoda/scheduler";
 import { CostModel } from "../sim/cost-model.js";
 import { BenchError } from "../sim/errors.js";
 import type { SimModel } from "../sim/model-presets.js";
 import type { SimDevice } from "../sim/sim-device.js";
 import { SimulatedExecutor } from "../sim/simulated-executor.js";
 import { VirtualClock } from "../sim/virtual-clock.js";
-import { createRng } from "../workload/rng.js";
 import type { BenchResult } from "./bench-result.js";
 import { RunCollector } from "./collector.js";
 import type { GoodputSlo } from "./goodput.js";
+import { PromptSource } from "./prompts.js";
 import { calibratedPolicyOptions } from "./slo-options.js";
 import { type StepSample, stepRecord } from "./step-sample.js";
-import { type BenchRequest, promptTokens } from "./trace.js";
+import type { BenchRequest } from "./trace.js";
 
 /** Options of {@link simulate}. */
 export interface SimulationOptions {
@@ -32,6 +38,10 @@ export interface SimulationOptions {
   /** KV blocks (null block included); default: what the device memory leaves after the weights. */
   numBlocks?: number;
   enablePrefixCaching?: boolean;
+  /** Host blocks of swap space (null block included); default 0: no swap. */
+  numHostBlocks?: number;
+  /** Default `swap` when there are host blocks, else `recompute` (as `createEngine`). */
+  preemptionMode?: PreemptionMode;
   /** Seed of prompt and sampled token ids; default 0. */
   seed?: number;
   /** Objectives for goodput; `slo` requests also carry them as targets. */
@@ -48,6 +58,8 @@ export interface SimulationResult {
   numPreemptions: number;
   /** Device blocks still held after the trace: 0 unless blocks leaked. */
   numLeakedBlocks: number;
+  /** The scheduler's counters at the end: swap and recompute preemptions, prefix-cache hits. */
+  stats: SchedulerStats;
   collector: RunCollector;
 }
 
@@ -68,9 +80,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const costModel = new CostModel(model.shape, device);
   const numBlocks = options.numBlocks ?? kvBlocksFor(model, device, blockSize, costModel.weightBytes);
   const clock = new VirtualClock();
+  const numHostBlocks = options.numHostBlocks ?? 0;
   const kvCache = new KVCacheManager({
     numBlocks,
     blockSize,
+    numHostBlocks,
     enablePrefixCaching: options.enablePrefixCaching ?? true,
   });
   const policy = options.policy ?? "fcfs";
@@ -81,13 +95,19 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     policy,
     policyOptions: calibratedPolicyOptions(policy, options.policyOptions, costModel, options.goodput),
     eosTokenIds: model.eosTokenIds,
+    preemptionMode: options.preemptionMode ?? (numHostBlocks > 0 ? "swap" : "recompute"),
     clock: () => clock.nowMs(),
   });
-  const executor = new SimulatedExecutor({ costModel, clock, seed, avoidTokenIds: model.eosTokenIds });
+  const executor = new SimulatedExecutor({
+    costModel,
+    clock,
+    seed,
+    blockSize,
+    avoidTokenIds: model.eosTokenIds,
+  });
   const collector = new RunCollector();
   const requests = [...options.requests].sort((a, b) => a.arrivalTime - b.arrivalTime);
-  const avoid = new Set(model.eosTokenIds);
-  const promptRng = createRng(seed);
+  const prompts = new PromptSource(seed, model.shape.vocabSize, new Set(model.eosTokenIds));
   const steps: StepSample[] = [];
   let next = 0;
   let numPreemptions = 0;
@@ -102,7 +122,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
     scheduler.addRequest({
       requestId: r.requestId,
-      promptTokenIds: promptTokens(promptRng, r.inputLen, model.shape.vocabSize, avoid),
+      promptTokenIds: prompts.tokens(r),
       params: { ...SIM_PARAMS, maxTokens: r.outputLen, seed },
       arrivalTime: r.arrivalTime * 1000,
       priority: r.priority ?? 0,
@@ -157,6 +177,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     numBlocks,
     numPreemptions,
     numLeakedBlocks: kvCache.stats().numUsedBlocks,
+    stats: scheduler.stats(),
     collector,
   };
 }

@@ -17,6 +17,10 @@ export interface BenchRequest {
   priority?: number;
   /** `fair` policy: who is billed. */
   tenant?: string;
+  /** Requests of one group start with the same `prefixLen` prompt tokens (a shared system prompt). */
+  prefixGroup?: string;
+  /** Leading prompt tokens shared with the group (part of `inputLen`); default 0. */
+  prefixLen?: number;
 }
 
 /** The length mixes a synthetic trace can draw from. */
@@ -40,6 +44,10 @@ export interface TraceOptions {
   numTenants?: number;
   /** Priority levels the `priority` policy sees, drawn uniformly; default 3. */
   numPriorities?: number;
+  /** Leading prompt tokens shared within a prefix group (capped at each prompt's length); default 0: none. */
+  sharedPrefixLen?: number;
+  /** Prefix groups, assigned round-robin, when `sharedPrefixLen` > 0; default 1. */
+  numPrefixGroups?: number;
   seed: number;
 }
 
@@ -52,6 +60,19 @@ export interface TraceOptions {
  */
 export function buildTrace(options: TraceOptions): BenchRequest[] {
   const { numPrompts, seed, numTenants = 4, numPriorities = 3 } = options;
+  const { sharedPrefixLen = 0, numPrefixGroups = 1 } = options;
+  checkOption(
+    Number.isSafeInteger(sharedPrefixLen) && sharedPrefixLen >= 0,
+    "sharedPrefixLen",
+    "an integer >= 0",
+    sharedPrefixLen,
+  );
+  checkOption(
+    Number.isSafeInteger(numPrefixGroups) && numPrefixGroups >= 1,
+    "numPrefixGroups",
+    "an integer >= 1",
+    numPrefixGroups,
+  );
   checkOption(
     Number.isSafeInteger(numTenants) && numTenants >= 1,
     "numTenants",
@@ -77,6 +98,10 @@ export function buildTrace(options: TraceOptions): BenchRequest[] {
     outputLen: l.outputLen,
     priority: Math.floor(rng.next() * numPriorities),
     tenant: `tenant-${i % numTenants}`,
+    ...(sharedPrefixLen > 0 && {
+      prefixGroup: `prefix-${i % numPrefixGroups}`,
+      prefixLen: Math.min(sharedPrefixLen, l.inputLen),
+    }),
   }));
 }
 

@@ -1,11 +1,12 @@
 import { type LLM, LLMEngine } from "@pagoda/engine";
 import type { FinishReason } from "@pagoda/metrics";
+import type { SchedulerStats } from "@pagoda/scheduler";
 import type { BenchResult } from "../driver/bench-result.js";
 import { RunCollector } from "../driver/collector.js";
 import type { GoodputSlo } from "../driver/goodput.js";
+import { PromptSource } from "../driver/prompts.js";
 import type { StepSample } from "../driver/step-sample.js";
-import { type BenchRequest, promptTokens } from "../driver/trace.js";
-import { createRng } from "../workload/rng.js";
+import type { BenchRequest } from "../driver/trace.js";
 import { RecordingExecutor } from "./recording-executor.js";
 import { type StepShape, StepShapeTracker } from "./step-shape.js";
 
@@ -28,6 +29,8 @@ export interface EngineRunResult {
   steps: MeasuredStep[];
   /** Device blocks still held after the run: 0 unless blocks leaked. */
   numLeakedBlocks: number;
+  /** The scheduler's counters at the end: swap and recompute preemptions, prefix-cache hits. */
+  stats: SchedulerStats;
 }
 
 /**
@@ -67,8 +70,7 @@ export async function runEngine(
     maxModelLen,
   });
   const sorted = [...requests].sort((a, b) => a.arrivalTime - b.arrivalTime);
-  const rng = createRng(options.seed ?? 0);
-  const avoid = new Set(eosTokenIds);
+  const prompts = new PromptSource(options.seed ?? 0, model.config.vocabSize, new Set(eosTokenIds));
   const steps: MeasuredStep[] = [];
   let next = 0;
   let finished = 0;
@@ -80,8 +82,15 @@ export async function runEngine(
         collector.rejected();
         continue;
       }
-      const prompt = promptTokens(rng, r.inputLen, model.config.vocabSize, avoid);
-      engine.addRequest(r.requestId, prompt, { max_tokens: r.outputLen, ignore_eos: true, temperature: 0 });
+      engine.addRequest(r.requestId, prompts.tokens(r), {
+        max_tokens: r.outputLen,
+        ignore_eos: true,
+        temperature: 0,
+        priority: r.priority ?? 0,
+        ...(r.tenant !== undefined && { tenant: r.tenant }),
+        ...(options.goodput?.ttft !== undefined && { ttft_target_ms: options.goodput.ttft }),
+        ...(options.goodput?.tpot !== undefined && { tpot_target_ms: options.goodput.tpot }),
+      });
       collector.arrived(r.requestId, now(), r.inputLen);
     }
     if (!engine.hasUnfinished()) continue;
@@ -110,7 +119,12 @@ export async function runEngine(
     }
     if (options.onProgress && steps.length % 20 === 0) options.onProgress(finished);
   }
-  return { result: collector.result(options.goodput), steps, numLeakedBlocks: kvCache.stats().numUsedBlocks };
+  return {
+    result: collector.result(options.goodput),
+    steps,
+    numLeakedBlocks: kvCache.stats().numUsedBlocks,
+    stats: scheduler.stats(),
+  };
 }
 
 async function sleepUntil(time: number, now: () => number): Promise<void> {

@@ -7,6 +7,14 @@ export {
   staticVsContinuous,
 } from "./batch-sweep.js";
 export {
+  type CompareFidelity,
+  type CompareOptions,
+  type CompareResult,
+  type CompareRow,
+  type CompareRunner,
+  comparePolicies,
+} from "./compare.js";
+export {
   engineRunner,
   type Runner,
   type RunnerOptions,

@@ -19,6 +19,8 @@ export interface StepTiming {
   readonly memorySeconds: number;
   /** Step plus per-sequence overhead. */
   readonly overheadSeconds: number;
+  /** Swap-outs and swap-ins before the compute (0 unless the step moves blocks). */
+  readonly swapSeconds: number;
 }
 
 /**
@@ -55,7 +57,20 @@ export class CostModel {
       computeSeconds,
       memorySeconds,
       overheadSeconds,
+      swapSeconds: 0,
     };
+  }
+
+  /**
+   * Seconds to move `numBlocks` KV blocks of `blockSize` tokens between device and host (swap
+   * out or in): their bytes over the device's swap link, `swapBytesPerSecond`, or, when the
+   * profile has none (a CPU engine swaps within RAM), a read and a write at memory bandwidth.
+   */
+  swapSeconds(numBlocks: number, blockSize: number): number {
+    if (numBlocks === 0) return 0;
+    const s = this.shape;
+    const bytes = numBlocks * blockSize * s.numLayers * 2 * s.numKvHeads * s.headDim * s.kvBytesPerElement;
+    return bytes / (this.device.swapBytesPerSecond ?? this.device.memoryBytesPerSecond / 2);
   }
 
   /** Bytes of all weights: what a step reads whatever its batch. */

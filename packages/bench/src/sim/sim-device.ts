@@ -17,6 +17,8 @@ export interface SimDevice extends DeviceProfile {
   readonly stepOverheadSeconds: number;
   /** Extra time per sequence in the batch: per-request bookkeeping and sampling. */
   readonly seqOverheadSeconds: number;
+  /** Host <-> device copy speed for swapped KV blocks; default half the memory bandwidth (a copy within RAM). */
+  readonly swapBytesPerSecond?: number;
   /** Where the figures come from, for reports. */
   readonly source: string;
 }
@@ -28,6 +30,8 @@ const COMPUTE_EFFICIENCY = 0.7;
 const MEMORY_EFFICIENCY = 0.85;
 const GPU_STEP_OVERHEAD_S = 0.0005;
 const GPU_SEQ_OVERHEAD_S = 2e-6;
+// Swap goes over PCIe 4.0 x16 (32 GB/s peak), about 25 GB/s in practice: also an assumption.
+const GPU_SWAP_BYTES_PER_S = 25e9;
 
 function gpu(profile: DeviceProfile, memoryGiB: number): SimDevice {
   return {
@@ -38,6 +42,7 @@ function gpu(profile: DeviceProfile, memoryGiB: number): SimDevice {
     memoryUtilization: 0.9,
     stepOverheadSeconds: GPU_STEP_OVERHEAD_S,
     seqOverheadSeconds: GPU_SEQ_OVERHEAD_S,
+    swapBytesPerSecond: GPU_SWAP_BYTES_PER_S,
     source: `datasheet × ${COMPUTE_EFFICIENCY} compute, × ${MEMORY_EFFICIENCY} bandwidth (assumed efficiencies)`,
   };
 }

@@ -14,6 +14,8 @@ export interface SimulatedExecutorOptions {
   seed: number;
   /** Token ids never sampled (the EOS ids), so requests run to their `maxTokens`. */
   avoidTokenIds?: readonly number[];
+  /** Tokens per KV block, to price swapped blocks; default 16. */
+  blockSize?: number;
 }
 
 /** What the last executed step was, for step records and calibration. */
@@ -99,7 +101,10 @@ export class SimulatedExecutor implements Executor {
       }
     }
     const batch = { numNewTokens, numContextTokens };
-    const timing = costModel.time(batch);
+    const numSwapBlocks = step.swapOut.length + step.swapIn.length;
+    const swapSeconds = costModel.swapSeconds(numSwapBlocks, this.options.blockSize ?? 16);
+    const compute = costModel.time(batch);
+    const timing = { ...compute, seconds: compute.seconds + swapSeconds, swapSeconds };
     this.options.clock.advance(timing.seconds);
     const numDecodeTokens = step.totalNumScheduledTokens - numPrefillTokens;
     this.lastStep = { timing, batch, numPrefillTokens, numDecodeTokens };
