@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { calibratedPolicyOptions } from "@pagoda/bench";
 import { spawnWorkerEngine } from "@pagoda/engine/worker/node";
 import { loadModel, quantizeWeights } from "@pagoda/model-loaders";
 import { createServerApp, servedDeviceProfile, servedModelShape, startServer } from "@pagoda/server";
@@ -8,6 +9,7 @@ import { pino } from "pino";
 import type { CliIo } from "../program.js";
 import { kvCacheBytes } from "./kv-budget.js";
 import type { ServeConfig } from "./serve-options.js";
+import { servedCostModel } from "./slo-cost.js";
 import { weightsBytes } from "./weights-bytes.js";
 
 /** The built playground, served at /playground/ when present (this file is apps/server/dist/serve/). */
@@ -63,6 +65,10 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
         ? model.weights
         : quantizeWeights(model.weights, model.config, config.quantization),
     );
+    // slo's step-cost model: the executor's calibrated profile, under any --policy-options.
+    const shape = servedModelShape(model.config, heldBytes, config.kvCacheDtype);
+    const cost = servedCostModel(config.device, config.deviceProfile, shape);
+    const policyOptions = calibratedPolicyOptions(config.policy, config.policyOptions, cost);
     const bar = new SingleBar({ stream: process.stderr, format: "loading weights [{bar}] {percentage}%" });
     bar.start(1, 0);
     const engine = await spawnWorkerEngine({
@@ -70,7 +76,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       device: config.device,
       ...(config.threads !== undefined && { threads: config.threads }),
       policy: config.policy,
-      ...(config.policyOptions !== undefined && { policyOptions: config.policyOptions }),
+      policyOptions,
       blockSize: config.blockSize,
       maxNumSeqs: config.maxNumSeqs,
       maxNumBatchedTokens: config.maxNumBatchedTokens,
