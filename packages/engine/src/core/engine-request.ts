@@ -1,7 +1,7 @@
-import type { SamplingParams } from "@pagoda/scheduler";
+import type { PromptLogprobsChunk, SamplingParams, TokenLogprobs } from "@pagoda/scheduler";
 import type { ParsedSamplingParams } from "../sampling/index.js";
 import type { EngineSample } from "./engine-sample.js";
-import type { Usage } from "./types.js";
+import type { PromptLogprobs, Usage } from "./types.js";
 
 /**
  * The engine's side of one user request: its prompt, parameters and `n` samples (filled in by
@@ -11,12 +11,37 @@ export class EngineRequest {
   /** Sample `i` at index `i`. */
   readonly samples: EngineSample[] = [];
   private numFinished = 0;
+  /** Prompt log-probabilities by position while they arrive; `null` when not asked for. */
+  private readonly prompt: Array<TokenLogprobs | null | undefined> | null;
+  private numScored = 0;
 
   constructor(
     readonly requestId: string,
     readonly promptTokenIds: readonly number[],
     readonly params: ParsedSamplingParams,
-  ) {}
+  ) {
+    this.prompt = params.sampling.promptLogprobs == null ? null : [null];
+  }
+
+  /**
+   * Takes a step's prompt log-probabilities. A recompute after a preemption scores positions
+   * again, identically: the first score of a position is kept.
+   */
+  notePromptLogprobs(chunk: PromptLogprobsChunk): void {
+    if (this.prompt === null) return;
+    chunk.entries.forEach((e, i) => {
+      const at = chunk.start + i;
+      if (at <= 0 || at >= this.promptTokenIds.length || this.prompt?.[at] !== undefined) return;
+      (this.prompt as Array<TokenLogprobs | null | undefined>)[at] = e;
+      this.numScored++;
+    });
+  }
+
+  /** The prompt log-probabilities once every prompt token after the first is scored, else `null`. */
+  promptLogprobs(): PromptLogprobs | null {
+    if (this.prompt === null || this.numScored < this.promptTokenIds.length - 1) return null;
+    return this.prompt as PromptLogprobs;
+  }
 
   /** True once every sample has finished. */
   get finished(): boolean {

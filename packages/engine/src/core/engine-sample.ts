@@ -18,6 +18,8 @@ export class EngineSample {
   /** Output tokens so far, a stopping EOS / stop token included. */
   numOutputTokens = 0;
   finished = false;
+  /** Its outputs carried the prompt log-probabilities already (they go on the first only). */
+  sentPromptLogprobs = false;
 
   constructor(
     /** The request it belongs to. */

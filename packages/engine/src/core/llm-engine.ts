@@ -169,6 +169,9 @@ export class LLMEngine {
       return this.failStep(out, err);
     }
     const seconds = (performance.now() - start) / 1000;
+    for (const [id, chunk] of Object.entries(result.promptLogprobs ?? {})) {
+      this.samples.get(id)?.request.notePromptLogprobs(chunk);
+    }
     const updates = scheduler.update(out, result);
     this.feed.tokens(updates, this.lookup);
     const outputs: RequestOutput[] = [];
@@ -265,12 +268,15 @@ function output(
   finishReason: EngineFinishReason | null,
   stopReason: string | number | null,
 ): RequestOutput {
+  const prompt = s.sentPromptLogprobs ? null : s.request.promptLogprobs();
+  if (prompt !== null) s.sentPromptLogprobs = true;
   return {
     requestId: s.request.requestId,
     index: s.index,
     text,
     tokenIds,
     logprobs,
+    ...(prompt !== null && { promptLogprobs: prompt }),
     finishReason,
     stopReason,
     finished: s.request.finished,

@@ -7,6 +7,9 @@ export type EngineFinishReason = "stop" | "length" | "abort" | "error";
 /** A prompt as text (tokenized with the model's BOS) or as token ids (used as given). */
 export type PromptInput = string | readonly number[];
 
+/** Per prompt token: its log-probability, rank and top alternatives; `null` for the first token. */
+export type PromptLogprobs = Array<TokenLogprobs | null>;
+
 /** Token counts of one request so far, OpenAI's `usage`. */
 export interface Usage {
   promptTokens: number;
@@ -28,6 +31,11 @@ export interface RequestOutput {
   tokenIds: number[];
   /** Log-probabilities of `tokenIds` when the request asked for them. */
   logprobs: TokenLogprobs[] | null;
+  /**
+   * vLLM's `prompt_logprobs`, on each sample's first output once the whole prompt is scored:
+   * one entry per prompt token, `null` for the first (nothing precedes it).
+   */
+  promptLogprobs?: PromptLogprobs;
   /** `null` while this sample goes on. */
   finishReason: EngineFinishReason | null;
   /** The stop string or stop token id that ended this sample, else `null`. */

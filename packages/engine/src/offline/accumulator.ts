@@ -1,6 +1,6 @@
 import type { PagodaError } from "@pagoda/errors";
 import type { TokenLogprobs } from "@pagoda/scheduler";
-import type { EngineFinishReason, RequestOutput, Usage } from "../core/types.js";
+import type { EngineFinishReason, PromptLogprobs, RequestOutput, Usage } from "../core/types.js";
 import { EngineError } from "../errors.js";
 
 /** One finished sample of a completion: every step's output of it, joined. */
@@ -25,6 +25,8 @@ export interface CompletionResult extends SampleResult {
   requestId: string;
   usage: Usage;
   samples: SampleResult[];
+  /** vLLM's `prompt_logprobs` when asked for (`null` at the first token), else `null`. */
+  promptLogprobs: PromptLogprobs | null;
 }
 
 interface Partial {
@@ -37,6 +39,7 @@ interface Partial {
 /** Joins streamed {@link RequestOutput}s into {@link CompletionResult}s. */
 export class OutputAccumulator {
   private readonly running = new Map<string, Partial[]>();
+  private readonly prompts = new Map<string, PromptLogprobs>();
   /** Finished results by request id. */
   readonly done = new Map<string, CompletionResult>();
 
@@ -48,6 +51,7 @@ export class OutputAccumulator {
     samples[o.index] = acc;
     acc.text += o.text;
     acc.tokenIds.push(...o.tokenIds);
+    if (o.promptLogprobs !== undefined) this.prompts.set(o.requestId, o.promptLogprobs);
     if (o.logprobs !== null) acc.logprobs = [...(acc.logprobs ?? []), ...o.logprobs];
     if (o.finishReason !== null) {
       const { text, tokenIds, logprobs } = acc;
@@ -63,6 +67,8 @@ export class OutputAccumulator {
     }
     if (!o.finished) return null;
     this.running.delete(o.requestId);
+    const promptLogprobs = this.prompts.get(o.requestId) ?? null;
+    this.prompts.delete(o.requestId);
     const results = Array.from(samples, (s, i) => {
       if (s?.done == null) {
         throw new EngineError("engine.lost_request", `sample ${i} of '${o.requestId}' ended without output`);
@@ -74,6 +80,7 @@ export class OutputAccumulator {
       requestId: o.requestId,
       usage: o.usage,
       samples: results,
+      promptLogprobs,
     };
     this.done.set(o.requestId, result);
     return result;

@@ -56,6 +56,8 @@ const BAD: Array<[string, unknown, string]> = [
   ["repetition_penalty", Number.POSITIVE_INFINITY, "> 0"],
   ["logprobs", -1, "[0, 20]"],
   ["logprobs", 21, "[0, 20]"],
+  ["prompt_logprobs", -1, "[0, 20]"],
+  ["prompt_logprobs", 21, "[0, 20]"],
   ["logit_bias", { "5": 101 }, "[-100, 100]"],
   ["logit_bias", { abc: 1 }, "token ids"],
   ["logit_bias", [1, 2], "an object"],

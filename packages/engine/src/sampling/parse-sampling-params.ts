@@ -79,6 +79,7 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
       stopTokenIds: [...stopTokenIds],
       ignoreEos: p.ignore_eos ?? false,
       ...(logitBias.length > 0 && { logitBias }),
+      ...(p.prompt_logprobs != null && { promptLogprobs: p.prompt_logprobs }),
     },
     n: p.n ?? 1,
     stop: p.stop == null ? [] : typeof p.stop === "string" ? [p.stop] : [...p.stop],

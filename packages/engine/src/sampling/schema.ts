@@ -22,6 +22,7 @@ export const samplingParamsSchema = z.strictObject({
   frequency_penalty: z.number().min(-L.maxAbsPenalty).max(L.maxAbsPenalty).nullish(),
   repetition_penalty: z.number().gt(0).nullish(),
   logprobs: z.int().min(0).max(L.maxLogprobs).nullish(),
+  prompt_logprobs: z.int().min(0).max(L.maxLogprobs).nullish(),
   logit_bias: z
     .record(z.string().regex(/^\d+$/), z.number().min(-L.maxAbsLogitBias).max(L.maxAbsLogitBias))
     .refine((m) => Object.keys(m).length <= L.maxLogitBiasEntries)
@@ -63,6 +64,7 @@ export const SAMPLING_PARAM_RULES: Readonly<Record<keyof SamplingParamsInput, st
   frequency_penalty: `a number in [-${L.maxAbsPenalty}, ${L.maxAbsPenalty}]`,
   repetition_penalty: "a finite number > 0 (1 = off)",
   logprobs: `an integer in [0, ${L.maxLogprobs}]`,
+  prompt_logprobs: `an integer in [0, ${L.maxLogprobs}]`,
   logit_bias: `an object of at most ${L.maxLogitBiasEntries} token ids ("123") to numbers in [-${L.maxAbsLogitBias}, ${L.maxAbsLogitBias}]`,
   priority: "an integer (lower is served first)",
   ttft_target_ms: "a finite number of milliseconds > 0",
