@@ -8,7 +8,10 @@ export interface SloPolicyOptions {
   defaultTtftMs?: number;
   /** TPOT target of a request that gives none (default: none, nothing to protect). */
   defaultTpotMs?: number;
-  /** Cost model: fixed time of one step (default 5). */
+  /**
+   * Cost model: fixed time of one step (default 5, a fallback: `pagoda serve` and the bench pass
+   * the executor's calibrated figures).
+   */
   stepBaseMs?: number;
   /** Cost model: time per scheduled token (default 0.05). */
   stepPerTokenMs?: number;
