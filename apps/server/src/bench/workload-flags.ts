@@ -1,4 +1,10 @@
-import { type BenchRequest, buildTrace, type GoodputSlo, parseGoodput } from "@pagoda/bench";
+import {
+  type BenchRequest,
+  buildTrace,
+  type GoodputSlo,
+  parseGoodput,
+  type TraceOptions,
+} from "@pagoda/bench";
 import type { Command } from "commander";
 import { choiceFlag, intFlag, numberFlag, rateFlag } from "./flags.js";
 
@@ -50,9 +56,15 @@ export function readGoodput(flags: WorkloadFlags): GoodputSlo | undefined {
   return flags.goodput === undefined ? undefined : parseGoodput(flags.goodput);
 }
 
-/** The seeded trace the flags describe; `maxModelLen` bounds log-normal draws. */
-export function readTrace(flags: WorkloadFlags, maxModelLen: number, requestRate?: number): BenchRequest[] {
+/** The seeded trace the flags describe; `maxModelLen` bounds log-normal draws; `extra` adds generator options. */
+export function readTrace(
+  flags: WorkloadFlags,
+  maxModelLen: number,
+  requestRate?: number,
+  extra: Partial<TraceOptions> = {},
+): BenchRequest[] {
   return buildTrace({
+    ...extra,
     numPrompts: intFlag("num-prompts", flags.numPrompts, 1),
     requestRate: requestRate ?? rateFlag("request-rate", flags.requestRate),
     burstiness: numberFlag("burstiness", flags.burstiness, Number.MIN_VALUE),

@@ -1,4 +1,4 @@
-import type { LLM } from "@pagoda/engine";
+import { type LLM, loadPolicy, type PolicyOptions } from "@pagoda/engine";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { BenchResult } from "../driver/bench-result.js";
 import type { GoodputSlo } from "../driver/goodput.js";
@@ -12,14 +12,20 @@ export type CompareRunner = "sim" | "engine";
 
 /** Options of {@link comparePolicies}. */
 export interface CompareOptions {
-  /** Policy names (or module paths already registered with `registerPolicyModule`). */
+  /** Registered policy names or module paths (`./mine.js`), loaded here. */
   policies: readonly string[];
+  /** Options per policy, keyed as in `policies`; a policy without any gets its defaults. */
+  policyOptions?: Readonly<Record<string, PolicyOptions>>;
   /** The one workload every policy serves. */
   requests: readonly BenchRequest[];
   /** The simulator's model, device and scheduler settings (policy, trace and goodput come from here). */
   sim: Omit<SimulationOptions, "requests" | "policy" | "goodput" | "onProgress">;
-  /** Builds a fresh real engine under `policy`; without it only the simulator runs. */
-  engine?: (policy: string) => Promise<LLM>;
+  /**
+   * Builds a fresh real engine under `policy` (with its options, if any); without it only the
+   * simulator runs. The simulator then gets the engine's device and host block counts, so both
+   * run out of KV memory (and swap) at the same point.
+   */
+  engine?: (policy: string, policyOptions: PolicyOptions | undefined) => Promise<LLM>;
   goodput?: GoodputSlo;
   /** Told before each run starts, e.g. for a progress line. */
   onRun?: (policy: string, runner: CompareRunner) => void;
@@ -69,18 +75,26 @@ export async function comparePolicies(options: CompareOptions): Promise<CompareR
   const rows: CompareRow[] = [];
   const fidelity: CompareFidelity[] = [];
   for (const policy of policies) {
+    const policyOptions = options.policyOptions?.[policy];
+    await loadPolicy(policy, policyOptions);
+    const llm = options.engine === undefined ? null : await options.engine(policy, policyOptions);
+    const kv = llm?.parts.kvCache;
     options.onRun?.(policy, "sim");
     const sim = await simulate({
       ...options.sim,
+      ...(kv !== undefined && {
+        numBlocks: kv.devicePool.numTotalBlocks + 1,
+        numHostBlocks: kv.hostPool.numTotalBlocks > 0 ? kv.hostPool.numTotalBlocks + 1 : 0,
+      }),
       requests,
       policy,
+      ...(policyOptions !== undefined && { policyOptions }),
       ...(goodput !== undefined && { goodput }),
     });
     const simRow = row(policy, "sim", sim.result, sim.steps.length, sim.stats, sim.numLeakedBlocks);
     rows.push(simRow);
-    if (options.engine === undefined) continue;
+    if (llm === null) continue;
     options.onRun?.(policy, "engine");
-    const llm = await options.engine(policy);
     try {
       const run = await runEngine(llm, requests, {
         seed: options.sim.seed ?? 0,
