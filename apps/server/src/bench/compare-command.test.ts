@@ -21,7 +21,14 @@ export default () => ({
 async function bench(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = { out: "", err: "" };
   const program = new Command("pagoda")
-    .configureOutput({ writeOut: (t) => void (io.out += t), writeErr: (t) => void (io.err += t) })
+    .configureOutput({
+      writeOut: (t) => {
+        io.out += t;
+      },
+      writeErr: (t) => {
+        io.err += t;
+      },
+    })
     .exitOverride();
   registerBenchCommands(program);
   try {
