@@ -96,9 +96,11 @@ describe("a policy module outside the repo", () => {
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
     });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    // The suite's five cases, by name, from the package's shipped entry.
+    // The suite's cases, by name, from the package's shipped entry: all of them passed.
     expect(r.stdout).toContain("policy shortest-first passes the conformance suite");
-    expect(r.stdout).toMatch(/Tests\s+5 passed \(5\)/);
+    const [, passed, total] = /Tests\s+(\d+) passed \((\d+)\)/.exec(r.stdout) ?? [];
+    expect(Number(passed)).toBeGreaterThanOrEqual(5);
+    expect(passed).toBe(total);
   }, 120_000);
 
   it.each([
