@@ -56,12 +56,13 @@ describe("request fields OpenAI and vLLM clients send", () => {
     expect(warning).toMatchObject({ fields: ["temprature"] });
   });
 
-  it("refuses prompt_logprobs (and echo with logprobs) by name rather than ignore them", async () => {
+  it("answers prompt_logprobs (and echo with logprobs); null means none (app/prompt-logprobs.test.ts has the rest)", async () => {
     const r = await completion({ max_tokens: 2, prompt_logprobs: 1 });
-    expect(r.body.error).toMatchObject({ param: "prompt_logprobs", code: "request.unsupported" });
-    expect((await completion({ max_tokens: 2, prompt_logprobs: null })).status).toBe(200);
+    expect(r.body.choices[0].prompt_logprobs).toHaveLength(5);
+    const none = await completion({ max_tokens: 2, prompt_logprobs: null });
+    expect(none.body.choices[0].prompt_logprobs).toBeUndefined();
     const echo = await completion({ max_tokens: 2, echo: true, logprobs: 1 });
-    expect(echo.body.error).toMatchObject({ param: "echo", code: "request.unsupported" });
+    expect(echo.body.choices[0].logprobs.token_logprobs).toHaveLength(5 + 2);
   });
 
   it("max_completion_tokens wins over max_tokens on both endpoints", async () => {

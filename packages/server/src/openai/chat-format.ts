@@ -1,5 +1,6 @@
 import type { FinishReason } from "./completion-format.js";
 import type { ChatTokenLogprob } from "./logprobs.js";
+import type { VllmPromptLogprobs } from "./prompt-logprobs.js";
 import type { ChunkUsage, OpenAIUsage, ResponseHead } from "./usage.js";
 
 /** Chat logprobs of a choice or chunk. */
@@ -18,9 +19,23 @@ export interface ChatChoice {
 /** What a chunk adds to a choice: the role first, then content. */
 export type ChatDelta = { role: "assistant"; content: string } | { content: string } | Record<string, never>;
 
-/** The `chat.completion` object of a non-streamed answer. */
-export function chatBody(head: ResponseHead, choices: ChatChoice[], usage: OpenAIUsage) {
-  return { ...head, object: "chat.completion" as const, choices, usage };
+/**
+ * The `chat.completion` object of a non-streamed answer; vLLM's `prompt_logprobs`, when asked
+ * for, is a field of the response (not of a choice).
+ */
+export function chatBody(
+  head: ResponseHead,
+  choices: ChatChoice[],
+  usage: OpenAIUsage,
+  promptLogprobs?: VllmPromptLogprobs,
+) {
+  return {
+    ...head,
+    object: "chat.completion" as const,
+    choices,
+    usage,
+    ...(promptLogprobs !== undefined && { prompt_logprobs: promptLogprobs }),
+  };
 }
 
 /** One choice of a `chat.completion.chunk`. */
@@ -34,14 +49,21 @@ export interface ChatChunkChoice {
 
 /**
  * One `chat.completion.chunk` for one choice: `usage: null` when the stream will end with usage,
- * the usage so far with vLLM's `continuous_usage_stats`.
+ * the usage so far with vLLM's `continuous_usage_stats`; the first chunk carries vLLM's
+ * `prompt_logprobs` when they were asked for.
  */
-export function chatChunk(head: ResponseHead, choice: ChatChunkChoice, usage: ChunkUsage) {
+export function chatChunk(
+  head: ResponseHead,
+  choice: ChatChunkChoice,
+  usage: ChunkUsage,
+  promptLogprobs?: VllmPromptLogprobs,
+) {
   return {
     ...head,
     object: "chat.completion.chunk" as const,
     choices: [choice],
     ...(usage !== undefined && { usage }),
+    ...(promptLogprobs !== undefined && { prompt_logprobs: promptLogprobs }),
   };
 }
 

@@ -29,8 +29,6 @@ export const endpointFields = {
     .nullish(),
   /** vLLM's newer name for `max_tokens`; it wins when both are given, as in vLLM. */
   max_completion_tokens: z.unknown().optional(),
-  /** vLLM's; prompt log-probabilities are not computed, so a value other than null is a 400. */
-  prompt_logprobs: z.int().min(0).nullish(),
   /** vLLM's: log-probability tokens read `token_id:<id>`, for clients that cannot map text back. */
   return_tokens_as_token_ids: z.boolean().nullish(),
   /** OpenAI's end-user id: the `fair` policy's tenant unless an `X-Tenant` header names one. */
@@ -84,22 +82,8 @@ export function pickSampling(
   return out;
 }
 
-/**
- * Checks shared by completions and chat: `stream_options` needs `stream`; `prompt_logprobs` is
- * refused rather than ignored, since an answer without them would look like a real one.
- */
-export function checkCommon(r: {
-  stream?: boolean | null;
-  stream_options?: unknown;
-  prompt_logprobs?: number | null;
-}): void {
-  if (r.prompt_logprobs != null) {
-    throw new HttpError(
-      "request.unsupported",
-      "prompt_logprobs is not supported: the server does not compute prompt log-probabilities",
-      { details: { param: "prompt_logprobs" } },
-    );
-  }
+/** Checks shared by completions and chat: `stream_options` needs `stream`. */
+export function checkCommon(r: { stream?: boolean | null; stream_options?: unknown }): void {
   if (r.stream_options != null && r.stream !== true) {
     throw new HttpError("request.invalid", "stream_options is only allowed with stream: true", {
       details: { param: "stream_options" },

@@ -1,4 +1,5 @@
 import type { CompletionLogprobs } from "./logprobs.js";
+import type { VllmPromptLogprobs } from "./prompt-logprobs.js";
 import type { ChunkUsage, OpenAIUsage, ResponseHead } from "./usage.js";
 
 /** OpenAI's finish reasons the server answers with. */
@@ -12,6 +13,8 @@ export interface CompletionChoice {
   finish_reason: FinishReason | null;
   /** vLLM's: the stop string or stop token id that ended the choice; `null` for EOS or a length cut. */
   stop_reason: string | number | null;
+  /** vLLM's, with `prompt_logprobs`: on the choice, and on its first chunk when streamed. */
+  prompt_logprobs?: VllmPromptLogprobs;
 }
 
 /** The `text_completion` object of a non-streamed `/v1/completions` answer. */

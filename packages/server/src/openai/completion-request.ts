@@ -33,13 +33,6 @@ export function checkCompletionRequest(r: CompletionRequest): void {
       details: { param: "suffix" },
     });
   }
-  if (r.echo && r.logprobs != null) {
-    throw new HttpError(
-      "request.unsupported",
-      "echo with logprobs is not supported: the server does not compute prompt log-probabilities",
-      { details: { param: "echo" } },
-    );
-  }
   checkCommon(r);
 }
 

@@ -7,8 +7,9 @@ export type TokenLogprobs = NonNullable<RequestOutput["logprobs"]>[number];
 /** `/v1/completions`' `logprobs` object (the legacy parallel-array form). */
 export interface CompletionLogprobs {
   tokens: string[];
-  token_logprobs: number[];
-  top_logprobs: Array<Record<string, number>>;
+  /** `null` only for an echoed prompt's first token, which nothing predicts. */
+  token_logprobs: Array<number | null>;
+  top_logprobs: Array<Record<string, number> | null>;
   text_offset: number[];
 }
 
@@ -54,7 +55,8 @@ export interface TokenSpelling {
   asTokenIds: boolean;
 }
 
-function spell(s: TokenSpelling, id: number): string {
+/** A token as log-probabilities name it. */
+export function spell(s: TokenSpelling, id: number): string {
   return s.asTokenIds ? `token_id:${id}` : tokenText(s.tokenizer, id);
 }
 

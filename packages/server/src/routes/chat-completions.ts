@@ -39,7 +39,8 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
       throw inChatTerms(err, body);
     });
     const spelling = { tokenizer: model.tokenizer, asTokenIds: body.return_tokens_as_token_ids === true };
-    const layout = { head, n: samplesPerPrompt(params), spelling };
+    const promptLogprobs = typeof body.prompt_logprobs === "number" ? body.prompt_logprobs : null;
+    const layout = { head, n: samplesPerPrompt(params), spelling, promptLogprobs };
     if (body.stream !== true) return c.json(await collectChat(gen, layout));
     const options = { ...usageOptions(body), requestId, logger: deps.logger };
     return respondWithStream(c, gen, streamChat(gen, layout, options));

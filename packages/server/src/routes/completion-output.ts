@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { answerError } from "../app/answer-error.js";
-import { choiceOutputs } from "../generation/choice-outputs.js";
+import { type ChoiceOutput, choiceOutputs } from "../generation/choice-outputs.js";
 import type { Generation } from "../generation/generation.js";
 import type { UsageOptions } from "../openai/common-fields.js";
 import {
@@ -14,6 +14,11 @@ import {
   CompletionLogprobsBuilder,
   type TokenSpelling,
 } from "../openai/logprobs.js";
+import {
+  echoedPromptLogprobs,
+  type VllmPromptLogprobs,
+  vllmPromptLogprobs,
+} from "../openai/prompt-logprobs.js";
 import { chunkUsage, type ResponseHead, toUsage } from "../openai/usage.js";
 
 /** How a completion's choices are laid out. */
@@ -26,6 +31,37 @@ export interface CompletionLayout {
   numPrompts: number;
   /** How log-probability tokens are spelled. */
   spelling: TokenSpelling;
+  /** What each choice's first output adds from the prompt's log-probabilities; `null` when nothing. */
+  prompt: PromptScores | null;
+}
+
+/** The prompt log-probabilities a completion answers with. */
+export interface PromptScores {
+  /** vLLM's `prompt_logprobs: k` on each choice, or `null`. */
+  vllm: number | null;
+  /** OpenAI's `echo` with `logprobs: k`: the prompt's tokens lead the choice's logprobs; or `null`. */
+  echo: number | null;
+  /** Each prompt's token ids. */
+  promptIds: number[][];
+}
+
+/**
+ * The prompt part of a choice, from its first output that carries prompt log-probabilities:
+ * vLLM's `prompt_logprobs` and, with `echo`, the echoed prompt's logprobs.
+ */
+function promptPart(
+  l: CompletionLayout,
+  index: number,
+  output: ChoiceOutput["output"],
+): { prompt_logprobs?: VllmPromptLogprobs; echoed: CompletionLogprobs | null } {
+  const entries = output.promptLogprobs;
+  if (l.prompt === null || entries === undefined) return { echoed: null };
+  const { vllm, echo, promptIds } = l.prompt;
+  const ids = promptIds[Math.floor(index / l.n)] ?? [];
+  return {
+    ...(vllm !== null && { prompt_logprobs: vllmPromptLogprobs(l.spelling, entries, vllm) }),
+    echoed: echo === null ? null : echoedPromptLogprobs(l.spelling, entries, ids, echo),
+  };
 }
 
 function builders(l: CompletionLayout): CompletionLogprobsBuilder[] {
@@ -48,6 +84,9 @@ export async function collectCompletion(gen: Generation, l: CompletionLayout) {
   for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
     const choice = choices[index];
     if (choice === undefined) throw new Error(`engine output for choice ${index} of ${choices.length}`);
+    const { prompt_logprobs, echoed } = promptPart(l, index, output);
+    if (prompt_logprobs !== undefined) choice.prompt_logprobs = prompt_logprobs;
+    if (echoed !== null) choice.logprobs = append(echoed, choice.logprobs ?? undefined);
     choice.text += output.text;
     if (output.logprobs !== null) choice.logprobs = append(choice.logprobs, lp[index]?.next(output.logprobs));
     if (finishReason !== null) {
@@ -72,7 +111,8 @@ function append(a: CompletionLogprobs | null, b: CompletionLogprobs | undefined)
 /**
  * The chunks of a streamed completion: the echoed prompts first, then one chunk per output that
  * adds text, tokens or a finish reason, then (with `include_usage`) the usage; a failure becomes
- * an error event.
+ * an error event. With prompt log-probabilities, a choice's first chunk waits for its first output
+ * and carries them (vLLM's `prompt_logprobs`; with `echo`, the prompt text and its logprobs).
  */
 export async function* streamCompletion(
   gen: Generation,
@@ -87,7 +127,7 @@ export async function* streamCompletion(
       chunkUsage(o, () => gen.usage()),
     );
   try {
-    if (l.echo !== null) {
+    if (l.echo !== null && l.prompt === null) {
       for (let index = 0; index < lp.length; index++) {
         const text = l.echo[Math.floor(index / l.n)] ?? "";
         yield chunk({ index, text, logprobs: null, finish_reason: null, stop_reason: null });
@@ -95,15 +135,20 @@ export async function* streamCompletion(
     }
     for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
       const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
-      if (output.text === "" && finishReason === null && !hasLogprobs) continue;
-      const logprobs = output.logprobs === null ? null : (lp[index]?.next(output.logprobs) ?? null);
+      const first = output.promptLogprobs !== undefined && l.prompt !== null;
+      if (output.text === "" && finishReason === null && !hasLogprobs && !first) continue;
+      let logprobs = output.logprobs === null ? null : (lp[index]?.next(output.logprobs) ?? null);
+      const { prompt_logprobs, echoed } = promptPart(l, index, output);
+      if (echoed !== null) logprobs = append(echoed, logprobs ?? undefined);
+      const echo = first && l.echo !== null ? (l.echo[Math.floor(index / l.n)] ?? "") : "";
       const stopReason = finishReason === null ? null : output.stopReason;
       yield chunk({
         index,
-        text: output.text,
+        text: echo + output.text,
         logprobs,
         finish_reason: finishReason,
         stop_reason: stopReason,
+        ...(prompt_logprobs !== undefined && { prompt_logprobs }),
       });
     }
     if (o.includeUsage) yield completionUsageChunk(l.head, toUsage(gen.usage()));
