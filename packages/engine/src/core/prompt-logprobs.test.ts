@@ -2,7 +2,9 @@ import { isPagodaError } from "@pagoda/errors";
 import { CpuExecutor, teacherForce } from "@pagoda/executor";
 import { describe, expect, it } from "vitest";
 import { generate } from "../offline/generate.js";
+import { parseSamplingParams } from "../sampling/index.js";
 import { stories, testEngine } from "../testing/stories.js";
+import { EngineRequest } from "./engine-request.js";
 import type { RequestOutput } from "./types.js";
 
 const PROMPT =
@@ -80,5 +82,26 @@ describe("prompt_logprobs on stories260K", () => {
       expect(isPagodaError(err) && err.code).toBe("sampling.invalid");
       expect(String((err as Error).message)).toContain("prompt_logprobs");
     }
+  });
+});
+
+describe("EngineRequest: assembling prompt log-probabilities", () => {
+  const entry = (tokenId: number, logprob: number) => ({ tokenId, logprob, rank: 1, top: [] });
+
+  it("takes chunks in any order, keeps a position's first score (a recompute scores it again) and is complete only at the end", () => {
+    const parsed = parseSamplingParams({ prompt_logprobs: 0 }, { maxModelLen: 64, numPromptTokens: 5 });
+    const r = new EngineRequest("r", [1, 10, 11, 12, 13], parsed);
+    r.notePromptLogprobs({ start: 3, entries: [entry(12, -3), entry(13, -4)] });
+    expect(r.promptLogprobs()).toBeNull();
+    r.notePromptLogprobs({ start: 1, entries: [entry(10, -1), entry(11, -2)] });
+    r.notePromptLogprobs({ start: 1, entries: [entry(10, -9), entry(11, -9), entry(12, -9)] });
+    expect(r.promptLogprobs()?.map((e) => e?.logprob ?? null)).toEqual([null, -1, -2, -3, -4]);
+    const none = new EngineRequest(
+      "s",
+      [1, 10],
+      parseSamplingParams({}, { maxModelLen: 64, numPromptTokens: 2 }),
+    );
+    none.notePromptLogprobs({ start: 1, entries: [entry(10, -1)] });
+    expect(none.promptLogprobs()).toBeNull();
   });
 });
