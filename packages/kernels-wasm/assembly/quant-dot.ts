@@ -14,7 +14,7 @@
 // far inside i32.
 import { hsum } from "./common";
 import { f16ToF32 } from "./half";
-import { q4kScaleMin, W_Q4_0, W_Q4_K, W_Q8_0 } from "./quant-dequant";
+import { W_Q4_0, W_Q4_K, W_Q8_0 } from "./quant-dequant";
 
 /** Bytes quantizeX writes for a row of `n` elements (a multiple of 32). */
 @inline export function quantizedXBytes(n: i32): usize {
@@ -58,11 +58,14 @@ export function quantizeX(x: usize, n: i32, dst: usize): void {
   );
 }
 
-/** Dot of one packed row of quantized `type` (`n` elements) with x quantized at `xq`. */
-export function dotRowQ(type: i32, w: usize, xq: usize, n: i32): f32 {
+/**
+ * Dot of one packed row of quantized `type` (`n` elements) with x quantized at `xq`; `tmp`: 32
+ * bytes of the thread's scratch (16-aligned).
+ */
+export function dotRowQ(type: i32, w: usize, xq: usize, n: i32, tmp: usize): f32 {
   if (type == W_Q8_0) return dotQ8_0(w, xq, n);
   if (type == W_Q4_0) return dotQ4_0(w, xq, n);
-  if (type == W_Q4_K) return dotQ4_K(w, xq, n);
+  if (type == W_Q4_K) return dotQ4_K(w, xq, n, tmp);
   return dotQ6_K(w, xq, n);
 }
 
@@ -99,36 +102,74 @@ function dotQ4_0(w: usize, xq: usize, n: i32): f32 {
   return hsum(acc);
 }
 
-function dotQ4_K(w: usize, xq: usize, n: i32): f32 {
+/**
+ * A Q4_K super-block's 8 six-bit scales (`sc`) or mins (`m`) from its 12 scale bytes at `p`,
+ * as 2 f32x4 (sub-blocks 0–3, 4–7): sc_j = b[j] & 63, m_j = b[j + 4] & 63 for j < 4;
+ * sc_j = (b[j + 4] & 15) | (b[j − 4] >> 6) << 4, m_j = (b[j + 4] >> 4) | (b[j] >> 6) << 4 above.
+ */
+@inline function q4kSixBits(p: usize, mins: bool): v128 {
+  const b = v128.load(p); // the 12 scale bytes, then 4 bytes of qs (unused)
+  const low6 = v128.and(b, i8x16.splat(63));
+  const top2 = i8x16.shr_u(v128.and(b, i8x16.splat(-64)), 2); // (b >> 6) << 4
+  const z = i8x16.splat(0);
+  // Bytes 0–7 of the result hold sub-blocks 0–7 as u8.
+  const v = mins
+    ? v128.or(
+        i8x16.shuffle(low6, i8x16.shr_u(b, 4), 4, 5, 6, 7, 24, 25, 26, 27, 0, 0, 0, 0, 0, 0, 0, 0),
+        i8x16.shuffle(top2, z, 16, 16, 16, 16, 4, 5, 6, 7, 16, 16, 16, 16, 16, 16, 16, 16),
+      )
+    : v128.or(
+        i8x16.shuffle(low6, v128.and(b, i8x16.splat(15)), 0, 1, 2, 3, 24, 25, 26, 27, 0, 0, 0, 0, 0, 0, 0, 0),
+        i8x16.shuffle(top2, z, 16, 16, 16, 16, 0, 1, 2, 3, 16, 16, 16, 16, 16, 16, 16, 16),
+      );
+  return i16x8.extend_low_i8x16_u(v);
+}
+
+/**
+ * Q4_K: per super-block its 8 scales and mins are unpacked with SIMD (scalar unpacking and the
+ * scalar min terms were as many instructions as the integer dots). Sub-block j's factor is
+ * (d · sc_j) · d_x,j, stored to `tmp` (32 bytes of the thread's scratch) and splatted back per
+ * 64-element chunk: a loop of small iterations, because V8 issues every load of an iteration
+ * first, and a whole unrolled super-block spilled ~30 registers. The min terms
+ * ((dmin · m_j) · d_x,j) · Σ x_q,j gather in an f32x4, subtracted at the end.
+ */
+function dotQ4_K(w: usize, xq: usize, n: i32, tmp: usize): f32 {
   const nsb = n >> 8;
   const scales = xq + (<usize>n << 1);
   const sums = scales + (<usize>(n >> 5) << 2);
   const low = i8x16.splat(15);
   let acc = f32x4.splat(0);
-  let mins: f32 = 0;
+  let mins = f32x4.splat(0);
   for (let sb = 0; sb < nsb; sb++) {
-    const d = f16ToF32(load<u16>(w));
-    const dmin = f16ToF32(load<u16>(w + 2));
+    const d = f32x4.splat(f16ToF32(load<u16>(w)));
+    const dmin = f32x4.splat(f16ToF32(load<u16>(w + 2)));
+    const sc = q4kSixBits(w + 4, false);
+    const m = q4kSixBits(w + 4, true);
+    const dx = scales + (<usize>sb << 5);
+    const sx = sums + (<usize>sb << 5);
+    const dx0 = v128.load(dx);
+    const dx1 = v128.load(dx, 16);
+    v128.store(tmp, f32x4.mul(f32x4.mul(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(sc))), dx0));
+    v128.store(tmp, f32x4.mul(f32x4.mul(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(sc))), dx1), 16);
+    const m0 = f32x4.mul(f32x4.mul(dmin, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(m))), dx0);
+    const m1 = f32x4.mul(f32x4.mul(dmin, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(m))), dx1);
+    mins = f32x4.add(mins, f32x4.mul(m0, f32x4.convert_i32x4_s(v128.load(sx))));
+    mins = f32x4.add(mins, f32x4.mul(m1, f32x4.convert_i32x4_s(v128.load(sx, 16))));
+    const xp = xq + (<usize>sb << 9);
     for (let c = 0; c < 4; c++) {
-      const q0 = v128.load(w + 16 + 32 * c);
-      const q1 = v128.load(w + 32 + 32 * c);
-      // Sub-block j = 2c (low nibbles) and 2c + 1 (high nibbles); x block sb · 8 + j.
-      const j = (sb << 3) + 2 * c;
-      const xp = xq + (<usize>j << 6);
-      const sA = i32x4.add(dot16(v128.and(q0, low), xp), dot16(v128.and(q1, low), xp + 32));
-      const sB = i32x4.add(dot16(i8x16.shr_u(q0, 4), xp + 64), dot16(i8x16.shr_u(q1, 4), xp + 96));
-      const smA = q4kScaleMin(w + 4, 2 * c);
-      const smB = q4kScaleMin(w + 4, 2 * c + 1);
-      const dxA = load<f32>(scales + (<usize>j << 2));
-      const dxB = load<f32>(scales + (<usize>(j + 1) << 2));
-      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(sA), f32x4.splat(d * <f32>(smA & 255) * dxA)));
-      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(sB), f32x4.splat(d * <f32>(smB & 255) * dxB)));
-      mins += dmin * <f32>(smA >> 8) * dxA * <f32>load<i32>(sums + (<usize>j << 2));
-      mins += dmin * <f32>(smB >> 8) * dxB * <f32>load<i32>(sums + (<usize>(j + 1) << 2));
+      const q = w + 16 + (<usize>c << 5);
+      const xc = xp + (<usize>c << 7);
+      const q0 = v128.load(q);
+      const q1 = v128.load(q, 16);
+      const sA = i32x4.add(dot16(v128.and(q0, low), xc), dot16(v128.and(q1, low), xc + 32));
+      const sB = i32x4.add(dot16(i8x16.shr_u(q0, 4), xc + 64), dot16(i8x16.shr_u(q1, 4), xc + 96));
+      const f = tmp + (<usize>c << 3);
+      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(sA), v128.load32_splat(f)));
+      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(sB), v128.load32_splat(f, 4)));
     }
     w += 144;
   }
-  return hsum(acc) - mins;
+  return hsum(acc) - hsum(mins);
 }
 
 /** Q6_K's 6-bit values of 16 elements: low 4 bits from `ql`, bits 4–5 already at 0x30 in `qh`, minus 32. */

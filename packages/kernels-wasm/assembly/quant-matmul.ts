@@ -35,10 +35,11 @@ export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32,
     const rows = min(tokenBlock, numRows - t0);
     for (let t = 0; t < rows; t++) quantizeX(x + <usize>(t0 + t) * xs, n, xq + <usize>t * xqStride);
     if (numRows <= GEMV_MAX_ROWS) {
+      // The panel's space is free here: the GEMV's 32 bytes of per-row factors go there.
       for (let o = o0; o < o1; o++) {
         for (let t = 0; t < rows; t++) {
           const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);
-          store<f32>(ot, dotRowQ(type, w + <usize>o * rs, xq + <usize>t * xqStride, n));
+          store<f32>(ot, dotRowQ(type, w + <usize>o * rs, xq + <usize>t * xqStride, n, panel));
         }
       }
       continue;
