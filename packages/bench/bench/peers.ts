@@ -46,6 +46,7 @@ const opts = new Command("bench:peers")
     "",
   )
   .option("--seed <n>", "seed of the prompt ids", "0")
+  .option("--no-speed", "skip the timed rows (only accuracy and peak memory)")
   .option("--no-accuracy", "skip the teacher-forced accuracy of the quantized formats against F32")
   .option("--no-rss", "skip the peak-memory runs (one fresh process per system and format)")
   .option("--formats <list>", `GGUF types llama.cpp runs: ${GGUF_FORMATS.join(", ")}`, "f32,f16")
@@ -67,6 +68,7 @@ const opts = new Command("bench:peers")
     pagodaFrom: string;
     accuracy: boolean;
     rss: boolean;
+    speed: boolean;
   }>();
 
 const formats = opts.formats.split(",").filter(Boolean) as GgufFormat[];
@@ -108,11 +110,11 @@ const llama = await loadLlamaCpp(threads);
 for (const id of opts.models.split(",").filter(Boolean)) {
   log(`${id}: preparing`);
   const model = await prepareModel(id, pkg(".bench-tmp"), formats);
-  const list = scenarios(opts.quick, model.contextLength);
+  const list = opts.speed ? scenarios(opts.quick, model.contextLength) : [];
   const sizes = {
-    maxStreams: Math.max(...list.map((s) => s.streams)),
-    maxTokensPerStream: Math.max(...list.map((s) => s.promptLen + s.genLen)),
-    maxPrompt: Math.max(...list.map((s) => s.promptLen)),
+    maxStreams: Math.max(1, ...list.map((s) => s.streams)),
+    maxTokensPerStream: Math.max(32, ...list.map((s) => s.promptLen + s.genLen)),
+    maxPrompt: Math.max(16, ...list.map((s) => s.promptLen)),
   };
   const pagodas =
     opts.pagodaFrom === "gguf"
@@ -135,7 +137,7 @@ for (const id of opts.models.split(",").filter(Boolean)) {
         return [...(mine ? [{ runner: mine, skip }] : []), { runner, skip: false }];
       })
       .concat(opts.pagodaFrom === "folder" ? [{ runner: pagodas[0] as PeerRunner, skip }] : []);
-  await warmUp(all(false), model.vocab);
+  if (list.length > 0) await warmUp(all(false), model.vocab);
   for (const [i, s] of list.entries()) {
     const skip = skips.has("*") || skips.has(s.id) || skips.has(`${id}/${s.id}`);
     const records = await runRounds(s, all(skip), rounds, promptIds(s, model.vocab, seed + i), log);
@@ -197,11 +199,11 @@ for (const id of opts.models.split(",").filter(Boolean)) {
 }
 await llama.dispose();
 
-const table = markdownTable(rows, pairs);
+const table = rows.length > 0 ? markdownTable(rows, pairs) : "";
 const accuracy = accuracyRows.length > 0 ? accuracyTable(accuracyRows) : "";
 const rssTable = rssRows.length > 0 ? rssMarkdown(rssRows) : "";
 const after = execSync("uptime").toString().trim();
-console.log(`\n${table}\n`);
+if (table) console.log(`\n${table}\n`);
 if (accuracy) console.log(`${accuracy}\n`);
 if (rssTable) console.log(`${rssTable}\n`);
 for (const g of greedy) console.log(describeGreedy(g));

@@ -6,8 +6,13 @@ export interface AccuracyRow {
   readonly format: string;
   readonly system: string;
   readonly versus: string;
-  /** Positions of the forced text compared. */
+  /** Positions of the forced text compared (top-1 at all of them). */
   readonly positions: number;
+  /**
+   * Positions whose log-probabilities both systems give as finite numbers: llama.cpp reports
+   * f32 probabilities, which underflow to 0 for a token more than ~103 nats below the best.
+   */
+  readonly scored: number;
   readonly top1: number;
   readonly meanLogprobDiff: number;
   readonly meanAbsLogprobDiff: number;
@@ -21,13 +26,22 @@ export function accuracyRow(
   candidate: ForcedScores,
 ): AccuracyRow {
   const a = agreement(baseline, candidate);
+  const finite = [...baseline.logprob.keys()].filter(
+    (p) => Number.isFinite(baseline.logprob[p]) && Number.isFinite(candidate.logprob[p]),
+  );
+  const pick = (s: ForcedScores): ForcedScores => ({
+    top1: Int32Array.from(finite, (p) => s.top1[p] as number),
+    logprob: Float64Array.from(finite, (p) => s.logprob[p] as number),
+  });
+  const lp = finite.length === 0 ? null : agreement(pick(baseline), pick(candidate));
   return {
     ...ids,
     positions: baseline.top1.length,
+    scored: finite.length,
     top1: a.top1,
-    meanLogprobDiff: a.meanLogprobDiff,
-    meanAbsLogprobDiff: a.meanAbsLogprobDiff,
-    baselineMeanLogprob: a.baselineMeanLogprob,
+    meanLogprobDiff: lp?.meanLogprobDiff ?? Number.NaN,
+    meanAbsLogprobDiff: lp?.meanAbsLogprobDiff ?? Number.NaN,
+    baselineMeanLogprob: lp?.baselineMeanLogprob ?? Number.NaN,
   };
 }
 
@@ -38,7 +52,7 @@ export function accuracyTable(rows: readonly AccuracyRow[]): string {
     "format",
     "system",
     "versus",
-    "positions",
+    "positions (scored)",
     "top-1 agreement",
     "Δ mean logprob",
     "mean |Δ logprob|",
@@ -48,7 +62,7 @@ export function accuracyTable(rows: readonly AccuracyRow[]): string {
     r.format,
     r.system,
     r.versus,
-    String(r.positions),
+    `${r.positions} (${r.scored})`,
     `${(100 * r.top1).toFixed(1)} %`,
     r.meanLogprobDiff.toFixed(4),
     r.meanAbsLogprobDiff.toFixed(4),
