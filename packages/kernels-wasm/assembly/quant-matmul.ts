@@ -7,6 +7,7 @@ import { rowBytes } from "./weights";
 import { dotRowQ, quantizedXBytes, quantizeX } from "./quant-dot";
 import { PANEL_BLOCK, packQuad } from "./quant-panel";
 import { dotQuad } from "./quant-tile";
+import { dotQuadPair, storeLanes } from "./quant-tile-pair";
 
 /**
  * Up to this many tokens, quant-dot.ts's row-at-a-time GEMV: widening a quad into the panel
@@ -53,17 +54,14 @@ export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32,
       const w3 = w + <usize>min(o + 3, last) * rs;
       packQuad(type, w0, w1, w2, w3, n, panel);
       const valid = o1 - o;
-      for (let t = 0; t < rows; t++) {
-        const v = dotQuad(type, panel, xq + <usize>t * xqStride, nb);
-        const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);
-        if (valid >= 4) {
-          v128.store(ot, v);
-          continue;
-        }
-        store<f32>(ot, f32x4.extract_lane(v, 0));
-        if (valid > 1) store<f32>(ot, f32x4.extract_lane(v, 1), 4);
-        if (valid > 2) store<f32>(ot, f32x4.extract_lane(v, 2), 8);
+      const ot = out + (<usize>o << 2);
+      let t = 0;
+      for (; t + 1 < rows; t += 2) {
+        const xa = xq + <usize>t * xqStride;
+        const oa = ot + <usize>(t0 + t) * os;
+        dotQuadPair(type, panel, xa, xa + xqStride, nb, oa, oa + os, valid);
       }
+      if (t < rows) storeLanes(ot + <usize>(t0 + t) * os, dotQuad(type, panel, xq + <usize>t * xqStride, nb), valid);
     }
   }
 }

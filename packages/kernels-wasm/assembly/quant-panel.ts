@@ -1,8 +1,11 @@
 // The quantized weight panel: 4 packed weight rows ("a quad") widened once to int16, block of 32
 // by block of 32, so the integer tile (quant-tile.ts) reads them for every token with plain
 // loads. Per 32-element block b, at panel + b · PANEL_BLOCK:
-//   [0, 256)   row r's 32 weights as i16 at r · 64, each already times its integer sub-scale
-//              (Q4_K: sc · q, q in 0..15; Q6_K: sc · q, q in -32..31; Q8_0 / Q4_0: q);
+//   [0, 256)   16 i16x8 vectors, vector j = the weights 2j and 2j + 1 of rows 0, 1, 2, 3 (as
+//              i32 lanes), each already times its integer sub-scale (Q4_K: sc · q, q in 0..15;
+//              Q6_K: sc · q, q in -32..31; Q8_0 / Q4_0: q). i32x4.dot_i16x8_s of vector j with
+//              x_q's pair (2j, 2j + 1) splat then gives lane r = row r's partial sum, so a
+//              block's 16 dots add up to the 4 rows' sums with no horizontal reduction;
 //   [256, 272) f32x4: row r's float scale d (Q4_K / Q6_K: the super-block's d);
 //   [272, 288) f32x4: Q4_K's dmin per row; [288, 304) i32x4: Q4_K's 6-bit min m per row.
 // Products stay in i16: |sc · q| ≤ 63 · 15 (Q4_K), 128 · 32 (Q6_K).
@@ -21,6 +24,48 @@ export function packQuad(type: i32, w0: usize, w1: usize, w2: usize, w3: usize, 
   packRow(type, w1, n, panel, 1);
   packRow(type, w2, n, panel, 2);
   packRow(type, w3, n, panel, 3);
+  // packRow writes each row's 32 weights contiguously (row r at r · 64); transpose them into
+  // the interleaved layout above.
+  for (let b = 0; b < n >> 5; b++) transposeBlock(panel + <usize>b * PANEL_BLOCK);
+}
+
+/**
+ * Rows r = 0..3 of 16 i32 (pairs of i16) at p + 64r become 16 vectors at p + 16j, vector j =
+ * pair j of rows 0..3. All of a block is read before anything is written (it is in place).
+ */
+function transposeBlock(p: usize): void {
+  const r0c0 = v128.load(p);
+  const r0c1 = v128.load(p, 16);
+  const r0c2 = v128.load(p, 32);
+  const r0c3 = v128.load(p, 48);
+  const r1c0 = v128.load(p, 64);
+  const r1c1 = v128.load(p, 80);
+  const r1c2 = v128.load(p, 96);
+  const r1c3 = v128.load(p, 112);
+  const r2c0 = v128.load(p, 128);
+  const r2c1 = v128.load(p, 144);
+  const r2c2 = v128.load(p, 160);
+  const r2c3 = v128.load(p, 176);
+  const r3c0 = v128.load(p, 192);
+  const r3c1 = v128.load(p, 208);
+  const r3c2 = v128.load(p, 224);
+  const r3c3 = v128.load(p, 240);
+  transpose4(p, r0c0, r1c0, r2c0, r3c0);
+  transpose4(p + 64, r0c1, r1c1, r2c1, r3c1);
+  transpose4(p + 128, r0c2, r1c2, r2c2, r3c2);
+  transpose4(p + 192, r0c3, r1c3, r2c3, r3c3);
+}
+
+/** Stores the transpose of the 4 × 4 i32 matrix with rows a, b, c, d as 4 vectors at `p`. */
+@inline function transpose4(p: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const ab0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const cd0 = v128.shuffle<i32>(c, d, 0, 4, 1, 5);
+  const cd1 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  v128.store(p, v128.shuffle<i32>(ab0, cd0, 0, 1, 4, 5));
+  v128.store(p, v128.shuffle<i32>(ab0, cd0, 2, 3, 6, 7), 16);
+  v128.store(p, v128.shuffle<i32>(ab1, cd1, 0, 1, 4, 5), 32);
+  v128.store(p, v128.shuffle<i32>(ab1, cd1, 2, 3, 6, 7), 48);
 }
 
 function packRow(type: i32, w: usize, n: i32, panel: usize, r: i32): void {

@@ -2,8 +2,9 @@
 // block (quant-dot.ts's quantizeX), weight rows widened 4 at a time into a panel
 // (quant-panel.ts), then per token one pass over the panel's blocks giving 4 outputs.
 //
-// Per 32-element block b and weight row r, the integer I = Σ w16 · x_q is exact (i32 lanes of
-// i32x4.dot_i16x8_s, then the 4 rows' lanes summed into one i32x4, lane r = row r). Then, in
+// Per 32-element block b and weight row r, the integer I = Σ w16 · x_q is exact (16
+// i32x4.dot_i16x8_s of the panel's interleaved vectors with x_q's pairs splat, lane r = row r,
+// summed: no horizontal reduction). Then, in
 // f32, lane r of the accumulator of block b's parity: acc_{b%2} += f32(I) · (d_r · d_x); Q4_K also
 // m_{b%2} += f32(m_r · Σx_q) · (dmin_r · d_x); the output is (acc0 + acc1) − (m0 + m1). Every
 // output is that one fixed-order chain over b, whatever the token's position in the batch, the
@@ -11,27 +12,16 @@
 import { PANEL_BLOCK } from "./quant-panel";
 import { W_Q4_K } from "./quant-dequant";
 
-/** i32x4 (Σ lanes of a, Σ b, Σ c, Σ d): exact, so the order of the adds does not matter. */
-@inline function sum4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = i32x4.add(v128.shuffle<i32>(a, b, 0, 2, 4, 6), v128.shuffle<i32>(a, b, 1, 3, 5, 7));
-  const cd = i32x4.add(v128.shuffle<i32>(c, d, 0, 2, 4, 6), v128.shuffle<i32>(c, d, 1, 3, 5, 7));
-  return i32x4.add(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
-}
-
-/** i32x4 lane sums of one panel row's 32 i16 weights at `p` times x_q (x0..x3). */
-@inline function rowDot(p: usize, x0: v128, x1: v128, x2: v128, x3: v128): v128 {
-  const a = i32x4.add(i32x4.dot_i16x8_s(v128.load(p), x0), i32x4.dot_i16x8_s(v128.load(p, 16), x1));
-  const b = i32x4.add(i32x4.dot_i16x8_s(v128.load(p, 32), x2), i32x4.dot_i16x8_s(v128.load(p, 48), x3));
+/** Pairs 4k..4k+3 of a panel block at `p` (quant-panel.ts's layout) times x_q's at `xp`. */
+@inline function quarter(p: usize, xp: usize): v128 {
+  const a = i32x4.add(i32x4.dot_i16x8_s(v128.load(p), v128.load32_splat(xp)), i32x4.dot_i16x8_s(v128.load(p, 16), v128.load32_splat(xp, 4)));
+  const b = i32x4.add(i32x4.dot_i16x8_s(v128.load(p, 32), v128.load32_splat(xp, 8)), i32x4.dot_i16x8_s(v128.load(p, 48), v128.load32_splat(xp, 12)));
   return i32x4.add(a, b);
 }
 
-/** The integer block sums of panel block `p` with x_q at `xp`, lane r = row r. */
-@inline function blockSums(p: usize, xp: usize): v128 {
-  const x0 = v128.load(xp);
-  const x1 = v128.load(xp, 16);
-  const x2 = v128.load(xp, 32);
-  const x3 = v128.load(xp, 48);
-  return sum4(rowDot(p, x0, x1, x2, x3), rowDot(p + 64, x0, x1, x2, x3), rowDot(p + 128, x0, x1, x2, x3), rowDot(p + 192, x0, x1, x2, x3));
+/** The integer block sums of panel block `p` with x_q at `xp`, lane r = row r (exact). */
+@inline export function blockSums(p: usize, xp: usize): v128 {
+  return i32x4.add(i32x4.add(quarter(p, xp), quarter(p + 64, xp + 16)), i32x4.add(quarter(p + 128, xp + 32), quarter(p + 192, xp + 48)));
 }
 
 /** Block b's term f32(I) · (d_r · d_x) (`mins`: Q4_K's f32(m_r · Σ x_q) · (dmin_r · d_x)). */

@@ -105,18 +105,30 @@ describe("matmul on quantized weights", () => {
     }
   });
 
-  it("a token's outputs are the same bits in a GEMM batch of 4 and of 58 (2 token blocks)", () => {
+  it("a token's outputs are the same bits in a GEMM batch of 4, 5 and 58 (2 token blocks)", () => {
     for (const type of QUANT_TYPES) {
-      // 58 tokens of 2304: token blocks of 56 and 2.
+      // 58 tokens of 2304: token blocks of 56 and 2. The GEMM runs tokens in pairs and an odd
+      // batch's last token alone: windows of 5 at odd starts put each token in the other case.
       const [numRows, inDim, outDim] = [58, 2304, 23];
       const rand = createRandom(7 + type);
       const x = randomFloats(rand, numRows * inDim);
       const packed = randomQuantRows(rand, type, outDim, inDim);
       const batch = run(pair.two, type, x, packed, [numRows, inDim, outDim]);
-      for (const t of [0, 30, 54]) {
-        const four = run(pair.one, type, x.subarray(t * inDim, (t + 4) * inDim), packed, [4, inDim, outDim]);
-        expect(new Uint32Array(four.buffer), `${QUANT_NAME[type]} tokens ${t}..${t + 3}`).toEqual(
-          new Uint32Array(batch.slice(t * outDim, (t + 4) * outDim).buffer),
+      for (const [t, rows] of [
+        [0, 4],
+        [30, 4],
+        [54, 4],
+        [1, 5],
+        [31, 5],
+        [52, 5],
+      ] as const) {
+        const some = run(pair.one, type, x.subarray(t * inDim, (t + rows) * inDim), packed, [
+          rows,
+          inDim,
+          outDim,
+        ]);
+        expect(new Uint32Array(some.buffer), `${QUANT_NAME[type]} tokens ${t}..${t + rows - 1}`).toEqual(
+          new Uint32Array(batch.slice(t * outDim, (t + rows) * outDim).buffer),
         );
       }
     }
