@@ -19,9 +19,15 @@ import { W_Q4_K } from "./quant-dequant";
   return i32x4.add(a, b);
 }
 
-/** The integer block sums of panel block `p` with x_q at `xp`, lane r = row r (exact). */
+/**
+ * The integer block sums of panel block `p` with x_q at `xp`, lane r = row r (exact). A loop of
+ * 4 quarters, not one unrolled body: V8 issues all of an iteration's loads first, and 16 panel
+ * vectors with 16 x pairs spilled (3.7× slower).
+ */
 @inline export function blockSums(p: usize, xp: usize): v128 {
-  return i32x4.add(i32x4.add(quarter(p, xp), quarter(p + 64, xp + 16)), i32x4.add(quarter(p + 128, xp + 32), quarter(p + 192, xp + 48)));
+  let s = i32x4.splat(0);
+  for (let k: usize = 0; k < 64; k += 16) s = i32x4.add(s, quarter(p + (k << 2), xp + k));
+  return s;
 }
 
 /** Block b's term f32(I) · (d_r · d_x) (`mins`: Q4_K's f32(m_r · Σ x_q) · (dmin_r · d_x)). */
