@@ -1,13 +1,16 @@
 // matmul on quantized weights, for every row count (decode and prefill alike): per block of
 // `tokenBlock` tokens, each thread quantizes the x rows into its scratch (the same bits on
 // every thread). 1–3 rows: quant-dot.ts's GEMV. More: per 4 weight rows of its range, it widens
-// them once into the quad panel and runs dotQuad for every token of the block; see
-// quant-tile.ts for why a token's result then depends only on its own x row and the weights.
+// them once into the quad panel and runs the block's tokens over it 4 at a time
+// (quant-tile-four.ts), then a pair (quant-tile-pair.ts) and one alone (quant-tile.ts); each
+// tile does a token's arithmetic identically, so a token's result depends only on its own x
+// row and the weights (quant-tile.ts).
 import { rowBytes } from "./weights";
 import { dotRowQ, quantizedXBytes, quantizeX } from "./quant-dot";
 import { PANEL_BLOCK, packQuad } from "./quant-panel";
 import { dotQuad } from "./quant-tile";
 import { dotQuadPair, storeLanes } from "./quant-tile-pair";
+import { dotQuadFour } from "./quant-tile-four";
 
 /**
  * Up to this many tokens, quant-dot.ts's row-at-a-time GEMV: widening a quad into the panel
@@ -56,6 +59,9 @@ export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32,
       const valid = o1 - o;
       const ot = out + (<usize>o << 2);
       let t = 0;
+      for (; t + 3 < rows; t += 4) {
+        dotQuadFour(type, panel, xq + <usize>t * xqStride, xqStride, nb, ot + <usize>(t0 + t) * os, os, valid);
+      }
       for (; t + 1 < rows; t += 2) {
         const xa = xq + <usize>t * xqStride;
         const oa = ot + <usize>(t0 + t) * os;

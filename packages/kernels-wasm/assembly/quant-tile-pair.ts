@@ -1,6 +1,6 @@
-// The quantized GEMM's 2-token × 4-row tile: two tokens over one quad panel at once, so each
-// panel vector is loaded once for both (the pmaddwd takes a register, the x pairs come as
-// splat loads). Per token it does exactly quant-tile.ts's dotQuad arithmetic (the exact
+// The quantized GEMM's 2-token × 4-row tile (for the 2–3 tokens a batch has past its fours:
+// quant-tile-four.ts): two tokens over one quad panel at once, so each panel vector is loaded
+// once for both (the pmaddwd takes a register, the x pairs come as splat loads). Per token it does exactly quant-tile.ts's dotQuad arithmetic (the exact
 // integer block sums, then the same f32 chains in the same order), so a token's bits do not
 // depend on whether it ran in a pair or alone (an odd batch ends with one dotQuad).
 import { PANEL_BLOCK } from "./quant-panel";

@@ -105,10 +105,11 @@ describe("matmul on quantized weights", () => {
     }
   });
 
-  it("a token's outputs are the same bits in a GEMM batch of 4, 5 and 58 (2 token blocks)", () => {
+  it("a token's outputs are the same bits in a GEMM batch of 4, 5, 7 and 58 (2 token blocks)", () => {
     for (const type of QUANT_TYPES) {
-      // 58 tokens of 2304: token blocks of 56 and 2. The GEMM runs tokens in pairs and an odd
-      // batch's last token alone: windows of 5 at odd starts put each token in the other case.
+      // 58 tokens of 2304: token blocks of 56 and 2. The GEMM runs tokens 4 at a time, then a
+      // pair, then one alone: the windows put tokens in a different one of these tiles than the
+      // batch does (54..57: a four here, in the batch 56 and 57 are the second block's pair).
       const [numRows, inDim, outDim] = [58, 2304, 23];
       const rand = createRandom(7 + type);
       const x = randomFloats(rand, numRows * inDim);
@@ -121,6 +122,7 @@ describe("matmul on quantized weights", () => {
         [1, 5],
         [31, 5],
         [52, 5],
+        [21, 7],
       ] as const) {
         const some = run(pair.one, type, x.subarray(t * inDim, (t + rows) * inDim), packed, [
           rows,
