@@ -3,10 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isPagodaError } from "@pagoda/errors";
-import { Command, CommanderError } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
-import { registerBenchCommands } from "./bench/index.js";
+import { runBench as bench } from "./testing/run-bench.js";
 
 // The acceptance test of policies by path: the scheduler's example policy, copied into a temp
 // folder as a user's own project, passes the shipped conformance suite in its own vitest run, and
@@ -57,29 +55,6 @@ function complete(url: string, prompt: string, maxTokens: number, stream = false
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ model: "stories260K", prompt, max_tokens: maxTokens, ignore_eos: true, stream }),
   });
-}
-
-async function bench(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = { out: "", err: "" };
-  const program = new Command("pagoda")
-    .configureOutput({
-      writeOut: (t) => {
-        io.out += t;
-      },
-      writeErr: (t) => {
-        io.err += t;
-      },
-    })
-    .exitOverride();
-  registerBenchCommands(program);
-  try {
-    await program.parseAsync(["bench", ...args], { from: "user" });
-    return { code: 0, ...io };
-  } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode, ...io };
-    if (!isPagodaError(err)) throw err;
-    return { code: 1, out: io.out, err: `pagoda: ${err.message}\n` };
-  }
 }
 
 describe("a policy module outside the repo", () => {

@@ -4,34 +4,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { policyNames } from "@pagoda/engine";
-import { isPagodaError } from "@pagoda/errors";
-import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerBenchCommands } from "./index.js";
+import { runBench as bench } from "../testing/run-bench.js";
 
 /** Runs `pagoda bench …` as program.ts does: typed errors become exit 1 and one line on stderr. */
-async function bench(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = { out: "", err: "" };
-  const program = new Command("pagoda")
-    .configureOutput({
-      writeOut: (t) => {
-        io.out += t;
-      },
-      writeErr: (t) => {
-        io.err += t;
-      },
-    })
-    .exitOverride();
-  registerBenchCommands(program);
-  try {
-    await program.parseAsync(["bench", ...args], { from: "user" });
-    return { code: 0, ...io };
-  } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode, ...io };
-    if (!isPagodaError(err)) throw err;
-    return { code: 1, out: io.out, err: `pagoda: ${err.message}\n` };
-  }
-}
 
 const FIELDS = ["completed", "failed", "duration_s", "request_throughput", "output_throughput"];
 const LATENCIES = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];

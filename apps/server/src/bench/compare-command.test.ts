@@ -1,10 +1,8 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isPagodaError } from "@pagoda/errors";
-import { Command, CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
-import { registerBenchCommands } from "./index.js";
+import { runBench as bench } from "../testing/run-bench.js";
 
 const STORIES = join(import.meta.dirname, "../../../../../shared/models/stories260K");
 
@@ -17,29 +15,6 @@ export default () => ({
   pickVictim: (candidates) => candidates.reduce((v, c) => (order(c, v) > 0 ? c : v)),
 });
 `;
-
-async function bench(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = { out: "", err: "" };
-  const program = new Command("pagoda")
-    .configureOutput({
-      writeOut: (t) => {
-        io.out += t;
-      },
-      writeErr: (t) => {
-        io.err += t;
-      },
-    })
-    .exitOverride();
-  registerBenchCommands(program);
-  try {
-    await program.parseAsync(["bench", ...args], { from: "user" });
-    return { code: 0, ...io };
-  } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode, ...io };
-    if (!isPagodaError(err)) throw err;
-    return { code: 1, out: io.out, err: `pagoda: ${err.message}\n` };
-  }
-}
 
 describe("pagoda bench compare", () => {
   it("runs built-ins and a .js policy from a temp folder on the simulator and the engine, with one report", async () => {
