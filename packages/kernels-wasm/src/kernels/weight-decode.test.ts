@@ -1,5 +1,5 @@
+import { bf16BitsToF32 as bf16BitsToNumber, f16BitsToF32 as f16BitsToNumber } from "@pagoda/model-loaders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bf16BitsToNumber, f16BitsToNumber } from "../testing/half.js";
 import { createKernelsPair, upload } from "../testing/kernels-pair.js";
 import { WeightType } from "../weight-type.js";
 

@@ -1,5 +1,10 @@
+import {
+  bf16BitsToF32 as bf16BitsToNumber,
+  f16BitsToF32 as f16BitsToNumber,
+  f32ToBf16Bits as numberToBf16Bits,
+  f32ToF16Bits as numberToF16Bits,
+} from "@pagoda/model-loaders";
 import { WeightType } from "../weight-type.js";
-import { bf16BitsToNumber, f16BitsToNumber, numberToBf16Bits, numberToF16Bits } from "./half.js";
 
 /** Weights packed in a type, with the exact values they stand for. */
 export interface PackedWeights {
