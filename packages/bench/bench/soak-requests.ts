@@ -3,18 +3,6 @@
  * not, n 1..4, stop strings, seeds), malformed bodies, and clients that hang up part-way.
  */
 
-/** A seeded PRNG (mulberry32), so a failing soak replays. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Prompts the soak draws from; each is tokenized once through the server's `/tokenize`. */
 export const SOAK_PROMPTS: readonly string[] = [
   "Once upon a time",
