@@ -1,0 +1,38 @@
+import {
+  callFromJson,
+  contentOrNull,
+  type ParsedToolCalls,
+  type ToolCall,
+  type ToolCallIdSource,
+  tryJson,
+} from "./tool-call.js";
+
+const OPEN = "<tool_call>";
+const CLOSE = "</tool_call>";
+
+/**
+ * Qwen3 / Hermes: each call is `<tool_call>{"name": ..., "arguments": {...}}</tool_call>`; text
+ * before and between calls is content. An unclosed last call (the output was cut) or a body that
+ * is not a call stays in the content, so nothing the model wrote is lost.
+ */
+export function parseHermesToolCalls(text: string, newId: ToolCallIdSource): ParsedToolCalls {
+  const toolCalls: ToolCall[] = [];
+  let content = "";
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf(OPEN, at);
+    if (open < 0) break;
+    const close = text.indexOf(CLOSE, open + OPEN.length);
+    if (close < 0) break;
+    const call = callFromJson(tryJson(text.slice(open + OPEN.length, close).trim()), newId);
+    if (call === null) {
+      content += text.slice(at, close + CLOSE.length);
+    } else {
+      content += text.slice(at, open);
+      toolCalls.push(call);
+    }
+    at = close + CLOSE.length;
+  }
+  content += text.slice(at);
+  return { content: contentOrNull(content), toolCalls };
+}

@@ -1,0 +1,44 @@
+import { HttpError } from "../errors/http-error.js";
+import { parseHermesToolCalls } from "./hermes.js";
+import { parseLlama3JsonToolCalls } from "./llama3-json.js";
+import { parseMistralToolCalls } from "./mistral.js";
+import type { ParsedToolCalls, ToolCallIdSource } from "./tool-call.js";
+
+/** A parser turns a finished output into content and tool calls. */
+export type ToolCallParser = (text: string, newId: ToolCallIdSource) => ParsedToolCalls;
+
+/** The parsers by the names vLLM's `--tool-call-parser` uses. */
+export const TOOL_CALL_PARSERS: Readonly<Record<string, ToolCallParser>> = {
+  hermes: parseHermesToolCalls,
+  llama3_json: parseLlama3JsonToolCalls,
+  mistral: parseMistralToolCalls,
+};
+
+/** The parser named `name`; an unknown name is an error listing the known ones. */
+export function toolCallParser(name: string): ToolCallParser {
+  const parser = TOOL_CALL_PARSERS[name];
+  if (parser === undefined) {
+    throw new HttpError(
+      "request.invalid",
+      `unknown tool call parser "${name}"; known: ${Object.keys(TOOL_CALL_PARSERS).join(", ")}`,
+      { details: { param: "tool_call_parser" } },
+    );
+  }
+  return parser;
+}
+
+// Each family's template names its own call marker; a template naming several is ambiguous.
+const MARKERS: ReadonlyArray<readonly [string, string]> = [
+  ["<tool_call>", "hermes"],
+  ["[TOOL_CALLS]", "mistral"],
+  ["<|python_tag|>", "llama3_json"],
+];
+
+/**
+ * The parser name a chat template implies, or `null` when it names no family's marker or
+ * several (then `--tool-call-parser` must say which).
+ */
+export function detectToolCallParser(template: string): string | null {
+  const found = MARKERS.filter(([marker]) => template.includes(marker)).map(([, name]) => name);
+  return found.length === 1 ? (found[0] ?? null) : null;
+}
