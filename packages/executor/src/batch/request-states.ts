@@ -12,6 +12,8 @@ export interface RequestState {
   readonly seed: number;
   readonly blockIds: number[];
   numComputedTokens: number;
+  /** Tokens the next sample may take (xgrammar's packed bitmask), set per step for constrained requests. */
+  tokenMask?: Int32Array;
 }
 
 /**

@@ -47,3 +47,15 @@ describe("kernelParams: min_tokens", () => {
     expect(sampleOnCpu(logits, state(2, { minTokens })).tokenId).toBe(0);
   });
 });
+
+describe("sampleOnCpu: token mask", () => {
+  it("samples only tokens the mask allows, greedy and random", () => {
+    const logits = new Float32Array([9, 1, 2, 0, 0, 8]);
+    const masked = { ...state(0, {}), tokenMask: new Int32Array([(1 << 2) | (1 << 4)]) };
+    expect(sampleOnCpu(logits, masked).tokenId).toBe(2);
+    for (let seed = 0; seed < 20; seed++) {
+      const r = { ...masked, seed, params: { ...masked.params, temperature: 5 } };
+      expect([2, 4]).toContain(sampleOnCpu(logits, r).tokenId);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import {
 } from "@pagoda/kernels-wgsl";
 import type { TokenLogprobs } from "@pagoda/scheduler";
 import type { RequestState } from "./request-states.js";
+import { applyTokenMask } from "./token-mask.js";
 
 /** The sampling kernels' parameters for a request's next token (the RNG counter is its output index). */
 export function kernelParams(r: RequestState): KernelParams {
@@ -52,9 +53,11 @@ export function toTokenLogprobs(r: RequestState, s: SampleResult): TokenLogprobs
 
 /** Samples on the CPU with exactly the GPU kernels' rules (the kernels' TypeScript reference). */
 export function sampleOnCpu(
-  logits: Float32Array,
+  raw: Float32Array,
   r: RequestState,
 ): { tokenId: number; logprobs?: TokenLogprobs } {
+  // A grammar's mask goes first, so every later filter sees only the tokens it allows.
+  const logits = r.tokenMask ? applyTokenMask(raw, r.tokenMask) : raw;
   const history = { tokens: r.tokenIds, numPromptTokens: r.numPromptTokens };
   // Without logprobs the log-softmax over the vocabulary is skipped: same token, less work.
   if (r.params.logprobs === null)
