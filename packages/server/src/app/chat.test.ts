@@ -26,6 +26,14 @@ const messages = [
   { role: "system" as const, content: "Be brief." },
   { role: "user" as const, content: "Hi there" },
 ];
+const weatherTool = {
+  type: "function" as const,
+  function: {
+    name: "get_weather",
+    description: "The weather in a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
 const tokenize = async (body: unknown) =>
   (await (await postJson(`${live.url}/tokenize`, body)).json()) as { count: number; tokens: number[] };
 
@@ -125,11 +133,58 @@ describe("POST /v1/chat/completions on a Qwen3 model with its chat template", ()
     expect(err.param).toBe("max_completion_tokens");
     expect(err.message).toContain(`max_completion_tokens is 999`);
     expect(err.message).toContain(`context is ${QWEN3_TINY_CONTEXT} tokens`);
-    const tools = await postJson(`${live.url}/v1/chat/completions`, {
+    const required = await postJson(`${live.url}/v1/chat/completions`, {
       messages,
-      tools: [{ type: "function", function: { name: "f" } }],
+      tools: [weatherTool],
+      tool_choice: "required",
     });
-    expect(tools.status).toBe(400);
+    expect(required.status).toBe(400);
+  });
+
+  it("renders tools and a tool round trip through the Qwen3 template (hermes detected)", async () => {
+    const base = { model: "qwen3-tiny", max_completion_tokens: 4, temperature: 0 };
+    const plain = await client.chat.completions.create({ ...base, messages });
+    const withTools = await client.chat.completions.create({ ...base, messages, tools: [weatherTool] });
+    // The template lists the tools (and the <tool_call> instructions) in the system turn.
+    expect(withTools.usage?.prompt_tokens).toBeGreaterThan((plain.usage?.prompt_tokens ?? 0) + 20);
+    expect(withTools.choices[0]?.finish_reason).toBe("length");
+    const roundTrip = [
+      ...messages,
+      {
+        role: "assistant" as const,
+        content: "",
+        tool_calls: [
+          {
+            id: "call_1",
+            type: "function" as const,
+            function: { name: "get_weather", arguments: '{"city": "Paris"}' },
+          },
+        ],
+      },
+      { role: "tool" as const, tool_call_id: "call_1", content: "sunny" },
+    ];
+    const answer = await client.chat.completions.create({
+      ...base,
+      messages: roundTrip,
+      tools: [weatherTool],
+    });
+    // The call and its result are rendered: a longer prompt than the tools alone.
+    expect(answer.usage?.prompt_tokens).toBeGreaterThan((withTools.usage?.prompt_tokens ?? 0) + 10);
+    const chunks = [];
+    const stream = await client.chat.completions.create({
+      ...base,
+      messages: roundTrip,
+      tools: [weatherTool],
+      stream: true,
+    });
+    for await (const c of stream) chunks.push(c);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("length");
+    const badCall = { id: "c", type: "function", function: { name: "f", arguments: "{" } };
+    const bad = await postJson(`${live.url}/v1/chat/completions`, {
+      messages: [{ role: "assistant", content: "", tool_calls: [badCall] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("messages[0].tool_calls[0].function.arguments is not valid JSON");
   });
 });
 

@@ -16,6 +16,7 @@ import { registerVersionRoutes, serverVersion } from "../routes/version.js";
 import { Admission } from "../state/admission.js";
 import type { ServedModel } from "../state/served-model.js";
 import { ServerState } from "../state/server-state.js";
+import { toolCallParser } from "../tools/parsers.js";
 import { answerError } from "./answer-error.js";
 import type { RouteDeps, ServerEnv } from "./env.js";
 import { apiKeyAuth, bodySizeLimit, corsPolicy, requestContext, wrongMethod } from "./middleware.js";
@@ -46,6 +47,11 @@ export interface ServerAppOptions {
   playgroundDir?: string | null;
   /** 400 for a request field the server does not know (`--strict-params`); default: ignored with a log warning, as vLLM. */
   strictParams?: boolean;
+  /**
+   * `--tool-call-parser`: hermes, llama3_json or mistral; default: detected from the chat template.
+   * An unknown name throws at build time.
+   */
+  toolCallParser?: string;
   /** Origins allowed by CORS (`--allowed-origins`); default `["*"]`, as vLLM. */
   allowedOrigins?: readonly string[];
   /** What `GET /version` answers; default this package's version. */
@@ -76,6 +82,7 @@ export interface ServerApp {
  *   tokenizer: llm.parts.model.tokenizer, chatTemplate: llm.parts.model.chatTemplate, maxModelLen: 512 });
  */
 export function createServerApp(options: ServerAppOptions): ServerApp {
+  if (options.toolCallParser !== undefined) toolCallParser(options.toolCallParser);
   const logger = options.logger ?? pino();
   const metrics = options.metrics ?? new MetricsRecorder();
   const exporter = new PrometheusExporter({
@@ -90,6 +97,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     logger,
     servedModelName: options.servedModelName,
     strictParams: options.strictParams ?? false,
+    ...(options.toolCallParser !== undefined && { toolCallParser: options.toolCallParser }),
     admission: new Admission(options.maxQueue ?? null),
   };
 

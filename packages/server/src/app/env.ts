@@ -25,4 +25,6 @@ export interface RouteDeps {
   admission: Admission;
   /** 400 for a request field the server does not know (`--strict-params`), instead of a warning. */
   strictParams: boolean;
+  /** `--tool-call-parser`: how tool calls are read from chat output; unset, it is detected from the template. */
+  toolCallParser?: string;
 }

@@ -1,3 +1,4 @@
+import type { ToolCall } from "../tools/tool-call.js";
 import type { FinishReason } from "./completion-format.js";
 import type { ChatTokenLogprob } from "./logprobs.js";
 import type { VllmPromptLogprobs } from "./prompt-logprobs.js";
@@ -9,15 +10,23 @@ export type ChatLogprobs = { content: ChatTokenLogprob[] } | null;
 /** One choice of a non-streamed chat answer. */
 export interface ChatChoice {
   index: number;
-  message: { role: "assistant"; content: string };
+  /** With tool calls, `content` is the text outside them (`null` when none is left). */
+  message: { role: "assistant"; content: string | null; tool_calls?: ToolCall[] };
   logprobs: ChatLogprobs;
-  finish_reason: FinishReason;
+  finish_reason: FinishReason | "tool_calls";
   /** vLLM's: the stop string or stop token id that ended the choice; `null` for EOS or a length cut. */
   stop_reason: string | number | null;
 }
 
-/** What a chunk adds to a choice: the role first, then content. */
-export type ChatDelta = { role: "assistant"; content: string } | { content: string } | Record<string, never>;
+/** A streamed tool call: each is sent whole, in one chunk, with its position in `index`. */
+export type ToolCallDelta = ToolCall & { index: number };
+
+/** What a chunk adds to a choice: the role first, then content or tool calls. */
+export type ChatDelta =
+  | { role: "assistant"; content: string }
+  | { content: string }
+  | { tool_calls: ToolCallDelta[] }
+  | Record<string, never>;
 
 /**
  * The `chat.completion` object of a non-streamed answer; vLLM's `prompt_logprobs`, when asked
@@ -43,7 +52,7 @@ export interface ChatChunkChoice {
   index: number;
   delta: ChatDelta;
   logprobs: ChatLogprobs;
-  finish_reason: FinishReason | null;
+  finish_reason: FinishReason | "tool_calls" | null;
   stop_reason: string | number | null;
 }
 

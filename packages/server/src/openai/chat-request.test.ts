@@ -72,8 +72,8 @@ describe("chat request fields", () => {
   });
 
   it.each([
-    [{ tools: [{ type: "function" }] }, "tools"],
-    [{ tool_choice: "required" }, "tool_choice"],
+    [{ tools: [{ type: "function", function: { name: "f" } }], tool_choice: "required" }, "tool_choice"],
+    [{ tool_choice: { type: "function", function: { name: "f" } } }, "tool_choice"],
     [{ response_format: { type: "json_object" } }, "response_format"],
     [{ top_logprobs: 2 }, "top_logprobs"],
     [{ continue_final_message: true, add_generation_prompt: true }, "continue_final_message"],

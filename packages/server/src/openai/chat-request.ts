@@ -2,6 +2,7 @@ import { SAMPLING_LIMITS } from "@pagoda/engine";
 import type { ChatMessage } from "@pagoda/model-loaders";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
+import { checkToolFields, toolChoiceSchema, toolSchema } from "../tools/tool-request.js";
 import { checkCommon, endpointFields, pickSampling, samplingFields } from "./common-fields.js";
 
 const textPart = z.strictObject({ type: z.literal("text"), text: z.string() });
@@ -24,8 +25,8 @@ export const chatRequestSchema = z.object({
   // Chat spells these differently from completions; they are mapped onto the engine's fields.
   logprobs: z.boolean().nullish(),
   top_logprobs: z.int().min(0).max(SAMPLING_LIMITS.maxLogprobs).nullish(),
-  tools: z.array(z.unknown()).nullish(),
-  tool_choice: z.unknown().optional(),
+  tools: z.array(toolSchema).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
   response_format: z.looseObject({ type: z.string() }).nullish(),
   /** vLLM's: extra template variables, e.g. `{ enable_thinking: false }` for Qwen3. */
   chat_template_kwargs: z.record(z.string(), z.unknown()).nullish(),
@@ -41,14 +42,9 @@ function unsupported(param: string, message: string): HttpError {
   return new HttpError("request.unsupported", message, { details: { param } });
 }
 
-/** Rejects what the server cannot do (tools, JSON mode) and contradictory fields. */
+/** Rejects what the server cannot do (forced tool choices, JSON mode) and contradictory fields. */
 export function checkChatRequest(r: ChatRequest): void {
-  if (r.tools != null && r.tools.length > 0) {
-    throw unsupported("tools", "tools (function calling) are not supported by this server");
-  }
-  if (r.tool_choice != null && r.tool_choice !== "none" && r.tool_choice !== "auto") {
-    throw unsupported("tool_choice", "tool_choice needs tools, which this server does not support");
-  }
+  checkToolFields(r);
   if (r.response_format != null && r.response_format.type !== "text") {
     throw unsupported("response_format", `response_format ${r.response_format.type} is not supported`);
   }

@@ -13,6 +13,9 @@ import {
 import { requestTenant, usageOptions } from "../openai/common-fields.js";
 import { unixSeconds } from "../openai/usage.js";
 import type { ActiveModel } from "../state/server-state.js";
+import { resolveToolParser } from "../tools/resolve-parser.js";
+import { randomToolCallId } from "../tools/tool-call.js";
+import { templateToolCalls, toolsActive } from "../tools/tool-request.js";
 import { collectChat, streamChat } from "./chat-output.js";
 import { checkModel, readBody, unknownFieldPolicy } from "./read-body.js";
 import { respondWithStream } from "./respond-stream.js";
@@ -40,7 +43,10 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     });
     const spelling = { tokenizer: model.tokenizer, asTokenIds: body.return_tokens_as_token_ids === true };
     const promptLogprobs = typeof body.prompt_logprobs === "number" ? body.prompt_logprobs : null;
-    const layout = { head, n: samplesPerPrompt(params), spelling, promptLogprobs };
+    const tools = toolsActive(body)
+      ? { ...resolveToolParser(model.template, deps.toolCallParser), newId: randomToolCallId }
+      : undefined;
+    const layout = { head, n: samplesPerPrompt(params), spelling, promptLogprobs, ...(tools && { tools }) };
     if (body.stream !== true) return c.json(await collectChat(gen, layout));
     const options = { ...usageOptions(body), requestId, logger: deps.logger };
     return respondWithStream(c, gen, streamChat(gen, layout, options));
@@ -52,7 +58,7 @@ export function renderChat(
   model: ActiveModel,
   body: Pick<
     ChatRequest,
-    "messages" | "add_generation_prompt" | "chat_template_kwargs" | "continue_final_message"
+    "messages" | "add_generation_prompt" | "chat_template_kwargs" | "continue_final_message" | "tools"
   >,
   servedModelName: string,
 ): number[] {
@@ -65,11 +71,13 @@ export function renderChat(
     );
   }
   const continueFinal = body.continue_final_message === true;
-  const messages = templateMessages(body);
+  const messages = templateToolCalls(templateMessages(body));
   let text: string;
   try {
     text = model.template.render(messages, {
       addGenerationPrompt: body.add_generation_prompt ?? !continueFinal,
+      // Tools are rendered even with tool_choice "none", as vLLM does: the model still knows them.
+      ...(body.tools != null && body.tools.length > 0 && { tools: body.tools }),
       ...(body.chat_template_kwargs != null && { variables: body.chat_template_kwargs }),
     });
   } catch (cause) {

@@ -14,6 +14,9 @@ import type { UsageOptions } from "../openai/common-fields.js";
 import { chatLogprobs, type TokenSpelling } from "../openai/logprobs.js";
 import { type VllmPromptLogprobs, vllmPromptLogprobs } from "../openai/prompt-logprobs.js";
 import { chunkUsage, type ResponseHead, toUsage } from "../openai/usage.js";
+import type { ToolCallParser } from "../tools/parsers.js";
+import type { ToolCallIdSource } from "../tools/tool-call.js";
+import { ToolCallStream } from "../tools/tool-stream.js";
 
 /** How a chat answer's choices are laid out. */
 export interface ChatLayout {
@@ -24,6 +27,22 @@ export interface ChatLayout {
   spelling: TokenSpelling;
   /** vLLM's `prompt_logprobs: k`, or `null`. */
   promptLogprobs: number | null;
+  /** Set when the request has tools: the output is read for calls with this parser. */
+  tools?: { parserName: string; parse: ToolCallParser; newId: ToolCallIdSource };
+}
+
+// A choice that made calls finishes with "tool_calls" unless it was cut (then the calls are incomplete).
+function finishWithCalls(finish: ChatChoice["finish_reason"], calls: number): ChatChoice["finish_reason"] {
+  return calls > 0 && finish === "stop" ? "tool_calls" : finish;
+}
+
+function choiceMessage(l: ChatLayout, text: string, finish: ChatChoice["finish_reason"]) {
+  if (l.tools === undefined) return { message: { role: "assistant" as const, content: text }, finish };
+  const parsed = l.tools.parse(text, l.tools.newId);
+  if (parsed.toolCalls.length === 0)
+    return { message: { role: "assistant" as const, content: text }, finish };
+  const message = { role: "assistant" as const, content: parsed.content, tool_calls: parsed.toolCalls };
+  return { message, finish: finishWithCalls(finish, parsed.toolCalls.length) };
 }
 
 // vLLM's `prompt_logprobs` from the first output that carries them (every sample's first does).
@@ -56,13 +75,16 @@ export async function collectChat(gen: Generation, l: ChatLayout) {
       c.stopReason = output.stopReason;
     }
   }
-  const out: ChatChoice[] = choices.map((c) => ({
-    index: c.index,
-    message: { role: "assistant", content: c.text },
-    logprobs: c.logprobs,
-    finish_reason: c.finish ?? "stop",
-    stop_reason: c.stopReason,
-  }));
+  const out: ChatChoice[] = choices.map((c) => {
+    const { message, finish } = choiceMessage(l, c.text, c.finish ?? "stop");
+    return {
+      index: c.index,
+      message,
+      logprobs: c.logprobs,
+      finish_reason: finish,
+      stop_reason: c.stopReason,
+    };
+  });
   return chatBody(l.head, out, toUsage(gen.usage()), prompt);
 }
 
@@ -86,6 +108,10 @@ export async function* streamChat(
     }
   };
   let rolesSent = l.promptLogprobs === null;
+  const tools = l.tools;
+  const splitters = Array.from({ length: l.n }, () =>
+    tools === undefined ? null : new ToolCallStream(tools.parserName, tools.parse, tools.newId),
+  );
   try {
     if (rolesSent) yield* roles();
     for await (const { index, output, finishReason } of choiceOutputs(gen, l.n)) {
@@ -93,12 +119,36 @@ export async function* streamChat(
         rolesSent = true;
         yield* roles(promptField(l, output));
       }
+      const split = splitters[index] ?? null;
+      let text = split === null ? output.text : split.push(output.text);
+      let finish: ChatChoice["finish_reason"] | null = finishReason;
+      let delta: ChatDelta | null = null;
+      if (split !== null && finishReason !== null) {
+        const end = split.finish();
+        text += end.content ?? "";
+        if (end.toolCalls.length > 0) {
+          // Content before the calls goes first, in its own chunk.
+          if (text !== "") {
+            const before = {
+              index,
+              delta: { content: text },
+              logprobs: null,
+              finish_reason: null,
+              stop_reason: null,
+            };
+            yield chatChunk(l.head, before, usage());
+          }
+          text = "";
+          delta = { tool_calls: end.toolCalls.map((call, i) => ({ index: i, ...call })) };
+          finish = finishWithCalls(finishReason, end.toolCalls.length);
+        }
+      }
       const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
-      if (output.text === "" && finishReason === null && !hasLogprobs) continue;
+      if (text === "" && delta === null && finishReason === null && !hasLogprobs) continue;
       const logprobs = output.logprobs === null ? null : chatLogprobs(l.spelling, output.logprobs);
-      const delta: ChatDelta = output.text === "" && finishReason !== null ? {} : { content: output.text };
+      delta ??= text === "" && finishReason !== null ? {} : { content: text };
       const stopReason = finishReason === null ? null : output.stopReason;
-      const choice = { index, delta, logprobs, finish_reason: finishReason, stop_reason: stopReason };
+      const choice = { index, delta, logprobs, finish_reason: finish, stop_reason: stopReason };
       yield chatChunk(l.head, choice, usage());
     }
     if (o.includeUsage) yield chatUsageChunk(l.head, toUsage(gen.usage()));
