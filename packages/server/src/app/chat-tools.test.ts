@@ -1,0 +1,131 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LiveServer, liveServer } from "../testing/live-server.js";
+import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
+import { ScriptedEngine } from "../testing/scripted-engine.js";
+
+// The real Qwen3 tokenizer and template, with an engine that answers scripted text: a random
+// model does not call tools, so the call is scripted and everything around it is the server's.
+let live: LiveServer;
+let client: OpenAI;
+let scripted: ScriptedEngine;
+let remove: () => Promise<void>;
+beforeAll(async () => {
+  const model = await tinyQwen3();
+  remove = model.remove;
+  live = await liveServer({
+    modelDir: model.dir,
+    maxModelLen: QWEN3_TINY_CONTEXT,
+    app: { servedModelName: "qwen3-tiny" },
+    wrapEngine: (engine) => {
+      scripted = new ScriptedEngine(engine);
+      return scripted;
+    },
+  });
+  client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
+}, 60_000);
+afterAll(async () => {
+  await live.running.close();
+  await remove();
+});
+
+const tools = [
+  {
+    type: "function" as const,
+    function: {
+      name: "get_weather",
+      parameters: { type: "object", properties: { city: { type: "string" } } },
+    },
+  },
+];
+const messages = [{ role: "user" as const, content: "Weather in Paris?" }];
+const callScript = [
+  "Let me",
+  " check.\n<tool",
+  '_call>\n{"name": "get_weather", ',
+  '"arguments": {"city": "Paris"}}\n</tool_call>',
+];
+
+describe("tool calls through the openai client (Qwen3 template, scripted output)", () => {
+  it("answers message.tool_calls with an id, JSON-string arguments and finish_reason tool_calls", async () => {
+    scripted.script = callScript;
+    const res = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });
+    const choice = res.choices[0];
+    expect(choice?.finish_reason).toBe("tool_calls");
+    expect(choice?.message.content).toBe("Let me check.");
+    const call = choice?.message.tool_calls?.[0];
+    expect(call?.id).toMatch(/^call_[A-Za-z0-9]{24}$/);
+    expect(call?.type).toBe("function");
+    expect(call?.type === "function" && JSON.parse(call.function.arguments)).toEqual({ city: "Paris" });
+    expect(call?.type === "function" && call.function.name).toBe("get_weather");
+  });
+
+  it("streams the content, then delta.tool_calls, then finish_reason tool_calls", async () => {
+    scripted.script = callScript;
+    const stream = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      tools,
+      stream: true,
+    });
+    let content = "";
+    const calls = [];
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      const c = chunk.choices[0];
+      content += c?.delta.content ?? "";
+      calls.push(...(c?.delta.tool_calls ?? []));
+      finish = c?.finish_reason ?? finish;
+    }
+    expect(content).toBe("Let me check.\n");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather" } });
+    expect(JSON.parse(calls[0]?.function?.arguments ?? "")).toEqual({ city: "Paris" });
+    expect(finish).toBe("tool_calls");
+  });
+
+  it("leaves text without a call, and any text with tool_choice none, as content", async () => {
+    scripted.script = ["It is ", "sunny."];
+    const plain = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });
+    expect(plain.choices[0]?.message).toMatchObject({ content: "It is sunny." });
+    expect(plain.choices[0]?.finish_reason).toBe("stop");
+    scripted.script = callScript;
+    const none = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      tools,
+      tool_choice: "none",
+    });
+    expect(none.choices[0]?.message.content).toBe(callScript.join(""));
+    expect(none.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    expect(none.choices[0]?.finish_reason).toBe("stop");
+  });
+
+  it("renders the round trip (call, tool result) into the prompt for the final answer", async () => {
+    scripted.script = ["Sunny in Paris."];
+    const first = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });
+    const history = [
+      ...messages,
+      {
+        role: "assistant" as const,
+        content: null,
+        tool_calls: [
+          {
+            id: "call_7",
+            type: "function" as const,
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: "tool" as const, tool_call_id: "call_7", content: "22 C and sunny" },
+    ];
+    const final = await client.chat.completions.create({ model: "qwen3-tiny", messages: history, tools });
+    expect(final.choices[0]?.message.content).toBe("Sunny in Paris.");
+    const prompt = live.server.state.model().tokenizer.decode(scripted.prompts.at(-1) as number[]);
+    expect(prompt).toContain(
+      '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>',
+    );
+    expect(prompt).toContain("<tool_response>\n22 C and sunny\n</tool_response>");
+    expect(final.usage?.prompt_tokens).toBeGreaterThan(first.usage?.prompt_tokens ?? 0);
+  });
+});
