@@ -19,3 +19,4 @@ export {
   type ServerPhase,
   ServerState,
 } from "./state/server-state.js";
+export { TOOL_CALL_PARSER_NAMES } from "./tools/parsers.js";

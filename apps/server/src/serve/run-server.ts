@@ -38,6 +38,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
     metricsPrefix: config.metricsPrefix,
     chatTemplate: o.chatTemplate,
     strictParams: config.strictParams,
+    ...(config.toolCallParser !== null && { toolCallParser: config.toolCallParser }),
     allowedOrigins: config.allowedOrigins,
     logger,
     playgroundDir: existsSync(PLAYGROUND_DIR) ? PLAYGROUND_DIR : null,

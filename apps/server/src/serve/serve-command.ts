@@ -53,6 +53,10 @@ export function registerServe(program: Command, io: CliIo): void {
       "answer 400 to request fields the server does not know (default: ignored, logged)",
     )
     .option(
+      "--tool-call-parser <name>",
+      "how chat output is read for tool calls: hermes (Qwen3) | llama3_json | mistral (default: from the chat template)",
+    )
+    .option(
       "--allowed-origins <origins>",
       "CORS origins, a JSON list or comma-separated, e.g. '[\"https://ui.example\"]'",
       '["*"]',

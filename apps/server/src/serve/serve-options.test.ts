@@ -89,9 +89,16 @@ describe("resolveServeConfig", () => {
   it("takes --strict-params, --allowed-origins (JSON or comma list) and --generation-config", () => {
     expect(resolveServeConfig(base, "/unused")).toMatchObject({
       strictParams: false,
+      toolCallParser: null,
       allowedOrigins: ["*"],
       generationConfig: "auto",
     });
+    expect(resolveServeConfig({ ...base, toolCallParser: "mistral" }, "/unused").toolCallParser).toBe(
+      "mistral",
+    );
+    expect(
+      codeAndMessage(() => resolveServeConfig({ ...base, toolCallParser: "pythonic" }, "/unused"))[1],
+    ).toBe('--tool-call-parser must be one of hermes, llama3_json, mistral; got "pythonic"');
     const c = resolveServeConfig(
       { ...base, strictParams: true, allowedOrigins: '["https://a.example"]', generationConfig: "vllm" },
       "/unused",

@@ -3,7 +3,7 @@ import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { Device, PolicyOptions } from "@pagoda/engine";
 import type { QuantScheme } from "@pagoda/model-loaders";
-import { DEVICE_PROFILE_NAMES } from "@pagoda/server";
+import { DEVICE_PROFILE_NAMES, TOOL_CALL_PARSER_NAMES } from "@pagoda/server";
 import {
   type KvCacheDtypeFlag,
   parseDevice,
@@ -42,6 +42,7 @@ export interface ServeFlags {
   metricsPrefix: string;
   deviceProfile?: string;
   strictParams?: boolean;
+  toolCallParser?: string;
   allowedOrigins: string;
   generationConfig: string;
   verbose?: boolean;
@@ -82,6 +83,8 @@ export interface ServeConfig {
   deviceProfile: (typeof DEVICE_PROFILE_NAMES)[number] | null;
   /** 400 for unknown request fields instead of a log warning. */
   strictParams: boolean;
+  /** How tool calls are read from chat output; null: detected from the chat template. */
+  toolCallParser: (typeof TOOL_CALL_PARSER_NAMES)[number] | null;
   /** CORS origins; `["*"]` allows any. */
   allowedOrigins: string[];
   /** `auto`: the model's generation_config.json sampling defaults apply; `vllm`: ignored. */
@@ -137,6 +140,10 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
         ? null
         : oneOf("--device-profile", flags.deviceProfile, DEVICE_PROFILE_NAMES),
     strictParams: flags.strictParams === true,
+    toolCallParser:
+      flags.toolCallParser === undefined
+        ? null
+        : oneOf("--tool-call-parser", flags.toolCallParser, TOOL_CALL_PARSER_NAMES),
     allowedOrigins: parseOrigins(flags.allowedOrigins),
     generationConfig: oneOf("--generation-config", flags.generationConfig, ["auto", "vllm"] as const),
   };

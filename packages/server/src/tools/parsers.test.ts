@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseHermesToolCalls } from "./hermes.js";
 import { parseLlama3JsonToolCalls } from "./llama3-json.js";
 import { parseMistralToolCalls } from "./mistral.js";
-import { detectToolCallParser, toolCallParser } from "./parsers.js";
+import {
+  detectToolCallParser,
+  TOOL_CALL_PARSER_NAMES,
+  TOOL_CALL_PARSERS,
+  toolCallParser,
+} from "./parsers.js";
 import { randomToolCallId } from "./tool-call.js";
 
 function counter() {
@@ -97,6 +102,7 @@ describe("mistral tool calls", () => {
 describe("parser names and detection", () => {
   it("finds parsers by vLLM's names and rejects an unknown one naming the known ones", () => {
     expect(toolCallParser("hermes")).toBe(parseHermesToolCalls);
+    expect(Object.keys(TOOL_CALL_PARSERS)).toEqual([...TOOL_CALL_PARSER_NAMES]);
     expect(() => toolCallParser("pythonic")).toThrow(
       /unknown tool call parser "pythonic"; known: hermes, llama3_json, mistral/,
     );

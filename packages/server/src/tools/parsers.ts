@@ -14,6 +14,9 @@ export const TOOL_CALL_PARSERS: Readonly<Record<string, ToolCallParser>> = {
   mistral: parseMistralToolCalls,
 };
 
+/** The names `--tool-call-parser` takes. */
+export const TOOL_CALL_PARSER_NAMES = ["hermes", "llama3_json", "mistral"] as const;
+
 /** The parser named `name`; an unknown name is an error listing the known ones. */
 export function toolCallParser(name: string): ToolCallParser {
   const parser = TOOL_CALL_PARSERS[name];
