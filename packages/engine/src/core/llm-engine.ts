@@ -11,6 +11,8 @@ import type {
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
 import { minTokensBan, parseSamplingParams, type SamplingDefaults } from "../sampling/index.js";
+import { GuidedMasks } from "../structured/guided-masks.js";
+import { StructuredDecoder } from "../structured/structured-decoder.js";
 import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
 import { EngineSample } from "./engine-sample.js";
 import type { EngineInspection, StepSummary } from "./inspection.js";
@@ -60,12 +62,23 @@ export class LLMEngine {
   private readonly samples = new Map<string, EngineSample>();
   private readonly feed: MetricsFeed;
   private lastStep: StepSummary | null = null;
+  /** Grammar state of the constrained samples; the xgrammar decoder is built on first use. */
+  private readonly guided: GuidedMasks;
+  private decoder: Promise<StructuredDecoder> | undefined;
   private readonly lookup: SampleLookup = (id) => {
     const r = this.samples.get(id)?.request;
     return r && { requestId: r.requestId, numPromptTokens: r.promptTokenIds.length };
   };
 
   constructor(private readonly options: LLMEngineOptions) {
+    this.guided = new GuidedMasks(() => {
+      this.decoder ??= StructuredDecoder.create(
+        options.tokenizer,
+        options.vocabSize ?? 0,
+        options.eosTokenIds,
+      );
+      return this.decoder;
+    });
     this.feed = new MetricsFeed(options.metrics, options.scheduler.stats());
   }
 
@@ -89,6 +102,9 @@ export class LLMEngine {
       ...(samplingDefaults !== undefined && { defaults: samplingDefaults }),
     });
     checkSamples(parsed, scheduler.maxNumSeqs);
+    if (parsed.guided !== null && vocabSize === undefined) {
+      throw new EngineError("engine.no_vocab_size", "guided decoding needs the engine's vocabSize option");
+    }
     const seed = parsed.sampling.seed ?? drawSeed(this.options.random ?? Math.random);
     const sampling = { ...parsed.sampling, seed, ...minTokensBan(parsed, this.options.eosTokenIds) };
     const ids = Array.from({ length: parsed.n }, (_, i) => sampleId(requestId, i));
@@ -115,6 +131,7 @@ export class LLMEngine {
       request.samples.push(sample);
       this.samples.set(id, sample);
     });
+    if (parsed.guided !== null) for (const id of ids) this.guided.add(id, parsed.guided);
     this.requests.set(requestId, request);
     this.feed.arrived(requestId, promptTokenIds.length, parsed.n);
   }
@@ -158,7 +175,9 @@ export class LLMEngine {
    */
   async step(): Promise<RequestOutput[]> {
     const { scheduler, executor } = this.options;
+    const failed = this.guided.size > 0 ? await this.failUncompiled() : [];
     const out = scheduler.schedule();
+    if (this.guided.size > 0) await this.guided.prepare(out);
     this.feed.scheduled(out, this.lookup);
     const shape = this.feed.shape(out, this.lookup);
     const start = performance.now();
@@ -166,7 +185,7 @@ export class LLMEngine {
     try {
       result = await executor.execute(out);
     } catch (err) {
-      return this.failStep(out, err);
+      return [...failed, ...this.failStep(out, err)];
     }
     const seconds = (performance.now() - start) / 1000;
     for (const [id, chunk] of Object.entries(result.promptLogprobs ?? {})) {
@@ -174,8 +193,9 @@ export class LLMEngine {
     }
     const updates = scheduler.update(out, result);
     this.feed.tokens(updates, this.lookup);
-    const outputs: RequestOutput[] = [];
+    const outputs: RequestOutput[] = [...failed];
     for (const update of updates) {
+      this.guided.accept(update.requestId, update.newTokenIds);
       const o = this.postprocess(update);
       if (o !== null) outputs.push(o);
     }
@@ -204,6 +224,21 @@ export class LLMEngine {
     }
     // No step follows an abort when nothing else runs: the gauges must not wait for one.
     if (outputs.length > 0) this.publishState();
+    return outputs;
+  }
+
+  // Samples whose grammar does not compile end with an error before they are ever scheduled.
+  private async failUncompiled(): Promise<RequestOutput[]> {
+    const outputs: RequestOutput[] = [];
+    for (const [id, err] of await this.guided.compileNew()) {
+      const s = this.samples.get(id);
+      if (s === undefined || s.finished) continue;
+      this.options.scheduler.finishRequest(id, "abort");
+      const error = isPagodaError(err)
+        ? err
+        : new EngineError("engine.bad_guided", `the grammar did not compile: ${String(err)}`, { cause: err });
+      outputs.push({ ...this.finish(s, "error", null, "", [], null), error });
+    }
     return outputs;
   }
 
@@ -251,6 +286,7 @@ export class LLMEngine {
   ): RequestOutput {
     s.finished = true;
     this.samples.delete(s.schedulerId);
+    this.guided.drop(s.schedulerId);
     const { request } = s;
     if (request.noteFinished()) {
       this.requests.delete(request.requestId);

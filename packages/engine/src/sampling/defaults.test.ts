@@ -32,6 +32,7 @@ describe("parseSamplingParams: defaults and normalisation", () => {
       skipSpecialTokens: true,
       tenant: null,
       cacheSalt: null,
+      guided: null,
     });
   });
 

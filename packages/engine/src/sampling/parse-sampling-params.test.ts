@@ -75,6 +75,11 @@ const BAD: Array<[string, unknown, string]> = [
   ["tenant", 7, "1 to 256 characters"],
   ["cache_salt", 42, "1 to 256 characters"],
   ["cache_salt", ["a"], "1 to 256 characters"],
+  ["guided_json", 42, "a JSON schema"],
+  ["guided_json_object", "yes", "a boolean"],
+  ["guided_regex", "", "non-empty regular expression"],
+  ["guided_choice", [], "non-empty array"],
+  ["guided_grammar", 7, "EBNF grammar"],
 ];
 
 describe("parseSamplingParams: rejects bad values, naming the field, the range and the value", () => {

@@ -2,6 +2,7 @@ import { EngineError, SamplingParamsError } from "../errors.js";
 import { resolveMaxTokens } from "./context.js";
 import { describeValue } from "./describe-value.js";
 import { SAMPLING_LIMITS } from "./limits.js";
+import { parseGuided } from "./parse-guided.js";
 import type {
   ParsedSamplingParams,
   ParseSamplingOptions,
@@ -91,6 +92,7 @@ export function parseSamplingParams(input: unknown, options: ParseSamplingOption
     skipSpecialTokens: p.skip_special_tokens ?? true,
     tenant: p.tenant ?? null,
     cacheSalt: p.cache_salt ?? null,
+    guided: parseGuided(p),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SamplingParams } from "@pagoda/scheduler";
+import type { GuidedSpec } from "../structured/guided-spec.js";
 
 /**
  * Sampling parameters after validation and defaulting: what the engine keeps per request.
@@ -28,6 +29,8 @@ export interface ParsedSamplingParams {
   tenant: string | null;
   /** vLLM's `cache_salt`: prefix-cache hits only between requests with the same salt; `null` = none. */
   cacheSalt: string | null;
+  /** What the output must match (guided_json / _regex / _choice / _grammar); `null` = free text. */
+  guided: GuidedSpec | null;
 }
 
 /** What the engine knows about the request and the model when it checks the parameters. */

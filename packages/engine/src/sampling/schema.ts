@@ -35,6 +35,11 @@ export const samplingParamsSchema = z.strictObject({
   skip_special_tokens: z.boolean().nullish(),
   tenant: z.string().min(1).max(L.maxKeyLength).nullish(),
   cache_salt: z.string().min(1).max(L.maxKeyLength).nullish(),
+  guided_json: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).nullish(),
+  guided_json_object: z.boolean().nullish(),
+  guided_regex: z.string().min(1).nullish(),
+  guided_choice: z.array(z.string().min(1)).min(1).nullish(),
+  guided_grammar: z.string().min(1).nullish(),
 });
 
 /** The sampling fields a caller may pass; every one is optional. */
@@ -74,4 +79,9 @@ export const SAMPLING_PARAM_RULES: Readonly<Record<keyof SamplingParamsInput, st
   skip_special_tokens: "a boolean",
   tenant: `a string of 1 to ${L.maxKeyLength} characters`,
   cache_salt: `a string of 1 to ${L.maxKeyLength} characters`,
+  guided_json: "a JSON schema (an object, or a string holding one)",
+  guided_json_object: "a boolean (true: any JSON object)",
+  guided_regex: "a non-empty regular expression",
+  guided_choice: "a non-empty array of non-empty strings",
+  guided_grammar: "a non-empty EBNF grammar (xgrammar's dialect, rule `root`)",
 };

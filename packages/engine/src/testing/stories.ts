@@ -102,6 +102,7 @@ export async function testEngine(o: TestEngineOptions = {}) {
     tokenizer: model.tokenizer,
     eosTokenIds,
     maxModelLen,
+    vocabSize: model.config.vocabSize,
     ...(o.metrics !== undefined && { metrics: o.metrics }),
   });
   return { engine, scheduler, kvCache, tokenizer: model.tokenizer, maxModelLen };

@@ -60,6 +60,11 @@ export class RequestStates {
       state.numComputedTokens = r.numComputedTokens;
       scheduled.push(state);
     }
+    for (const s of scheduled) {
+      const mask = step.tokenMasks?.[s.requestId];
+      if (mask === undefined) delete s.tokenMask;
+      else s.tokenMask = mask;
+    }
     return scheduled;
   }
 }

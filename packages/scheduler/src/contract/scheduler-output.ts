@@ -52,4 +52,6 @@ export interface SchedulerOutput {
   swapOut: Array<[number, number]>;
   /** [hostBlock, deviceBlock]: move back to the device before this step's compute. */
   swapIn: Array<[number, number]>;
+  /** reqId -> the grammar's allowed next tokens (packed bitmask, bit t of word t >> 5), for constrained requests only. */
+  tokenMasks?: Record<string, Int32Array>;
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { LLMEngine } from "../core/llm-engine.js";
+import type { RequestOutput } from "../core/types.js";
+import { testEngine } from "../testing/stories.js";
+
+async function run(engine: LLMEngine, params: Record<string, unknown>): Promise<RequestOutput[]> {
+  engine.addRequest("g", "Once upon a time", params);
+  const outs: RequestOutput[] = [];
+  while (engine.hasUnfinished()) outs.push(...(await engine.step()));
+  return outs;
+}
+
+const text = (outs: RequestOutput[]) => outs.map((o) => o.text).join("");
+
+describe("guided decoding on stories260K", () => {
+  it("guided_json: the output parses and has the schema's shape, sampled at temperature 1", async () => {
+    const { engine } = await testEngine();
+    const schema = {
+      type: "object",
+      properties: {
+        name: { type: "string", maxLength: 8 },
+        age: { type: "integer" },
+        ok: { type: "boolean" },
+      },
+      required: ["name", "age", "ok"],
+      additionalProperties: false,
+    };
+    for (const seed of [1, 2, 3]) {
+      const outs = await run(engine, { guided_json: schema, temperature: 1, seed, max_tokens: 200 });
+      const last = outs.at(-1);
+      expect(last?.finishReason).toBe("stop");
+      const value = JSON.parse(text(outs));
+      expect(Object.keys(value).sort()).toEqual(["age", "name", "ok"]);
+      expect(typeof value.name).toBe("string");
+      expect(Number.isInteger(value.age)).toBe(true);
+      expect(typeof value.ok).toBe("boolean");
+    }
+  });
+
+  it("guided_choice and guided_regex: greedy output is one of the choices / matches the pattern", async () => {
+    const { engine } = await testEngine();
+    const choice = text(await run(engine, { guided_choice: ["dragon", "princess", "cat"], temperature: 0 }));
+    expect(["dragon", "princess", "cat"]).toContain(choice);
+    const outs = await run(engine, { guided_regex: "[a-z]{2,6}-[0-9]{3}", temperature: 1, seed: 4 });
+    expect(text(outs)).toMatch(/^[a-z]{2,6}-[0-9]{3}$/);
+  });
+
+  it("guided_json_object: any JSON object; a schema xgrammar rejects ends the request with an error", async () => {
+    const { engine } = await testEngine();
+    const obj = await run(engine, { guided_json_object: true, temperature: 0, max_tokens: 100 });
+    if (obj.at(-1)?.finishReason === "stop") expect(typeof JSON.parse(text(obj))).toBe("object");
+    else expect(obj.at(-1)?.finishReason).toBe("length");
+    const bad = await run(engine, { guided_json: { type: "frob" } });
+    expect(bad).toHaveLength(1);
+    expect(bad[0]?.finishReason).toBe("error");
+    expect(bad[0]?.error?.code).toBe("engine.bad_guided");
+    expect(engine.hasUnfinished()).toBe(false);
+  });
+
+  it("rejects at add time: two guided fields, a schema that is not JSON, a regex that does not compile", async () => {
+    const { engine } = await testEngine();
+    expect(() => engine.addRequest("a", "x", { guided_regex: "a", guided_choice: ["b"] })).toThrow(
+      /only one guided_\* field/,
+    );
+    expect(() => engine.addRequest("b", "x", { guided_json: "{not json" })).toThrow(/guided_json/);
+    expect(() => engine.addRequest("c", "x", { guided_regex: "a[(" })).toThrow(/guided_regex/);
+  });
+});
