@@ -1,0 +1,57 @@
+import type { ParsedToolCalls, ToolCall, ToolCallIdSource } from "./tool-call.js";
+import { callFromJson, tryJson } from "./tool-call.js";
+import type { Tool } from "./tool-request.js";
+
+/** `tool_choice` that forces a call: `required` or a named function. */
+export type ForcedChoice = "required" | { type: "function"; function: { name: string } };
+
+const ANY_OBJECT = { type: "object" };
+
+/**
+ * The JSON schema the output is constrained to when a call is forced (vLLM's way, which needs no
+ * per-family markers): for a named function its `parameters` (the output is the arguments), for
+ * `required` a non-empty array of `{name, parameters}` with one branch per tool.
+ */
+export function forcedToolSchema(tools: readonly Tool[], choice: ForcedChoice): Record<string, unknown> {
+  if (choice !== "required") {
+    const tool = tools.find((t) => t.function.name === choice.function.name);
+    if (tool === undefined)
+      throw new Error(`tool_choice names "${choice.function.name}", which is not in tools`);
+    return tool.function.parameters ?? ANY_OBJECT;
+  }
+  const branches = tools.map((t) => ({
+    type: "object",
+    properties: {
+      name: { type: "string", enum: [t.function.name] },
+      parameters: t.function.parameters ?? ANY_OBJECT,
+    },
+    required: ["name", "parameters"],
+  }));
+  return { type: "array", minItems: 1, items: { anyOf: branches } };
+}
+
+/**
+ * The calls of an output constrained by {@link forcedToolSchema}. An output that does not parse
+ * (cut by `max_tokens`) gives no calls and stays content, so the finish reason tells why.
+ */
+export function forcedToolCalls(
+  text: string,
+  choice: ForcedChoice,
+  newId: ToolCallIdSource,
+): ParsedToolCalls {
+  const asContent: ParsedToolCalls = { content: text, toolCalls: [] };
+  const value = tryJson(text);
+  if (value === undefined) return asContent;
+  if (choice !== "required") {
+    const call = callFromJson({ name: choice.function.name, arguments: value }, newId);
+    return call === null ? asContent : { content: null, toolCalls: [call] };
+  }
+  if (!Array.isArray(value) || value.length === 0) return asContent;
+  const toolCalls: ToolCall[] = [];
+  for (const item of value) {
+    const call = callFromJson(item, newId);
+    if (call === null) return asContent;
+    toolCalls.push(call);
+  }
+  return { content: null, toolCalls };
+}
