@@ -1,3 +1,4 @@
+import type { SamplingParams as KernelParams } from "@pagoda/kernels-wgsl";
 import { ExecutorError } from "../errors.js";
 
 // Far below any logit yet finite (the sampling kernels reject infinities): exp() of it is 0 in f32.
@@ -27,4 +28,22 @@ export function applyTokenMask(logits: Float32Array, mask: Int32Array): Float32A
     throw new ExecutorError("executor.empty_token_mask", "token mask allows no token of the vocabulary");
   }
   return out;
+}
+
+/**
+ * The kernels' parameters with `mask` folded into `logitBias` (every banned token at -1e30,
+ * replacing a caller's bias on it), for executors that sample on the GPU from the parameters
+ * alone: the same tokens stay possible as with {@link applyTokenMask}.
+ */
+export function maskAsBias(params: KernelParams, mask: Int32Array, vocab: number): KernelParams {
+  const banned: Array<[number, number]> = [];
+  for (let t = 0; t < vocab; t++) {
+    if (!(((mask[t >> 5] ?? 0) >>> (t & 31)) & 1)) banned.push([t, MASKED]);
+  }
+  if (banned.length === vocab) {
+    throw new ExecutorError("executor.empty_token_mask", "token mask allows no token of the vocabulary");
+  }
+  const isBanned = (id: number) => !(((mask[id >> 5] ?? 0) >>> (id & 31)) & 1);
+  const kept = (params.logitBias ?? []).filter(([id]) => !isBanned(id));
+  return { ...params, logitBias: [...kept, ...banned] };
 }

@@ -12,6 +12,7 @@ import {
 } from "@pagoda/kernels-wgsl";
 import type { RequestState } from "../batch/request-states.js";
 import { kernelParams } from "../batch/sampling.js";
+import { maskAsBias } from "../batch/token-mask.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { SamplingUpload } from "./step-inputs.js";
 
@@ -47,7 +48,10 @@ export class GpuSampler {
    * requests with a penalty send their token history: without one the kernels never read it.
    */
   pack(requests: readonly RequestState[]): SamplingUpload {
-    const params = requests.map(kernelParams);
+    // A grammar's mask reaches the kernels as a -1e30 bias on every token it bans.
+    const params = requests.map((r) =>
+      r.tokenMask ? maskAsBias(kernelParams(r), r.tokenMask, this.vocab) : kernelParams(r),
+    );
     const histories = requests.map((r): TokenHistory => {
       const p = r.params;
       const penalized = p.repetitionPenalty !== 1 || p.presencePenalty !== 0 || p.frequencyPenalty !== 0;
