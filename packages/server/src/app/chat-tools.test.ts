@@ -101,6 +101,40 @@ describe("tool calls through the openai client (Qwen3 template, scripted output)
     expect(none.choices[0]?.finish_reason).toBe("stop");
   });
 
+  it("forces a named function through guided_json: the output is its arguments", async () => {
+    scripted.script = ['{"city": ', '"Oslo"}'];
+    const tool_choice = { type: "function" as const, function: { name: "get_weather" } };
+    const res = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools, tool_choice });
+    expect(scripted.params.at(-1)).toMatchObject({ guided_json: tools[0]?.function.parameters });
+    const call = res.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === "function" && call.function).toEqual({
+      name: "get_weather",
+      arguments: '{"city":"Oslo"}',
+    });
+    expect(res.choices[0]?.message.content).toBeNull();
+    expect(res.choices[0]?.finish_reason).toBe("tool_calls");
+  });
+
+  it("forces some call with required: a list of {name, parameters}, streamed whole at the end", async () => {
+    scripted.script = ['[{"name": "get_weather", ', '"parameters": {"city": "Rome"}}]'];
+    const stream = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      tools,
+      tool_choice: "required",
+      stream: true,
+    });
+    let content = "";
+    const calls = [];
+    for await (const chunk of stream) {
+      content += chunk.choices[0]?.delta.content ?? "";
+      calls.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+    }
+    expect(content).toBe("");
+    expect(calls.map((c) => c.function)).toEqual([{ name: "get_weather", arguments: '{"city":"Rome"}' }]);
+    expect(scripted.params.at(-1)).toMatchObject({ guided_json: { type: "array", minItems: 1 } });
+  });
+
   it("renders the round trip (call, tool result) into the prompt for the final answer", async () => {
     scripted.script = ["Sunny in Paris."];
     const first = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });

@@ -133,12 +133,12 @@ describe("POST /v1/chat/completions on a Qwen3 model with its chat template", ()
     expect(err.param).toBe("max_completion_tokens");
     expect(err.message).toContain(`max_completion_tokens is 999`);
     expect(err.message).toContain(`context is ${QWEN3_TINY_CONTEXT} tokens`);
-    const required = await postJson(`${live.url}/v1/chat/completions`, {
+    const unknownTool = await postJson(`${live.url}/v1/chat/completions`, {
       messages,
       tools: [weatherTool],
-      tool_choice: "required",
+      tool_choice: { type: "function", function: { name: "nope" } },
     });
-    expect(required.status).toBe(400);
+    expect(unknownTool.status).toBe(400);
   });
 
   it("renders tools and a tool round trip through the Qwen3 template (hermes detected)", async () => {

@@ -72,9 +72,14 @@ describe("chat request fields", () => {
   });
 
   it.each([
-    [{ tools: [{ type: "function", function: { name: "f" } }], tool_choice: "required" }, "tool_choice"],
+    [
+      {
+        tools: [{ type: "function", function: { name: "f" } }],
+        tool_choice: { type: "function", function: { name: "g" } },
+      },
+      "tool_choice",
+    ],
     [{ tool_choice: { type: "function", function: { name: "f" } } }, "tool_choice"],
-    [{ response_format: { type: "json_object" } }, "response_format"],
     [{ top_logprobs: 2 }, "top_logprobs"],
     [{ continue_final_message: true, add_generation_prompt: true }, "continue_final_message"],
     [{ stream_options: { include_usage: true } }, "stream_options"],

@@ -13,9 +13,8 @@ import {
 import { requestTenant, usageOptions } from "../openai/common-fields.js";
 import { unixSeconds } from "../openai/usage.js";
 import type { ActiveModel } from "../state/server-state.js";
-import { resolveToolParser } from "../tools/resolve-parser.js";
-import { randomToolCallId } from "../tools/tool-call.js";
-import { templateToolCalls, toolsActive } from "../tools/tool-request.js";
+import { chatTools } from "../tools/chat-tools.js";
+import { templateToolCalls } from "../tools/tool-request.js";
 import { collectChat, streamChat } from "./chat-output.js";
 import { checkModel, readBody, unknownFieldPolicy } from "./read-body.js";
 import { respondWithStream } from "./respond-stream.js";
@@ -31,6 +30,8 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     const prompt = renderChat(model, body, deps.servedModelName);
     const tenant = requestTenant(c.req.header("x-tenant"), body.user);
     const params = chatSampling(body, model.maxModelLen - prompt.length, tenant);
+    // Before submitting: a forced tool choice adds its constraint to `params`.
+    const tools = chatTools(body, model.template, deps.toolCallParser, params);
     const requestId = c.get("requestId");
     const head = { id: `chatcmpl-${requestId}`, created: unixSeconds(), model: deps.servedModelName };
     const gen = await startGeneration(c, deps, {
@@ -43,9 +44,6 @@ export function chatCompletionsRoute(deps: RouteDeps): Handler<ServerEnv> {
     });
     const spelling = { tokenizer: model.tokenizer, asTokenIds: body.return_tokens_as_token_ids === true };
     const promptLogprobs = typeof body.prompt_logprobs === "number" ? body.prompt_logprobs : null;
-    const tools = toolsActive(body)
-      ? { ...resolveToolParser(model.template, deps.toolCallParser), newId: randomToolCallId }
-      : undefined;
     const layout = { head, n: samplesPerPrompt(params), spelling, promptLogprobs, ...(tools && { tools }) };
     if (body.stream !== true) return c.json(await collectChat(gen, layout));
     const options = { ...usageOptions(body), requestId, logger: deps.logger };

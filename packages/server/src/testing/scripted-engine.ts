@@ -9,6 +9,8 @@ import type { EngineClient, EngineRequestInput, RequestOutput } from "@pagoda/en
 export class ScriptedEngine implements EngineClient {
   /** The prompts received, in order. */
   readonly prompts: unknown[] = [];
+  /** The sampling params received, in order. */
+  readonly params: unknown[] = [];
   /** The text pieces the next requests get; tests set it. */
   script: string[] = ["ok"];
 
@@ -16,6 +18,7 @@ export class ScriptedEngine implements EngineClient {
 
   async submit(request: EngineRequestInput): Promise<AsyncIterable<RequestOutput>> {
     this.prompts.push(request.prompt);
+    this.params.push(request.params);
     const promptTokens = Array.isArray(request.prompt) ? request.prompt.length : 1;
     const requestId = request.requestId ?? "req-0";
     const pieces = [...this.script];

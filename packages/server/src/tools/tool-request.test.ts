@@ -10,12 +10,15 @@ describe("tool request fields", () => {
     expect(toolsActive({ tools, tool_choice: "none" })).toBe(false);
     expect(toolsActive({ tools: [] })).toBe(false);
   });
-  it("rejects required and named choices (no constrained decoding) and a choice without tools", () => {
-    expect(() => checkToolFields({ tools, tool_choice: "required" })).toThrow(/"required" is not supported/);
-    const named = { type: "function" as const, function: { name: "f" } };
-    expect(() => checkToolFields({ tools, tool_choice: named })).toThrow(/a named function \("f"\)/);
-    expect(() => checkToolFields({ tool_choice: named })).toThrow(/tools is empty/);
-    expect(() => checkToolFields({ tools, tool_choice: "auto" })).not.toThrow();
+  it("rejects a forced choice without tools or naming a function not among them", () => {
+    const named = (name: string) => ({ type: "function" as const, function: { name } });
+    expect(() => checkToolFields({ tool_choice: "required" })).toThrow(/tools is empty/);
+    expect(() => checkToolFields({ tools, tool_choice: named("g") })).toThrow(
+      'tool_choice names "g", which is not in tools',
+    );
+    for (const tool_choice of ["auto", "none", "required", named("f")] as const) {
+      expect(() => checkToolFields({ tools, tool_choice })).not.toThrow();
+    }
   });
   it("decodes history tool-call arguments for the template and names bad JSON", () => {
     const call = (args: string) => ({ id: "c", type: "function", function: { name: "f", arguments: args } });

@@ -1,6 +1,7 @@
 import type { ChatMessage } from "@pagoda/model-loaders";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
+import type { ForcedChoice } from "./forced-choice.js";
 
 /** One entry of `tools`: OpenAI's function tool (its JSON-schema `parameters` reach the template as given). */
 export const toolSchema = z.object({
@@ -27,24 +28,30 @@ export interface ToolFields {
   tool_choice?: z.output<typeof toolChoiceSchema> | null | undefined;
 }
 
-/**
- * Rejects what tool calling here cannot do: `required` and a named function need the output
- * constrained by a grammar, which this server does not do yet, and a choice needs tools.
- */
+/** Rejects a forced `tool_choice` (`required`, a named function) without tools, or naming none of them. */
 export function checkToolFields(r: ToolFields): void {
-  const choice = r.tool_choice;
-  if (choice == null || choice === "none" || choice === "auto") return;
+  const choice = forcedChoice(r);
+  if (choice === null) return;
   if (r.tools == null || r.tools.length === 0) {
-    throw new HttpError("request.invalid", "tool_choice names a tool but tools is empty", {
+    throw new HttpError("request.invalid", "tool_choice forces a tool call but tools is empty", {
       details: { param: "tool_choice" },
     });
   }
-  const what = choice === "required" ? '"required"' : `a named function ("${choice.function.name}")`;
-  throw new HttpError(
-    "request.unsupported",
-    `tool_choice ${what} is not supported: it needs constrained decoding; use "auto" or "none"`,
-    { details: { param: "tool_choice" } },
-  );
+  if (choice !== "required" && !r.tools.some((t) => t.function.name === choice.function.name)) {
+    throw new HttpError(
+      "request.invalid",
+      `tool_choice names "${choice.function.name}", which is not in tools`,
+      {
+        details: { param: "tool_choice" },
+      },
+    );
+  }
+}
+
+/** The forced choice of a request, or `null` for `auto` / `none` / none given. */
+export function forcedChoice(r: ToolFields): ForcedChoice | null {
+  const choice = r.tool_choice;
+  return choice == null || choice === "none" || choice === "auto" ? null : choice;
 }
 
 /** Whether the output should be read for tool calls: tools given and `tool_choice` not `none`. */

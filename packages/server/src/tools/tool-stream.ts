@@ -1,6 +1,9 @@
 import type { ToolCallParser } from "./parsers.js";
 import type { ParsedToolCalls, ToolCallIdSource } from "./tool-call.js";
 
+/** The stream mode of a forced tool choice: the whole output is the calls, so all of it is held. */
+export const FORCED_PARSER_NAME = "forced";
+
 // Where a call can begin, per parser: text from there on is held back until the output ends.
 const CALL_MARKERS: Readonly<Record<string, readonly string[]>> = {
   hermes: ["<tool_call>"],
@@ -46,6 +49,7 @@ export class ToolCallStream {
 
   // The end of the text that cannot be (part of) a call.
   private safeEnd(): number {
+    if (this.parserName === FORCED_PARSER_NAME) return this.sent;
     const markers = CALL_MARKERS[this.parserName];
     if (markers === undefined) return this.llama3SafeEnd();
     let end = this.text.length;

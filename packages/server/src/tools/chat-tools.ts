@@ -1,0 +1,47 @@
+import type { ChatTemplate } from "@pagoda/model-loaders";
+import { HttpError } from "../errors/http-error.js";
+import { forcedToolCalls, forcedToolSchema } from "./forced-choice.js";
+import type { ToolCallParser } from "./parsers.js";
+import { resolveToolParser } from "./resolve-parser.js";
+import type { ToolCallIdSource } from "./tool-call.js";
+import { randomToolCallId } from "./tool-call.js";
+import { forcedChoice, type ToolFields, toolsActive } from "./tool-request.js";
+import { FORCED_PARSER_NAME } from "./tool-stream.js";
+
+/** How a chat answer's output is read for tool calls. */
+export interface ChatTools {
+  parserName: string;
+  parse: ToolCallParser;
+  newId: ToolCallIdSource;
+}
+
+/**
+ * How a request's output is read for calls, or `undefined` when it is not. `auto` reads it with
+ * the family's parser; a forced choice (`required`, a named function) constrains the output with
+ * the engine's `guided_json` (added to `params`) and reads that JSON as the calls, as vLLM does.
+ */
+export function chatTools(
+  r: ToolFields,
+  template: ChatTemplate | null,
+  configuredParser: string | undefined,
+  params: Record<string, unknown>,
+): ChatTools | undefined {
+  if (!toolsActive(r)) return undefined;
+  const forced = forcedChoice(r);
+  if (forced === null) return { ...resolveToolParser(template, configuredParser), newId: randomToolCallId };
+  if (Object.keys(params).some((k) => k.startsWith("guided_"))) {
+    throw new HttpError(
+      "request.invalid",
+      "a forced tool_choice cannot be combined with guided decoding fields",
+      {
+        details: { param: "tool_choice" },
+      },
+    );
+  }
+  params.guided_json = forcedToolSchema(r.tools ?? [], forced);
+  return {
+    parserName: FORCED_PARSER_NAME,
+    parse: (text, newId) => forcedToolCalls(text, forced, newId),
+    newId: randomToolCallId,
+  };
+}
