@@ -27,7 +27,6 @@ export const chatRequestSchema = z.object({
   top_logprobs: z.int().min(0).max(SAMPLING_LIMITS.maxLogprobs).nullish(),
   tools: z.array(toolSchema).nullish(),
   tool_choice: toolChoiceSchema.nullish(),
-  response_format: z.looseObject({ type: z.string() }).nullish(),
   /** vLLM's: extra template variables, e.g. `{ enable_thinking: false }` for Qwen3. */
   chat_template_kwargs: z.record(z.string(), z.unknown()).nullish(),
   add_generation_prompt: z.boolean().nullish(),
@@ -38,16 +37,9 @@ export const chatRequestSchema = z.object({
 /** A parsed `POST /v1/chat/completions` body. */
 export type ChatRequest = z.output<typeof chatRequestSchema>;
 
-function unsupported(param: string, message: string): HttpError {
-  return new HttpError("request.unsupported", message, { details: { param } });
-}
-
-/** Rejects what the server cannot do (forced tool choices, JSON mode) and contradictory fields. */
+/** Rejects what the server cannot do (forced tool choices) and contradictory fields. */
 export function checkChatRequest(r: ChatRequest): void {
   checkToolFields(r);
-  if (r.response_format != null && r.response_format.type !== "text") {
-    throw unsupported("response_format", `response_format ${r.response_format.type} is not supported`);
-  }
   if (r.top_logprobs != null && r.logprobs !== true) {
     throw new HttpError("request.invalid", "top_logprobs requires logprobs: true", {
       details: { param: "top_logprobs" },

@@ -1,6 +1,7 @@
 import { SAMPLING_PARAM_KEYS } from "@pagoda/engine";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
+import { applyResponseFormat, responseFormatSchema } from "./response-format.js";
 
 // The engine's `tenant` comes from `X-Tenant` or `user` (see `requestTenant`), never the body's
 // own field, so that a client cannot name itself in two places that disagree.
@@ -33,6 +34,8 @@ export const endpointFields = {
   return_tokens_as_token_ids: z.boolean().nullish(),
   /** OpenAI's end-user id: the `fair` policy's tenant unless an `X-Tenant` header names one. */
   user: z.string().nullish(),
+  /** OpenAI's structured outputs: json_object or json_schema, enforced by a grammar. */
+  response_format: responseFormatSchema.nullish(),
   // OpenAI fields with no meaning for this server: accepted and ignored, as the openai client
   // sends some of them (`store: false`) and OpenAI-compatible servers take them.
   store: z.boolean().nullish(),
@@ -79,6 +82,7 @@ export function pickSampling(
   for (const key of BODY_SAMPLING_KEYS) if (body[key] !== undefined) out[key] = body[key];
   if (body.max_completion_tokens != null) out.max_tokens = body.max_completion_tokens;
   if (tenant !== undefined) out.tenant = tenant;
+  applyResponseFormat(out, body.response_format as Parameters<typeof applyResponseFormat>[1]);
   return out;
 }
 

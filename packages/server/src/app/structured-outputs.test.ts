@@ -1,0 +1,130 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LiveServer, liveServer } from "../testing/live-server.js";
+import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
+import { postJson } from "../testing/sse.js";
+
+let live: LiveServer;
+let stories: LiveServer;
+let client: OpenAI;
+let remove: () => Promise<void>;
+beforeAll(async () => {
+  const model = await tinyQwen3();
+  remove = model.remove;
+  live = await liveServer({
+    modelDir: model.dir,
+    maxModelLen: QWEN3_TINY_CONTEXT,
+    app: { servedModelName: "qwen3-tiny" },
+  });
+  stories = await liveServer({});
+  client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
+}, 120_000);
+afterAll(async () => {
+  await live.running.close();
+  await stories.running.close();
+  await remove();
+});
+
+const schema = {
+  type: "object",
+  properties: {
+    mood: { type: "string", enum: ["happy", "sad"] },
+    count: { type: "integer", minimum: 0, maximum: 99 },
+    ok: { type: "boolean" },
+  },
+  required: ["mood", "count", "ok"],
+  additionalProperties: false,
+};
+
+function expectValid(text: string): void {
+  const v = JSON.parse(text);
+  expect(Object.keys(v).sort()).toEqual(["count", "mood", "ok"]);
+  expect(["happy", "sad"]).toContain(v.mood);
+  expect(Number.isInteger(v.count) && v.count >= 0 && v.count <= 99).toBe(true);
+  expect(typeof v.ok).toBe("boolean");
+}
+
+describe("response_format on a random Qwen3 with the real tokenizer (openai client)", () => {
+  it("json_schema: every sampled answer parses and validates", async () => {
+    for (const seed of [1, 2, 3]) {
+      const res = await client.chat.completions.create({
+        model: "qwen3-tiny",
+        messages: [{ role: "user", content: "How are you?" }],
+        response_format: { type: "json_schema", json_schema: { name: "mood", schema, strict: true } },
+        max_tokens: 120,
+        temperature: 1,
+        seed,
+      });
+      expect(res.choices[0]?.finish_reason).toBe("stop");
+      expectValid(res.choices[0]?.message.content ?? "");
+    }
+  }, 120_000);
+
+  it("json_schema streamed: the deltas join into valid JSON", async () => {
+    const stream = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages: [{ role: "user", content: "Count" }],
+      response_format: { type: "json_schema", json_schema: { name: "mood", schema } },
+      max_tokens: 120,
+      seed: 9,
+      stream: true,
+    });
+    let text = "";
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(finish).toBe("stop");
+    expectValid(text);
+  }, 60_000);
+
+  it("json_object: an object, or finish_reason length when it runs out of tokens", async () => {
+    const res = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages: [{ role: "user", content: "JSON please" }],
+      response_format: { type: "json_object" },
+      max_tokens: 60,
+      seed: 4,
+    });
+    const choice = res.choices[0];
+    if (choice?.finish_reason === "stop")
+      expect(JSON.parse(choice.message.content ?? "")).toBeTypeOf("object");
+    else expect(choice?.finish_reason).toBe("length");
+  }, 60_000);
+});
+
+describe("vLLM's guided_* on completions (stories260K)", () => {
+  it("guided_choice and guided_regex", async () => {
+    const choice = await postJson(`${stories.url}/v1/completions`, {
+      prompt: "Once upon a time",
+      guided_choice: ["dog", "cat", "bird"],
+      temperature: 1,
+      seed: 3,
+    });
+    expect(choice.status).toBe(200);
+    const c = (await choice.json()) as { choices: Array<{ text: string }> };
+    expect(["dog", "cat", "bird"]).toContain(c.choices[0]?.text);
+    const regex = await postJson(`${stories.url}/v1/completions`, {
+      prompt: "Once",
+      guided_regex: "[0-9]{3}-[a-z]{2}",
+      seed: 5,
+    });
+    const r = (await regex.json()) as { choices: Array<{ text: string }> };
+    expect(r.choices[0]?.text).toMatch(/^[0-9]{3}-[a-z]{2}$/);
+  }, 60_000);
+
+  it("answers 400 naming the field for a bad regex, a non-JSON schema and response_format with guided_*", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ guided_regex: "a[(" }, "guided_regex"],
+      [{ guided_json: "{nope" }, "guided_json"],
+      [{ guided_choice: ["a"], response_format: { type: "json_object" } }, "response_format"],
+      [{ response_format: { type: "yaml" } }, "response_format"],
+    ];
+    for (const [extra, param] of cases) {
+      const res = await postJson(`${stories.url}/v1/completions`, { prompt: "Once", ...extra });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(param);
+    }
+  });
+});

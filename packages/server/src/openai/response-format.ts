@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { HttpError } from "../errors/http-error.js";
+
+/** OpenAI's `response_format`: text, any JSON object, or JSON matching a schema. */
+export const responseFormatSchema = z.union(
+  [
+    z.looseObject({ type: z.literal("text") }),
+    z.looseObject({ type: z.literal("json_object") }),
+    z.looseObject({
+      type: z.literal("json_schema"),
+      json_schema: z.looseObject({
+        name: z.string().min(1),
+        schema: z.record(z.string(), z.unknown()).nullish(),
+        strict: z.boolean().nullish(),
+      }),
+    }),
+  ],
+  {
+    error:
+      'response_format must be {type: "text"}, {type: "json_object"} or {type: "json_schema", json_schema: {name, schema, strict}}',
+  },
+);
+
+const GUIDED_KEYS = ["guided_json", "guided_json_object", "guided_regex", "guided_choice", "guided_grammar"];
+
+/**
+ * The engine's guided field for a `response_format` (none for text), added to `sampling`.
+ * A json_schema without a schema is any JSON object, as OpenAI reads it. Giving a guided_*
+ * field too is a 400: the two would have to agree.
+ */
+export function applyResponseFormat(
+  sampling: Record<string, unknown>,
+  format: z.output<typeof responseFormatSchema> | null | undefined,
+): void {
+  if (format == null || format.type === "text") return;
+  const clash = GUIDED_KEYS.find((k) => sampling[k] != null);
+  if (clash !== undefined) {
+    throw new HttpError("request.invalid", `response_format and ${clash} cannot both be given`, {
+      details: { param: "response_format" },
+    });
+  }
+  const schema = format.type === "json_schema" ? format.json_schema.schema : null;
+  if (schema != null) sampling.guided_json = schema;
+  else sampling.guided_json_object = true;
+}
