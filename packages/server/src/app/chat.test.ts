@@ -141,6 +141,37 @@ describe("POST /v1/chat/completions on a Qwen3 model with its chat template", ()
     expect(unknownTool.status).toBe(400);
   });
 
+  it("enforces a named tool_choice on the real engine: the arguments always validate", async () => {
+    const unitTool = {
+      type: "function" as const,
+      function: {
+        name: "set_unit",
+        parameters: {
+          type: "object",
+          properties: { unit: { enum: ["c", "f"] } },
+          required: ["unit"],
+          additionalProperties: false,
+        },
+      },
+    };
+    for (const seed of [1, 2, 3]) {
+      const res = await client.chat.completions.create({
+        model: "qwen3-tiny",
+        messages,
+        tools: [unitTool],
+        tool_choice: { type: "function", function: { name: "set_unit" } },
+        max_completion_tokens: 40,
+        seed,
+      });
+      const call = res.choices[0]?.message.tool_calls?.[0];
+      expect(res.choices[0]?.finish_reason).toBe("tool_calls");
+      expect(call?.type === "function" && call.function.name).toBe("set_unit");
+      const args = call?.type === "function" ? JSON.parse(call.function.arguments) : null;
+      expect(["c", "f"]).toContain(args?.unit);
+      expect(Object.keys(args)).toEqual(["unit"]);
+    }
+  });
+
   it("renders tools and a tool round trip through the Qwen3 template (hermes detected)", async () => {
     const base = { model: "qwen3-tiny", max_completion_tokens: 4, temperature: 0 };
     const plain = await client.chat.completions.create({ ...base, messages });
