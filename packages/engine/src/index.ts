@@ -4,3 +4,4 @@ export { EngineError, SamplingParamsError } from "./errors.js";
 export * from "./offline/index.js";
 export * from "./policy/index.js";
 export * from "./sampling/index.js";
+export * from "./structured/index.js";
