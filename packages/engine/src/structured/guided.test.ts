@@ -53,7 +53,8 @@ describe("guided decoding on stories260K", () => {
     const bad = await run(engine, { guided_json: { type: "frob" } });
     expect(bad).toHaveLength(1);
     expect(bad[0]?.finishReason).toBe("error");
-    expect(bad[0]?.error?.code).toBe("engine.bad_guided");
+    expect(bad[0]?.error?.code).toBe("sampling.invalid");
+    expect(bad[0]?.error?.message).toContain("guided_json");
     expect(engine.hasUnfinished()).toBe(false);
   });
 

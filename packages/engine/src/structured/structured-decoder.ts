@@ -1,10 +1,19 @@
 import type { CompiledGrammar, GrammarCompiler, GrammarMatcher } from "@mlc-ai/web-xgrammar";
-import { EngineError } from "../errors.js";
+import { SamplingParamsError } from "../errors.js";
 import { choiceGrammar, type GuidedSpec, guidedKey } from "./guided-spec.js";
 import { loadXGrammar, type XGrammarModule } from "./load-xgrammar.js";
 
 // OpenAI's json_object: any JSON object (xgrammar's builtin JSON grammar also allows arrays).
 const ANY_OBJECT = JSON.stringify({ type: "object" });
+
+// The request field each kind comes from, for error messages.
+const PARAM: Record<GuidedSpec["kind"], string> = {
+  json_object: "guided_json_object",
+  json_schema: "guided_json",
+  regex: "guided_regex",
+  choice: "guided_choice",
+  grammar: "guided_grammar",
+};
 
 /** The tokenizer call the decoder needs to learn each token's text. */
 export interface VocabDecoder {
@@ -40,7 +49,7 @@ export class StructuredDecoder {
     return new StructuredDecoder(xg, await xg.GrammarCompiler.createGrammarCompiler(info, true));
   }
 
-  /** A matcher at the start of `spec`'s grammar; `EngineError` `engine.bad_guided` when it does not compile. */
+  /** A matcher at the start of `spec`'s grammar; `SamplingParamsError` naming the field when it does not compile. */
   async matcher(spec: GuidedSpec): Promise<GrammarMatcher> {
     const key = guidedKey(spec);
     let compiled = this.cache.get(key);
@@ -71,9 +80,15 @@ export class StructuredDecoder {
       }
     } catch (err) {
       // xgrammar's wasm aborts with a bare "Aborted()"; its reason goes to stderr only.
-      throw new EngineError("engine.bad_guided", `the ${spec.kind} could not be compiled by xgrammar`, {
-        cause: err,
-      });
+      const param = PARAM[spec.kind];
+      throw new SamplingParamsError(
+        "sampling.invalid",
+        `${param}: xgrammar could not compile the ${spec.kind}`,
+        {
+          cause: err,
+          details: { param },
+        },
+      );
     }
   }
 }

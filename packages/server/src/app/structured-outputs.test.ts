@@ -114,10 +114,11 @@ describe("vLLM's guided_* on completions (stories260K)", () => {
     expect(r.choices[0]?.text).toMatch(/^[0-9]{3}-[a-z]{2}$/);
   }, 60_000);
 
-  it("answers 400 naming the field for a bad regex, a non-JSON schema and response_format with guided_*", async () => {
+  it("answers 400 naming the field for a bad regex, a non-JSON schema, one xgrammar rejects, and response_format with guided_*", async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ guided_regex: "a[(" }, "guided_regex"],
       [{ guided_json: "{nope" }, "guided_json"],
+      [{ guided_json: { type: "frob" } }, "xgrammar could not compile"],
       [{ guided_choice: ["a"], response_format: { type: "json_object" } }, "response_format"],
       [{ response_format: { type: "yaml" } }, "response_format"],
     ];
