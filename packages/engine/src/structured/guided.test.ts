@@ -37,6 +37,20 @@ describe("guided decoding on stories260K", () => {
     }
   });
 
+  it("the WASM executor (same host sampling code) gives valid JSON too", async () => {
+    const { engine } = await testEngine({ device: "cpu" });
+    const schema = {
+      type: "object",
+      properties: { n: { type: "integer", minimum: 0, maximum: 999 } },
+      required: ["n"],
+    };
+    for (const seed of [5, 6]) {
+      const outs = await run(engine, { guided_json: schema, temperature: 1, seed, max_tokens: 60 });
+      expect(outs.at(-1)?.finishReason, text(outs)).toBe("stop");
+      expect(Number.isInteger(JSON.parse(text(outs)).n)).toBe(true);
+    }
+  });
+
   it("guided_choice and guided_regex: greedy output is one of the choices / matches the pattern", async () => {
     const { engine } = await testEngine();
     const choice = text(await run(engine, { guided_choice: ["dragon", "princess", "cat"], temperature: 0 }));
