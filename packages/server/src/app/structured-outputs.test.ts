@@ -94,8 +94,8 @@ describe("response_format on a random Qwen3 with the real tokenizer (openai clie
   }, 60_000);
 });
 
-describe("vLLM's guided_* on completions (stories260K)", () => {
-  it("guided_choice and guided_regex", async () => {
+describe("vLLM's guided_* and structured_outputs on completions (stories260K)", () => {
+  it("guided_choice, guided_regex and structured_outputs.choice", async () => {
     const choice = await postJson(`${stories.url}/v1/completions`, {
       prompt: "Once upon a time",
       guided_choice: ["dog", "cat", "bird"],
@@ -112,6 +112,13 @@ describe("vLLM's guided_* on completions (stories260K)", () => {
     });
     const r = (await regex.json()) as { choices: Array<{ text: string }> };
     expect(r.choices[0]?.text).toMatch(/^[0-9]{3}-[a-z]{2}$/);
+    const so = await postJson(`${stories.url}/v1/completions`, {
+      prompt: "Once",
+      structured_outputs: { choice: ["yes", "no"] },
+      seed: 2,
+    });
+    const t = (await so.json()) as { choices: Array<{ text: string }> };
+    expect(["yes", "no"]).toContain(t.choices[0]?.text);
   }, 60_000);
 
   it("answers 400 naming the field for a bad regex, a non-JSON schema, one xgrammar rejects, and response_format with guided_*", async () => {
@@ -121,6 +128,8 @@ describe("vLLM's guided_* on completions (stories260K)", () => {
       [{ guided_json: { type: "frob" } }, "xgrammar could not compile"],
       [{ guided_choice: ["a"], response_format: { type: "json_object" } }, "response_format"],
       [{ response_format: { type: "yaml" } }, "response_format"],
+      [{ structured_outputs: { regex: "a" }, guided_regex: "b" }, "structured_outputs"],
+      [{ structured_outputs: { regex: "a[(" } }, "guided_regex"],
     ];
     for (const [extra, param] of cases) {
       const res = await postJson(`${stories.url}/v1/completions`, { prompt: "Once", ...extra });

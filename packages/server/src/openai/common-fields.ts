@@ -1,7 +1,12 @@
 import { SAMPLING_PARAM_KEYS } from "@pagoda/engine";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
-import { applyResponseFormat, responseFormatSchema } from "./response-format.js";
+import {
+  applyResponseFormat,
+  applyStructuredOutputs,
+  responseFormatSchema,
+  structuredOutputsSchema,
+} from "./response-format.js";
 
 // The engine's `tenant` comes from `X-Tenant` or `user` (see `requestTenant`), never the body's
 // own field, so that a client cannot name itself in two places that disagree.
@@ -36,6 +41,8 @@ export const endpointFields = {
   user: z.string().nullish(),
   /** OpenAI's structured outputs: json_object or json_schema, enforced by a grammar. */
   response_format: responseFormatSchema.nullish(),
+  /** vLLM's newer form of the guided_* fields. */
+  structured_outputs: structuredOutputsSchema.nullish(),
   // OpenAI fields with no meaning for this server: accepted and ignored, as the openai client
   // sends some of them (`store: false`) and OpenAI-compatible servers take them.
   store: z.boolean().nullish(),
@@ -82,6 +89,7 @@ export function pickSampling(
   for (const key of BODY_SAMPLING_KEYS) if (body[key] !== undefined) out[key] = body[key];
   if (body.max_completion_tokens != null) out.max_tokens = body.max_completion_tokens;
   if (tenant !== undefined) out.tenant = tenant;
+  applyStructuredOutputs(out, body.structured_outputs as Parameters<typeof applyStructuredOutputs>[1]);
   applyResponseFormat(out, body.response_format as Parameters<typeof applyResponseFormat>[1]);
   return out;
 }

@@ -43,3 +43,41 @@ export function applyResponseFormat(
   if (schema != null) sampling.guided_json = schema;
   else sampling.guided_json_object = true;
 }
+
+/** vLLM's newer `structured_outputs` object: one of json, json_object, regex, choice, grammar. */
+export const structuredOutputsSchema = z.looseObject({
+  json: z.unknown().optional(),
+  json_object: z.boolean().nullish(),
+  regex: z.unknown().optional(),
+  choice: z.unknown().optional(),
+  grammar: z.unknown().optional(),
+});
+
+const STRUCTURED_TO_GUIDED = {
+  json: "guided_json",
+  json_object: "guided_json_object",
+  regex: "guided_regex",
+  choice: "guided_choice",
+  grammar: "guided_grammar",
+} as const;
+
+/**
+ * Copies `structured_outputs`' fields onto the engine's guided_* ones (which check them); a
+ * request with both forms is a 400, as they would have to agree.
+ */
+export function applyStructuredOutputs(
+  sampling: Record<string, unknown>,
+  so: z.output<typeof structuredOutputsSchema> | null | undefined,
+): void {
+  if (so == null) return;
+  for (const [from, to] of Object.entries(STRUCTURED_TO_GUIDED)) {
+    const value = so[from as keyof typeof STRUCTURED_TO_GUIDED];
+    if (value == null) continue;
+    if (sampling[to] != null) {
+      throw new HttpError("request.invalid", `structured_outputs and ${to} cannot both be given`, {
+        details: { param: "structured_outputs" },
+      });
+    }
+    sampling[to] = value;
+  }
+}
