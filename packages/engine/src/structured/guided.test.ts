@@ -51,6 +51,23 @@ describe("guided decoding on stories260K", () => {
     }
   });
 
+  it("n = 3: every sample has its own matcher and matches", async () => {
+    const { engine } = await testEngine();
+    const outs = await run(engine, {
+      guided_choice: ["red", "green", "blue"],
+      n: 3,
+      temperature: 1.5,
+      seed: 7,
+    });
+    const byIndex = [0, 1, 2].map((i) =>
+      outs
+        .filter((o) => o.index === i)
+        .map((o) => o.text)
+        .join(""),
+    );
+    for (const t of byIndex) expect(["red", "green", "blue"]).toContain(t);
+  });
+
   it("guided_choice and guided_regex: greedy output is one of the choices / matches the pattern", async () => {
     const { engine } = await testEngine();
     const choice = text(await run(engine, { guided_choice: ["dragon", "princess", "cat"], temperature: 0 }));
