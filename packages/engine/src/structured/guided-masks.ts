@@ -32,7 +32,10 @@ export class GuidedMasks {
     for (const [id, spec] of this.specs) {
       if (this.matchers.has(id)) continue;
       try {
-        this.matchers.set(id, await (await this.decoder()).matcher(spec));
+        const m = await (await this.decoder()).matcher(spec);
+        // Dropped (aborted) while it compiled: nothing will use or free it later.
+        if (this.specs.has(id)) this.matchers.set(id, m);
+        else m.dispose();
       } catch (err) {
         failed.set(id, err);
         this.specs.delete(id);
@@ -46,7 +49,13 @@ export class GuidedMasks {
     const masks: Record<string, Int32Array> = {};
     for (const r of [...step.scheduledNewReqs, ...step.scheduledCachedReqs]) {
       const m = this.matchers.get(r.requestId);
-      if (m !== undefined) masks[r.requestId] = await m.getNextTokenBitmask();
+      if (m === undefined) continue;
+      try {
+        masks[r.requestId] = await m.getNextTokenBitmask();
+      } catch (err) {
+        // An abort during the await disposes the matcher; the step drops that request anyway.
+        if (this.matchers.get(r.requestId) === m) throw err;
+      }
     }
     if (Object.keys(masks).length > 0) step.tokenMasks = masks;
   }
