@@ -131,6 +131,19 @@ describe.runIf(haveChromium || BROWSER_REQUIRED)("@pagoda/engine in a Web Worker
     await expectGolden(page());
   }, 60_000);
 
+  it("constrains a request with a grammar inside the worker (xgrammar's WebAssembly in a Web Worker)", async () => {
+    const choices = ["the dog", "a red ball", "Lily"];
+    for (let i = 0; i < 3; i++) {
+      const r = await page().evaluate(([p, c]) => window.pagodaTest.guidedChoice(p, c), [
+        "Once upon a time",
+        choices,
+      ] as [string, string[]]);
+      expect(choices).toContain(r.text);
+      expect(r.finishReason).toBe("stop");
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it("aborts a running request and frees its blocks at once", async () => {
     await expectAbortFrees(page());
   }, 30_000);

@@ -72,6 +72,15 @@ const api = {
     );
     return Promise.all(streams.map(collect));
   },
+  /** One request constrained to `choices` (xgrammar compiled and matched inside the worker). */
+  guidedChoice: async (prompt: string, choices: string[]) => {
+    const engine = await connecting;
+    const stream = await engine.submit({
+      prompt,
+      params: { temperature: 1, max_tokens: 16, guided_choice: choices },
+    });
+    return collect(stream);
+  },
   /** Starts a long request, aborts it after its first output, and reports the blocks held. */
   abortMidway: async (prompt: string) => {
     const engine = await connecting;
