@@ -51,13 +51,18 @@ export function toTokenLogprobs(r: RequestState, s: SampleResult): TokenLogprobs
   };
 }
 
+// Masked logits of the request being sampled: one buffer reused, not a vocabulary-sized array per
+// constrained request per step (sampling is synchronous, so nothing else holds it meanwhile).
+let maskScratch = new Float32Array(0);
+
 /** Samples on the CPU with exactly the GPU kernels' rules (the kernels' TypeScript reference). */
 export function sampleOnCpu(
   raw: Float32Array,
   r: RequestState,
 ): { tokenId: number; logprobs?: TokenLogprobs } {
   // A grammar's mask goes first, so every later filter sees only the tokens it allows.
-  const logits = r.tokenMask ? applyTokenMask(raw, r.tokenMask) : raw;
+  if (r.tokenMask && maskScratch.length < raw.length) maskScratch = new Float32Array(raw.length);
+  const logits = r.tokenMask ? applyTokenMask(raw, r.tokenMask, maskScratch) : raw;
   const history = { tokens: r.tokenIds, numPromptTokens: r.numPromptTokens };
   // Without logprobs the log-softmax over the vocabulary is skipped: same token, less work.
   if (r.params.logprobs === null)

@@ -5,18 +5,28 @@ import { ExecutorError } from "../errors.js";
 const MASKED = -1e30;
 
 /**
- * A copy of `logits` where every token whose bit is clear in `mask` is pushed to a finite
- * -1e30. The mask is packed like xgrammar's bitmask: token t is bit (t & 31) of word t >> 5.
- * Applied before any other filter so penalties, top-k/p and min-p only ever see allowed tokens.
+ * A copy of `logits` (written to `out`, at least as long, when given) where every token whose bit
+ * is clear in `mask` is pushed to a finite -1e30. The mask is packed like xgrammar's bitmask:
+ * token t is bit (t & 31) of word t >> 5. Applied before any other filter so penalties, top-k/p
+ * and min-p only ever see allowed tokens.
  */
-export function applyTokenMask(logits: Float32Array, mask: Int32Array): Float32Array {
+export function applyTokenMask(
+  logits: Float32Array,
+  mask: Int32Array,
+  out: Float32Array = new Float32Array(logits.length),
+): Float32Array {
   if (mask.length * 32 < logits.length) {
     throw new ExecutorError(
       "executor.bad_token_mask",
       `token mask has ${mask.length} words, a vocabulary of ${logits.length} needs ${Math.ceil(logits.length / 32)}`,
     );
   }
-  const out = new Float32Array(logits.length);
+  if (out.length < logits.length) {
+    throw new ExecutorError(
+      "executor.bad_token_mask",
+      `mask output holds ${out.length} of ${logits.length} logits`,
+    );
+  }
   let allowed = 0;
   for (let t = 0; t < logits.length; t++) {
     if (((mask[t >> 5] as number) >>> (t & 31)) & 1) {
@@ -27,7 +37,7 @@ export function applyTokenMask(logits: Float32Array, mask: Int32Array): Float32A
   if (allowed === 0) {
     throw new ExecutorError("executor.empty_token_mask", "token mask allows no token of the vocabulary");
   }
-  return out;
+  return out.length === logits.length ? out : out.subarray(0, logits.length);
 }
 
 /**
