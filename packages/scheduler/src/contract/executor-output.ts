@@ -12,10 +12,17 @@ export interface TokenLogprobs {
 export interface ExecutorOutput {
   /**
    * reqId -> tokens sampled this step: one for a request whose scheduled tokens reach the end of
-   * its known tokens, none for a prefill chunk that stops short of the end.
+   * its known tokens, none for a prefill chunk that stops short of the end. A request with k
+   * draft tokens (`SchedulerOutput.scheduledSpecTokens`) samples 1 to k + 1: the drafts accepted
+   * by exact rejection sampling (a prefix of them), then one token sampled from the target at the
+   * first rejected position (the residual distribution) or, when all k are accepted, after the
+   * last draft. Outputs are distributed exactly as without drafts; greedy ones are identical.
    */
   sampledTokenIds: Record<string, number[]>;
-  /** reqId -> one entry per sampled token, for requests that asked for log-probabilities. */
+  /**
+   * reqId -> one entry per sampled token (drafts included), from the raw logits at its position,
+   * for requests that asked for log-probabilities.
+   */
   logprobs: Record<string, TokenLogprobs[]>;
   /**
    * reqId -> the prompt log-probabilities this step computed, for requests whose

@@ -28,7 +28,11 @@ export interface CachedRequestData {
    * appending cannot say.
    */
   blockIds?: number[];
-  /** Tokens in the cache before this step's tokens are computed. */
+  /**
+   * Tokens in the cache before this step's tokens are computed. After a step with draft tokens
+   * it counts only the accepted ones: K/V written for rejected drafts is stale, and this step
+   * overwrites it (the executor's own token list ends with the tokens it sampled).
+   */
   numComputedTokens: number;
 }
 
@@ -52,6 +56,14 @@ export interface SchedulerOutput {
   swapOut: Array<[number, number]>;
   /** [hostBlock, deviceBlock]: move back to the device before this step's compute. */
   swapIn: Array<[number, number]>;
+  /**
+   * Speculative decoding: reqId -> draft tokens to verify this step, for decoding requests with
+   * proposals only (absent = none anywhere). `numScheduledTokens` counts them: 1 + k for a
+   * request with k drafts, whose slots are reserved. The executor computes the last known token
+   * and the k drafts in the one forward pass, then samples 1 to k + 1 tokens (see
+   * `ExecutorOutput.sampledTokenIds`).
+   */
+  scheduledSpecTokens?: Record<string, number[]>;
   /** reqId -> the grammar's allowed next tokens (packed bitmask, bit t of word t >> 5), for constrained requests only. */
   tokenMasks?: Record<string, Int32Array>;
 }
