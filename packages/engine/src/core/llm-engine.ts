@@ -12,6 +12,7 @@ import type {
 import { EngineError } from "../errors.js";
 import { minTokensBan, parseSamplingParams, type SamplingDefaults } from "../sampling/index.js";
 import { GuidedMasks } from "../structured/guided-masks.js";
+import { onceUnlessRejected } from "../structured/retry-on-failure.js";
 import { StructuredDecoder } from "../structured/structured-decoder.js";
 import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
 import { EngineSample } from "./engine-sample.js";
@@ -64,21 +65,18 @@ export class LLMEngine {
   private lastStep: StepSummary | null = null;
   /** Grammar state of the constrained samples; the xgrammar decoder is built on first use. */
   private readonly guided: GuidedMasks;
-  private decoder: Promise<StructuredDecoder> | undefined;
   private readonly lookup: SampleLookup = (id) => {
     const r = this.samples.get(id)?.request;
     return r && { requestId: r.requestId, numPromptTokens: r.promptTokenIds.length };
   };
 
   constructor(private readonly options: LLMEngineOptions) {
-    this.guided = new GuidedMasks(() => {
-      this.decoder ??= StructuredDecoder.create(
-        options.tokenizer,
-        options.vocabSize ?? 0,
-        options.eosTokenIds,
-      );
-      return this.decoder;
-    });
+    // Built on first use; a failed build (xgrammar did not load) is tried again by the next request.
+    this.guided = new GuidedMasks(
+      onceUnlessRejected(() =>
+        StructuredDecoder.create(options.tokenizer, options.vocabSize ?? 0, options.eosTokenIds),
+      ),
+    );
     this.feed = new MetricsFeed(options.metrics, options.scheduler.stats());
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LLMEngine } from "../core/llm-engine.js";
 import type { RequestOutput } from "../core/types.js";
 import { testEngine } from "../testing/stories.js";
@@ -87,6 +87,24 @@ describe("guided decoding on stories260K", () => {
     expect(bad[0]?.error?.code).toBe("sampling.invalid");
     expect(bad[0]?.error?.message).toContain("guided_json");
     expect(engine.hasUnfinished()).toBe(false);
+  });
+
+  it("a decoder that failed to build is built again for the next guided request", async () => {
+    const { engine, tokenizer } = await testEngine();
+    // The first decode is the vocabulary table's: failing it fails the whole decoder build.
+    const spy = vi.spyOn(tokenizer, "decode").mockImplementationOnce(() => {
+      throw new Error("tokenizer unavailable");
+    });
+    try {
+      const failed = await run(engine, { guided_choice: ["cat", "dog"], temperature: 0 });
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.finishReason).toBe("error");
+      expect(failed[0]?.error?.message).toContain("tokenizer unavailable");
+      const ok = await run(engine, { guided_choice: ["cat", "dog"], temperature: 0 });
+      expect(["cat", "dog"]).toContain(text(ok));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("rejects at add time: two guided fields, a schema that is not JSON, a regex that does not compile", async () => {

@@ -1,20 +1,16 @@
 import type * as XGrammar from "@mlc-ai/web-xgrammar";
+import { onceUnlessRejected } from "./retry-on-failure.js";
 
 /** The xgrammar web build's classes (TokenizerInfo, GrammarCompiler, GrammarMatcher, ...). */
 export type XGrammarModule = typeof XGrammar;
-
-let loaded: Promise<XGrammarModule> | undefined;
 
 /**
  * Loads `@mlc-ai/web-xgrammar` once. Its 0.1.27 bundle is a UMD script published as ESM: in
  * Node it reaches for `require` and `__filename` (absent in ESM) and exports nothing, but it
  * always sets `globalThis.xgrammar`. So in Node we lend it both globals while it loads and starts its wasm;
- * in a browser worker (`location` defined) it loads as it is.
+ * in a browser worker (`location` defined) it loads as it is. A failed load is not kept: the next call tries again.
  */
-export function loadXGrammar(): Promise<XGrammarModule> {
-  loaded ??= importIt();
-  return loaded;
-}
+export const loadXGrammar: () => Promise<XGrammarModule> = onceUnlessRejected(importIt);
 
 async function importIt(): Promise<XGrammarModule> {
   const g = globalThis as Record<string, unknown>;
