@@ -7,6 +7,7 @@ import { PrefixCache } from "./prefix-cache.js";
 import { type RequestState, RequestTables } from "./request-tables.js";
 import { collectStats, type KVCacheStats, PrefixCacheCounters } from "./stats.js";
 import { countSwapBlocks, moveBlocks } from "./swap.js";
+import { minTokensAfterTruncate, truncateTable } from "./truncate.js";
 
 /** Options of a {@link KVCacheManager}. */
 export interface KVCacheManagerOptions {
@@ -38,7 +39,9 @@ export interface AllocateOptions {
   /**
    * The request's token ids from position 0, as far as they are known (prompt, then outputs).
    * Full blocks whose tokens are all given are registered in the prefix cache; on the first
-   * allocation they also feed the hit/query counters. Only read during the call.
+   * allocation they also feed the hit/query counters. Only read during the call. Never append
+   * unverified speculative drafts: slots may be allocated past these tokens, and a block is
+   * cached only once every one of its tokens is given here.
    */
   tokenIds?: ArrayLike<number>;
   /** First allocation only: the request's cache namespace (model, adapter, salt). */
@@ -160,6 +163,34 @@ export class KVCacheManager {
       }
     }
     return added;
+  }
+
+  /**
+   * True when {@link truncateSlots} may shrink `requestId` to `numTokens` slots: it is on the
+   * device, holds at least that many, and no block the prefix cache registered would lose tokens.
+   */
+  canTruncateSlots(requestId: string, numTokens: number): boolean {
+    const req = this.requests.find(requestId);
+    if (req === undefined || req.swapped || !Number.isInteger(numTokens)) return false;
+    return numTokens >= minTokensAfterTruncate(req, this.blockSize) && numTokens <= req.numTokens;
+  }
+
+  /**
+   * Shrinks `requestId` to its first `numTokens` token slots (speculative decoding gives back
+   * the slots of rejected drafts): trailing blocks left empty are released, and returned, so the
+   * executor must get the whole table again. Throws `kv.invalid_argument` unless
+   * {@link canTruncateSlots} (`kv.unknown_request` / `kv.request_swapped` for those states).
+   */
+  truncateSlots(requestId: string, numTokens: number): number[] {
+    const req = this.requests.onDevice(requestId);
+    if (!this.canTruncateSlots(requestId, numTokens)) {
+      throw invalid(
+        requestId,
+        `cannot truncate ${requestId} to ${numTokens} slots: it holds ${req.numTokens}, ` +
+          `${minTokensAfterTruncate(req, this.blockSize)} of them in prefix-cached blocks`,
+      );
+    }
+    return truncateTable(this.devicePool, req, numTokens);
   }
 
   /**
