@@ -4,4 +4,5 @@ export { EngineError, SamplingParamsError } from "./errors.js";
 export * from "./offline/index.js";
 export * from "./policy/index.js";
 export * from "./sampling/index.js";
+export * from "./speculative/index.js";
 export * from "./structured/index.js";

@@ -1,0 +1,14 @@
+export { type DraftModelOptions, DraftModelProposer } from "./draft-model-proposer.js";
+export { type NgramOptions, NgramProposer } from "./ngram-proposer.js";
+export type { DraftRequest, Proposer } from "./proposer.js";
+export {
+  checkDraftVocabulary,
+  type DraftSpeculativeConfig,
+  describeSpeculative,
+  MAX_NGRAM,
+  MAX_SPECULATIVE_TOKENS,
+  type NgramSpeculativeConfig,
+  type ResolvedSpeculativeConfig,
+  resolveSpeculativeConfig,
+  type SpeculativeConfig,
+} from "./speculative-config.js";
