@@ -78,10 +78,53 @@ describe("tool calls through the openai client (Qwen3 template, scripted output)
       finish = c?.finish_reason ?? finish;
     }
     expect(content).toBe("Let me check.\n");
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather" } });
-    expect(JSON.parse(calls[0]?.function?.arguments ?? "")).toEqual({ city: "Paris" });
+    expect(calls[0]).toMatchObject({
+      index: 0,
+      type: "function",
+      function: { name: "get_weather", arguments: "" },
+    });
+    expect(calls[0]?.id).toMatch(/^call_[A-Za-z0-9]{24}$/);
+    expect(calls.map((c) => c.function?.arguments).join("")).toBe('{"city":"Paris"}');
     expect(finish).toBe("tool_calls");
+  });
+
+  it("streams the arguments in pieces as the Qwen3 tokens are generated, adding up to the final arguments", async () => {
+    // One scripted output per real Qwen3 token of a call with two arguments.
+    const { tokenizer } = live.server.state.model();
+    const text =
+      'I will look.\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "New York", "days": 3}}\n</tool_call>';
+    const ids = tokenizer.encode(text);
+    scripted.script = ids.map((id) => tokenizer.decode([id]));
+    expect(scripted.script.join("")).toBe(text);
+    const plain = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });
+    const final = plain.choices[0]?.message.tool_calls?.[0];
+    const stream = await client.chat.completions.create({
+      model: "qwen3-tiny",
+      messages,
+      tools,
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    // The first tool-call chunk announces the call, the others carry argument pieces only.
+    expect(deltas[0]).toMatchObject({
+      index: 0,
+      type: "function",
+      function: { name: "get_weather", arguments: "" },
+    });
+    expect(deltas[0]?.id).toMatch(/^call_/);
+    const pieces = deltas.slice(1).map((d) => d.function?.arguments ?? "");
+    expect(deltas.slice(1).every((d) => d.id === undefined && d.function?.name === undefined)).toBe(true);
+    expect(pieces.length).toBeGreaterThan(5); // many chunks, not the whole JSON at the end
+    expect(pieces.join("")).toBe(final?.type === "function" ? final.function.arguments : null);
+    expect(JSON.parse(pieces.join(""))).toEqual({ city: "New York", days: 3 });
+    // The first pieces arrive before the output ends: the call's chunks are not all at the end.
+    const firstPiece = chunks.findIndex(
+      (c) => (c.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? "") !== "",
+    );
+    expect(firstPiece).toBeLessThan(chunks.length - 5);
+    expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(["tool_calls"]);
   });
 
   it("leaves text without a call, and any text with tool_choice none, as content", async () => {
@@ -115,7 +158,7 @@ describe("tool calls through the openai client (Qwen3 template, scripted output)
     expect(res.choices[0]?.finish_reason).toBe("tool_calls");
   });
 
-  it("forces some call with required: a list of {name, parameters}, streamed whole at the end", async () => {
+  it("forces some call with required: a list of {name, parameters}, streamed as generated", async () => {
     scripted.script = ['[{"name": "get_weather", ', '"parameters": {"city": "Rome"}}]'];
     const stream = await client.chat.completions.create({
       model: "qwen3-tiny",
@@ -131,7 +174,9 @@ describe("tool calls through the openai client (Qwen3 template, scripted output)
       calls.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
     }
     expect(content).toBe("");
-    expect(calls.map((c) => c.function)).toEqual([{ name: "get_weather", arguments: '{"city":"Rome"}' }]);
+    expect(calls[0]?.function).toEqual({ name: "get_weather", arguments: "" });
+    expect(calls.map((c) => c.function?.arguments).join("")).toBe('{"city":"Rome"}');
+    expect(calls.every((c) => c.index === 0)).toBe(true);
     expect(scripted.params.at(-1)).toMatchObject({ guided_json: { type: "array", minItems: 1 } });
   });
 

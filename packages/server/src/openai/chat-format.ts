@@ -18,8 +18,16 @@ export interface ChatChoice {
   stop_reason: string | number | null;
 }
 
-/** A streamed tool call: each is sent whole, in one chunk, with its position in `index`. */
-export type ToolCallDelta = ToolCall & { index: number };
+/**
+ * A streamed piece of a tool call, as OpenAI and vLLM send them: the first piece of call `index`
+ * has its id, type and name with `arguments: ""`; later pieces only add to `arguments`.
+ */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: "function";
+  function: { name?: string; arguments: string };
+}
 
 /** What a chunk adds to a choice: the role first, then content or tool calls. */
 export type ChatDelta =

@@ -9,13 +9,13 @@ import {
   chatBody,
   chatChunk,
   chatUsageChunk,
+  type ToolCallDelta,
 } from "../openai/chat-format.js";
 import type { UsageOptions } from "../openai/common-fields.js";
 import { chatLogprobs, type TokenSpelling } from "../openai/logprobs.js";
 import { type VllmPromptLogprobs, vllmPromptLogprobs } from "../openai/prompt-logprobs.js";
 import { chunkUsage, type ResponseHead, toUsage } from "../openai/usage.js";
-import type { ToolCallParser } from "../tools/parsers.js";
-import type { ToolCallIdSource } from "../tools/tool-call.js";
+import type { ChatTools } from "../tools/chat-tools.js";
 import { ToolCallStream } from "../tools/tool-stream.js";
 
 /** How a chat answer's choices are laid out. */
@@ -28,7 +28,7 @@ export interface ChatLayout {
   /** vLLM's `prompt_logprobs: k`, or `null`. */
   promptLogprobs: number | null;
   /** Set when the request has tools: the output is read for calls with this parser. */
-  tools?: { parserName: string; parse: ToolCallParser; newId: ToolCallIdSource };
+  tools?: ChatTools;
 }
 
 // A choice that made calls finishes with "tool_calls" unless it was cut (then the calls are incomplete).
@@ -110,7 +110,7 @@ export async function* streamChat(
   let rolesSent = l.promptLogprobs === null;
   const tools = l.tools;
   const splitters = Array.from({ length: l.n }, () =>
-    tools === undefined ? null : new ToolCallStream(tools.parserName, tools.parse, tools.newId),
+    tools === undefined ? null : new ToolCallStream(tools),
   );
   try {
     if (rolesSent) yield* roles();
@@ -120,36 +120,39 @@ export async function* streamChat(
         yield* roles(promptField(l, output));
       }
       const split = splitters[index] ?? null;
-      let text = split === null ? output.text : split.push(output.text);
+      let text = output.text;
+      let calls: ToolCallDelta[] = [];
       let finish: ChatChoice["finish_reason"] | null = finishReason;
-      let delta: ChatDelta | null = null;
-      if (split !== null && finishReason !== null) {
-        const end = split.finish();
-        text += end.content ?? "";
-        if (end.toolCalls.length > 0) {
-          // Content before the calls goes first, in its own chunk.
-          if (text !== "") {
-            const before = {
-              index,
-              delta: { content: text },
-              logprobs: null,
-              finish_reason: null,
-              stop_reason: null,
-            };
-            yield chatChunk(l.head, before, usage());
-          }
-          text = "";
-          delta = { tool_calls: end.toolCalls.map((call, i) => ({ index: i, ...call })) };
-          finish = finishWithCalls(finishReason, end.toolCalls.length);
+      if (split !== null) {
+        ({ content: text, toolCalls: calls } = split.push(output.text));
+        if (finishReason !== null) {
+          const end = split.finish();
+          text += end.content;
+          calls = [...calls, ...end.toolCalls];
+          finish = finishWithCalls(finishReason, end.numCalls);
         }
       }
+      // Content (with the tokens' logprobs) first, then each tool-call piece in its own chunk;
+      // the finish reason rides on the last one.
       const hasLogprobs = output.logprobs !== null && output.logprobs.length > 0;
-      if (text === "" && delta === null && finishReason === null && !hasLogprobs) continue;
+      const deltas: ChatDelta[] = text !== "" || hasLogprobs ? [{ content: text }] : [];
+      for (const call of calls) deltas.push({ tool_calls: [call] });
+      if (deltas.length === 0) {
+        if (finishReason === null) continue;
+        deltas.push({});
+      }
       const logprobs = output.logprobs === null ? null : chatLogprobs(l.spelling, output.logprobs);
-      delta ??= text === "" && finishReason !== null ? {} : { content: text };
-      const stopReason = finishReason === null ? null : output.stopReason;
-      const choice = { index, delta, logprobs, finish_reason: finish, stop_reason: stopReason };
-      yield chatChunk(l.head, choice, usage());
+      for (const [i, delta] of deltas.entries()) {
+        const last = i === deltas.length - 1;
+        const choice = {
+          index,
+          delta,
+          logprobs: i === 0 ? logprobs : null,
+          finish_reason: last ? finish : null,
+          stop_reason: last && finishReason !== null ? output.stopReason : null,
+        };
+        yield chatChunk(l.head, choice, usage());
+      }
     }
     if (o.includeUsage) yield chatUsageChunk(l.head, toUsage(gen.usage()));
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { ChatTemplate } from "@pagoda/model-loaders";
 import { HttpError } from "../errors/http-error.js";
-import { forcedToolCalls, forcedToolSchema } from "./forced-choice.js";
+import type { CallRegionFinder } from "./call-regions.js";
+import { forcedCallRegions, forcedToolCalls, forcedToolSchema } from "./forced-choice.js";
 import type { ToolCallParser } from "./parsers.js";
 import { resolveToolParser } from "./resolve-parser.js";
 import type { ToolCallIdSource } from "./tool-call.js";
@@ -12,6 +13,8 @@ import { FORCED_PARSER_NAME } from "./tool-stream.js";
 export interface ChatTools {
   parserName: string;
   parse: ToolCallParser;
+  /** Where the calls are while the output grows, so they stream as generated. */
+  regions: CallRegionFinder;
   newId: ToolCallIdSource;
 }
 
@@ -42,6 +45,7 @@ export function chatTools(
   return {
     parserName: FORCED_PARSER_NAME,
     parse: (text, newId) => forcedToolCalls(text, forced, newId),
+    regions: forcedCallRegions(forced),
     newId: randomToolCallId,
   };
 }

@@ -1,5 +1,7 @@
+import { argsAt, arrayCalls, type CallRegionFinder } from "./call-regions.js";
+import { arrayElementTexts, skipWhitespace } from "./json-scan.js";
 import type { ParsedToolCalls, ToolCall, ToolCallIdSource } from "./tool-call.js";
-import { callFromJson, tryJson } from "./tool-call.js";
+import { callFromJson, callFromText, tryJson } from "./tool-call.js";
 import type { Tool } from "./tool-request.js";
 
 /** `tool_choice` that forces a call: `required` or a named function. */
@@ -43,15 +45,24 @@ export function forcedToolCalls(
   const value = tryJson(text);
   if (value === undefined) return asContent;
   if (choice !== "required") {
-    const call = callFromJson({ name: choice.function.name, arguments: value }, newId);
+    const call = callFromJson({ name: choice.function.name, arguments: value }, newId, text.trim());
     return call === null ? asContent : { content: null, toolCalls: [call] };
   }
   if (!Array.isArray(value) || value.length === 0) return asContent;
   const toolCalls: ToolCall[] = [];
-  for (const item of value) {
-    const call = callFromJson(item, newId);
+  for (const item of arrayElementTexts(text)) {
+    const call = callFromText(item, newId);
     if (call === null) return asContent;
     toolCalls.push(call);
   }
   return { content: null, toolCalls };
+}
+
+/**
+ * The calls of a growing forced output, for streaming them: for a named function the output is
+ * its arguments (so the call is known from the first token), for `required` an array of calls.
+ */
+export function forcedCallRegions(choice: ForcedChoice): CallRegionFinder {
+  if (choice !== "required") return (text) => [argsAt(choice.function.name, text, 0)];
+  return (text) => arrayCalls(text, skipWhitespace(text, 0));
 }

@@ -1,10 +1,11 @@
+import { type CallRegion, objectCall } from "./call-regions.js";
+import { skipWhitespace } from "./json-scan.js";
 import {
-  callFromJson,
+  callFromText,
   contentOrNull,
   type ParsedToolCalls,
   type ToolCall,
   type ToolCallIdSource,
-  tryJson,
 } from "./tool-call.js";
 
 const OPEN = "<tool_call>";
@@ -24,7 +25,7 @@ export function parseHermesToolCalls(text: string, newId: ToolCallIdSource): Par
     if (open < 0) break;
     const close = text.indexOf(CLOSE, open + OPEN.length);
     if (close < 0) break;
-    const call = callFromJson(tryJson(text.slice(open + OPEN.length, close).trim()), newId);
+    const call = callFromText(text.slice(open + OPEN.length, close), newId);
     if (call === null) {
       content += text.slice(at, close + CLOSE.length);
     } else {
@@ -35,4 +36,19 @@ export function parseHermesToolCalls(text: string, newId: ToolCallIdSource): Par
   }
   content += text.slice(at);
   return { content: contentOrNull(content), toolCalls };
+}
+
+/** The hermes calls in a growing output, for streaming them: one per `<tool_call>`. */
+export function hermesCallRegions(text: string): CallRegion[] {
+  const regions: CallRegion[] = [];
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf(OPEN, at);
+    if (open < 0) return regions;
+    const close = text.indexOf(CLOSE, open + OPEN.length);
+    const body = close < 0 ? text : text.slice(0, close);
+    regions.push(objectCall(body, skipWhitespace(body, open + OPEN.length)));
+    if (close < 0) return regions;
+    at = close + CLOSE.length;
+  }
 }

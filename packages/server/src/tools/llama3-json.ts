@@ -1,5 +1,7 @@
+import { type CallRegion, objectCall } from "./call-regions.js";
+import { skipWhitespace } from "./json-scan.js";
 import {
-  callFromJson,
+  callFromText,
   type ParsedToolCalls,
   type ToolCall,
   type ToolCallIdSource,
@@ -18,30 +20,44 @@ export function parseLlama3JsonToolCalls(text: string, newId: ToolCallIdSource):
   if (body.startsWith(PYTHON_TAG)) body = body.slice(PYTHON_TAG.length).trim();
   const asContent: ParsedToolCalls = { content: text.trim() === "" ? null : text.trim(), toolCalls: [] };
   if (!body.startsWith("{")) return asContent;
-  const whole = tryJson(body);
-  const parts = whole !== undefined ? [whole] : splitCalls(body);
+  const parts = tryJson(body) !== undefined ? [body] : splitCalls(body);
   if (parts === null) return asContent;
   const toolCalls: ToolCall[] = [];
   for (const part of parts) {
-    const call = callFromJson(part, newId);
+    const call = callFromText(part, newId);
     if (call === null) return asContent;
     toolCalls.push(call);
   }
   return { content: null, toolCalls };
 }
 
-/** `{...}; {...}` as decoded values, or `null` when a piece is not JSON. */
-function splitCalls(body: string): unknown[] | null {
+/** `{...}; {...}` as the JSON texts of the calls, or `null` when a piece is not JSON. */
+function splitCalls(body: string): string[] | null {
   // A `;` inside a string would split wrongly, so pieces are re-joined until each one parses.
-  const out: unknown[] = [];
+  const out: string[] = [];
   let pending = "";
   for (const piece of body.split(";")) {
     pending = pending === "" ? piece : `${pending};${piece}`;
-    const value = tryJson(pending.trim());
-    if (value !== undefined) {
-      out.push(value);
+    if (tryJson(pending.trim()) !== undefined) {
+      out.push(pending.trim());
       pending = "";
     }
   }
   return pending.trim() === "" && out.length > 0 ? out : null;
+}
+
+/** The Llama 3 JSON calls in a growing output, for streaming them: `{...}; {...}` from its start. */
+export function llama3CallRegions(text: string): CallRegion[] {
+  const regions: CallRegion[] = [];
+  let i = skipWhitespace(text, 0);
+  if (text.startsWith(PYTHON_TAG, i)) i = skipWhitespace(text, i + PYTHON_TAG.length);
+  while (text[i] === "{") {
+    const call = objectCall(text, i);
+    regions.push(call);
+    if (call.end === null) break;
+    i = skipWhitespace(text, call.end);
+    if (text[i] !== ";") break;
+    i = skipWhitespace(text, i + 1);
+  }
+  return regions;
 }

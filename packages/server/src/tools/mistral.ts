@@ -1,5 +1,8 @@
+import { argsAt, arrayCalls, type CallRegion, objectCall, UNNAMED } from "./call-regions.js";
+import { arrayElementTexts, skipWhitespace } from "./json-scan.js";
 import {
   callFromJson,
+  callFromText,
   contentOrNull,
   type ParsedToolCalls,
   type ToolCall,
@@ -32,19 +35,41 @@ export function parseMistralToolCalls(text: string, newId: ToolCallIdSource): Pa
 function segmentCalls(segment: string, newId: ToolCallIdSource): ToolCall[] | null {
   const args = segment.indexOf(ARGS);
   if (args > 0 && !segment.startsWith("[") && !segment.startsWith("{")) {
-    const argValue = tryJson(segment.slice(args + ARGS.length).trim());
+    const argsText = segment.slice(args + ARGS.length);
+    const argValue = tryJson(argsText);
     if (argValue === undefined) return null;
-    const call = callFromJson({ name: segment.slice(0, args).trim(), arguments: argValue }, newId);
+    const name = segment.slice(0, args).trim();
+    const call = callFromJson({ name, arguments: argValue }, newId, argsText.trim());
     return call === null ? null : [call];
   }
   const value = tryJson(segment);
-  const list = Array.isArray(value) ? value : value === undefined ? null : [value];
-  if (list === null || list.length === 0) return null;
+  if (value === undefined) return null;
+  const items = Array.isArray(value) ? arrayElementTexts(segment) : [segment];
+  if (items.length === 0) return null;
   const calls: ToolCall[] = [];
-  for (const item of list) {
-    const call = callFromJson(item, newId);
+  for (const item of items) {
+    const call = callFromText(item, newId);
     if (call === null) return null;
     calls.push(call);
   }
   return calls;
+}
+
+/** The Mistral calls in a growing output, for streaming them: each `[TOOL_CALLS]` segment's. */
+export function mistralCallRegions(text: string): CallRegion[] {
+  const regions: CallRegion[] = [];
+  for (let mark = text.indexOf(MARK); mark >= 0; ) {
+    const next = text.indexOf(MARK, mark + MARK.length);
+    const segment = next < 0 ? text : text.slice(0, next);
+    const at = skipWhitespace(segment, mark + MARK.length);
+    if (segment[at] === "[") regions.push(...arrayCalls(segment, at));
+    else if (segment[at] === "{") regions.push(objectCall(segment, at));
+    else if (at < segment.length) {
+      const args = segment.indexOf(ARGS, at);
+      const name = args < 0 ? "" : segment.slice(at, args).trim();
+      regions.push(name === "" ? UNNAMED : argsAt(name, segment, args + ARGS.length));
+    }
+    mark = next;
+  }
+  return regions;
 }

@@ -1,7 +1,8 @@
 import { HttpError } from "../errors/http-error.js";
-import { parseHermesToolCalls } from "./hermes.js";
-import { parseLlama3JsonToolCalls } from "./llama3-json.js";
-import { parseMistralToolCalls } from "./mistral.js";
+import type { CallRegionFinder } from "./call-regions.js";
+import { hermesCallRegions, parseHermesToolCalls } from "./hermes.js";
+import { llama3CallRegions, parseLlama3JsonToolCalls } from "./llama3-json.js";
+import { mistralCallRegions, parseMistralToolCalls } from "./mistral.js";
 import type { ParsedToolCalls, ToolCallIdSource } from "./tool-call.js";
 
 /** A parser turns a finished output into content and tool calls. */
@@ -12,6 +13,13 @@ export const TOOL_CALL_PARSERS: Readonly<Record<string, ToolCallParser>> = {
   hermes: parseHermesToolCalls,
   llama3_json: parseLlama3JsonToolCalls,
   mistral: parseMistralToolCalls,
+};
+
+/** Where each parser's calls are in a growing output, so their arguments stream as generated. */
+export const TOOL_CALL_REGIONS: Readonly<Record<string, CallRegionFinder>> = {
+  hermes: hermesCallRegions,
+  llama3_json: llama3CallRegions,
+  mistral: mistralCallRegions,
 };
 
 /** The names `--tool-call-parser` takes. */

@@ -1,7 +1,8 @@
 import type { ChatTemplate } from "@pagoda/model-loaders";
 import { HttpError } from "../errors/http-error.js";
+import type { CallRegionFinder } from "./call-regions.js";
 import { detectTemplateToolParser } from "./detect-parser.js";
-import { type ToolCallParser, toolCallParser } from "./parsers.js";
+import { TOOL_CALL_REGIONS, type ToolCallParser, toolCallParser } from "./parsers.js";
 
 const detected = new WeakMap<ChatTemplate, string | null>();
 
@@ -12,8 +13,8 @@ const detected = new WeakMap<ChatTemplate, string | null>();
 export function resolveToolParser(
   template: ChatTemplate | null,
   configured: string | undefined,
-): { parserName: string; parse: ToolCallParser } {
-  if (configured !== undefined) return { parserName: configured, parse: toolCallParser(configured) };
+): { parserName: string; parse: ToolCallParser; regions: CallRegionFinder } {
+  if (configured !== undefined) return named(configured);
   let name: string | null = null;
   if (template !== null) {
     if (!detected.has(template)) detected.set(template, detectTemplateToolParser(template));
@@ -26,5 +27,10 @@ export function resolveToolParser(
       { details: { param: "tools" } },
     );
   }
-  return { parserName: name, parse: toolCallParser(name) };
+  return named(name);
+}
+
+function named(parserName: string) {
+  const parse = toolCallParser(parserName);
+  return { parserName, parse, regions: TOOL_CALL_REGIONS[parserName] ?? (() => []) };
 }

@@ -1,3 +1,6 @@
+import { objectCall } from "./call-regions.js";
+import { compactJson, skipWhitespace } from "./json-scan.js";
+
 /** One parsed call, in the OpenAI `message.tool_calls` shape (arguments as a JSON string). */
 export interface ToolCall {
   id: string;
@@ -31,8 +34,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * A call from a decoded JSON value `{name, arguments | parameters}`, or `null` when it is not one
  * (the caller then leaves the text as content, as vLLM does, rather than failing the request).
  * Arguments given as a string are kept only if they are JSON, so clients can always `JSON.parse` them.
+ * An arguments object is the model's own text of it (`argsText`) without the whitespace outside
+ * strings — what streaming sends piece by piece — or, without that text, its `JSON.stringify`.
  */
-export function callFromJson(value: unknown, newId: ToolCallIdSource): ToolCall | null {
+export function callFromJson(value: unknown, newId: ToolCallIdSource, argsText?: string): ToolCall | null {
   if (!isRecord(value) || typeof value.name !== "string" || value.name === "") return null;
   const args = value.arguments ?? value.parameters ?? {};
   let text: string;
@@ -44,11 +49,21 @@ export function callFromJson(value: unknown, newId: ToolCallIdSource): ToolCall 
     }
     text = args;
   } else if (isRecord(args)) {
-    text = JSON.stringify(args);
+    text = argsText === undefined ? JSON.stringify(args) : compactJson(argsText);
   } else {
     return null;
   }
   return { id: newId(), type: "function", function: { name: value.name, arguments: text } };
+}
+
+/** The call written as the JSON object `text` (whitespace around it allowed), or `null`; see {@link callFromJson}. */
+export function callFromText(text: string, newId: ToolCallIdSource): ToolCall | null {
+  const value = tryJson(text);
+  if (value === undefined) return null;
+  const call = objectCall(text, skipWhitespace(text, 0));
+  const argsText =
+    call.argsStart !== null && call.argsEnd !== null ? text.slice(call.argsStart, call.argsEnd) : undefined;
+  return callFromJson(value, newId, argsText);
 }
 
 /** `JSON.parse` that answers `undefined` instead of throwing: model output is often not JSON. */
