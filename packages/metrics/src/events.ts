@@ -77,6 +77,21 @@ export interface StepBatchShape {
   readonly numContextTokens: ArrayLike<number>;
 }
 
+/**
+ * Speculative decoding in one step, summed over the requests that verified drafts (vLLM's
+ * `spec_decode` counters). Absent, or all zero, in a step without drafts.
+ */
+export interface SpecDecodeStep {
+  /** Requests that verified drafts this step (one "draft" each, as vLLM counts). */
+  readonly numDrafts: number;
+  /** Draft tokens verified. */
+  readonly numDraftTokens: number;
+  /** Draft tokens accepted (the bonus or residual token each request also gets is not counted). */
+  readonly numAcceptedTokens: number;
+  /** [position] requests whose draft at that 0-based position was accepted; sums to `numAcceptedTokens`. */
+  readonly numAcceptedTokensPerPos: readonly number[];
+}
+
 /** What one engine step did and the scheduler's state after it. */
 export interface StepRecord {
   /** Prompt tokens computed this step (all prefill chunks). */
@@ -103,6 +118,8 @@ export interface StepRecord {
   readonly numPreemptions: number;
   /** Per-sequence shape, needed only for the bottleneck report. */
   readonly batch?: StepBatchShape;
+  /** Draft tokens verified and accepted this step, when the engine speculates. */
+  readonly specDecode?: SpecDecodeStep;
 }
 
 /**

@@ -26,6 +26,7 @@ export {
   type RequestScheduled,
   type RequestToken,
   type SchedulerState,
+  type SpecDecodeStep,
   type StepBatchShape,
   type StepRecord,
 } from "./events.js";
@@ -33,6 +34,7 @@ export type { FinishedRequest } from "./recorder/finished-request.js";
 export { MetricsRecorder, type MetricsRecorderOptions } from "./recorder/metrics-recorder.js";
 export type { LatencySnapshot, RequestCountsSnapshot } from "./recorder/request-stats.js";
 export type { MetricsSink } from "./recorder/sink.js";
+export type { SpecDecodeSnapshot } from "./recorder/spec-decode-stats.js";
 export type { BottleneckSnapshot, SchedulerSnapshot, StepsSnapshot } from "./recorder/step-stats.js";
 export {
   DEFAULT_RELATIVE_ERROR,

@@ -1,4 +1,5 @@
 import type { LatencySnapshot, RequestCountsSnapshot } from "./recorder/request-stats.js";
+import type { SpecDecodeSnapshot } from "./recorder/spec-decode-stats.js";
 import type { BottleneckSnapshot, SchedulerSnapshot, StepsSnapshot } from "./recorder/step-stats.js";
 
 /** Throughput over the span of the events seen, on the engine's clock. */
@@ -24,4 +25,6 @@ export interface MetricsSnapshot {
   readonly steps: StepsSnapshot;
   /** Null when the recorder was made without a model shape and device profile. */
   readonly bottleneck: BottleneckSnapshot | null;
+  /** Speculative decoding's drafts and acceptance (zeros when the engine does not speculate). */
+  readonly specDecode: SpecDecodeSnapshot;
 }

@@ -176,6 +176,31 @@ export const METRIC_DEFINITIONS = {
     "The KV cache's configuration, in labels (value 1); present once a model is loaded.",
     ["block_size", "num_gpu_blocks", "cache_dtype", "kv_cache_bytes"],
   ),
+  specDrafts: def(
+    "spec_decode_num_drafts_total",
+    "counter",
+    "vllm:spec_decode_num_drafts_total",
+    "Speculative decoding verifications: one per request per step with draft tokens.",
+  ),
+  specDraftTokens: def(
+    "spec_decode_num_draft_tokens_total",
+    "counter",
+    "vllm:spec_decode_num_draft_tokens_total",
+    "Speculative draft tokens verified.",
+  ),
+  specAcceptedTokens: def(
+    "spec_decode_num_accepted_tokens_total",
+    "counter",
+    "vllm:spec_decode_num_accepted_tokens_total",
+    "Speculative draft tokens accepted.",
+  ),
+  specAcceptedPerPos: def(
+    "spec_decode_num_accepted_tokens_per_pos_total",
+    "counter",
+    "vllm:spec_decode_num_accepted_tokens_per_pos_total",
+    "Speculative draft tokens accepted, by 0-based position among a request's drafts.",
+    ["position"],
+  ),
   stepTime: def(
     "step_time_seconds_total",
     "counter",

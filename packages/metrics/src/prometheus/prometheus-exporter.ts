@@ -83,9 +83,19 @@ export class PrometheusExporter implements MetricsSink {
     Observe
   >;
   private readonly counters: Record<
-    "preemptions" | "prefixQueries" | "prefixHits" | "promptTokens" | "generationTokens",
+    | "preemptions"
+    | "prefixQueries"
+    | "prefixHits"
+    | "promptTokens"
+    | "generationTokens"
+    | "specDrafts"
+    | "specDraftTokens"
+    | "specAcceptedTokens",
     Inc
   >;
+  /** Accepted drafts by position, added up until the next scrape (it grows with the positions seen). */
+  private readonly acceptedPerPos: number[] = [];
+  private readonly acceptedPerPosCounter: Counter;
   private readonly success: Record<FinishReason, Inc>;
   private readonly prefillTime: Inc;
   private readonly decodeTime: Inc;
@@ -164,7 +174,21 @@ export class PrometheusExporter implements MetricsSink {
       prefixHits: counter(M.prefixHits),
       promptTokens: counter(M.promptTokens),
       generationTokens: counter(M.generationTokens),
+      specDrafts: counter(M.specDrafts),
+      specDraftTokens: counter(M.specDraftTokens),
+      specAcceptedTokens: counter(M.specAcceptedTokens),
     };
+    const perPos: Counter = new Counter({
+      ...common(M.specAcceptedPerPos),
+      collect: () => {
+        this.acceptedPerPos.forEach((v, i) => {
+          perPos.inc({ ...labels, position: String(i) }, v);
+          this.acceptedPerPos[i] = 0;
+        });
+      },
+    });
+    this.acceptedPerPosCounter = perPos;
+    this.setNumSpeculativeTokens(1);
     this.success = counters(M.requestSuccess, "finished_reason", FINISH_REASONS);
     const stepTime = counters(M.stepTime, "phase", ["prefill", "decode"]);
     this.prefillTime = stepTime.prefill;
@@ -216,6 +240,20 @@ export class PrometheusExporter implements MetricsSink {
     );
   }
 
+  /**
+   * Lists `spec_decode_num_accepted_tokens_per_pos` at zero for positions 0 to k − 1 (the
+   * engine's speculative length), as vLLM does; positions seen later are added as they come.
+   */
+  setNumSpeculativeTokens(k: number): void {
+    if (!(Number.isInteger(k) && k >= 1)) {
+      throw new MetricsError("metrics.bad_value", `numSpeculativeTokens must be an integer ≥ 1, got ${k}`);
+    }
+    for (let i = this.acceptedPerPos.length; i < k; i++) {
+      this.acceptedPerPos.push(0);
+      this.acceptedPerPosCounter.inc({ model_name: this.modelName, position: String(i) }, 0);
+    }
+  }
+
   /** The exposition in the Prometheus text format. */
   metrics(): Promise<string> {
     return this.registry.metrics();
@@ -258,6 +296,16 @@ export class PrometheusExporter implements MetricsSink {
     this.counters.prefixHits(step.prefixCacheHits);
     this.prefillTime(step.prefillSeconds);
     this.decodeTime(step.decodeSeconds);
+    const spec = step.specDecode;
+    if (spec !== undefined && spec.numDrafts > 0) {
+      this.counters.specDrafts(spec.numDrafts);
+      this.counters.specDraftTokens(spec.numDraftTokens);
+      this.counters.specAcceptedTokens(spec.numAcceptedTokens);
+      spec.numAcceptedTokensPerPos.forEach((n, i) => {
+        if (i >= this.acceptedPerPos.length) this.setNumSpeculativeTokens(i + 1);
+        this.acceptedPerPos[i] = (this.acceptedPerPos[i] ?? 0) + n;
+      });
+    }
     if (bottleneck !== null) {
       this.gauges.intensity(bottleneck.arithmeticIntensity);
       this.gauges.computeBound(bottleneck.bound === "compute" ? 1 : 0);

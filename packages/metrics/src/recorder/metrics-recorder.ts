@@ -19,6 +19,7 @@ import type { MetricsSnapshot } from "../snapshot.js";
 import { finishedRequest, newRequestState, type RequestState } from "./request-state.js";
 import { RequestStats } from "./request-stats.js";
 import type { MetricsSink } from "./sink.js";
+import { SpecDecodeStats } from "./spec-decode-stats.js";
 import { StepStats } from "./step-stats.js";
 import { validateState, validateStep } from "./validate-step.js";
 
@@ -48,6 +49,7 @@ export class MetricsRecorder {
   private readonly inFlight = new Map<string, RequestState>();
   private readonly requests: RequestStats;
   private readonly steps: StepStats;
+  private readonly specDecode = new SpecDecodeStats();
   private readonly sinks: MetricsSink[] = [];
   private model: ModelShape | undefined;
   private device: DeviceProfile | undefined;
@@ -127,6 +129,7 @@ export class MetricsRecorder {
       report = analyzeStep(this.model, this.device, step.batch, this.params);
     }
     this.steps.add(step, report);
+    if (step.specDecode !== undefined) this.specDecode.add(step.specDecode);
     for (const sink of this.sinks) sink.step?.(step, report);
     return report;
   }
@@ -159,6 +162,7 @@ export class MetricsRecorder {
       scheduler: this.steps.scheduler(),
       steps: this.steps.steps(),
       bottleneck: this.device ? this.steps.bottleneck(this.device.name, ridgePoint(this.device)) : null,
+      specDecode: this.specDecode.snapshot(),
     };
   }
 

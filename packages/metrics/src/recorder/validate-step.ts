@@ -1,5 +1,5 @@
 import { assertNonNegative, badValue, isCount, MetricsError } from "../errors.js";
-import type { SchedulerState, StepRecord } from "../events.js";
+import type { SchedulerState, SpecDecodeStep, StepRecord } from "../events.js";
 
 const COUNTS = [
   "numPrefillTokens",
@@ -27,6 +27,30 @@ export function validateStep(step: StepRecord): void {
     throw new MetricsError(
       "metrics.bad_value",
       `step.prefixCacheHits (${step.prefixCacheHits}) exceeds prefixCacheQueries (${step.prefixCacheQueries})`,
+    );
+  }
+  if (step.specDecode !== undefined) validateSpecDecode(step.specDecode);
+}
+
+function validateSpecDecode(s: SpecDecodeStep): void {
+  for (const key of ["numDrafts", "numDraftTokens", "numAcceptedTokens"] as const) {
+    if (!isCount(s[key])) throw badValue(`step.specDecode.${key}`, s[key], "an integer ≥ 0");
+  }
+  let sum = 0;
+  s.numAcceptedTokensPerPos.forEach((n, i) => {
+    if (!(isCount(n) && n <= s.numDrafts)) {
+      throw badValue(
+        `step.specDecode.numAcceptedTokensPerPos[${i}]`,
+        n,
+        `an integer in [0, numDrafts = ${s.numDrafts}]`,
+      );
+    }
+    sum += n;
+  });
+  if (s.numAcceptedTokens > s.numDraftTokens || sum !== s.numAcceptedTokens) {
+    throw new MetricsError(
+      "metrics.bad_value",
+      `step.specDecode: ${s.numAcceptedTokens} accepted of ${s.numDraftTokens} draft tokens, ${sum} by position`,
     );
   }
 }
