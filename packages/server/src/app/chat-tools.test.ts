@@ -127,6 +127,28 @@ describe("tool calls through the openai client (Qwen3 template, scripted output)
     expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(["tool_calls"]);
   });
 
+  it("parallel_tool_calls false under auto: only the first of two calls, streamed and not", async () => {
+    const two = [
+      '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>\n',
+      '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>',
+    ];
+    scripted.script = two;
+    const both = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });
+    expect(both.choices[0]?.message.tool_calls).toHaveLength(2);
+    const body = { model: "qwen3-tiny", messages, tools, parallel_tool_calls: false };
+    const one = await client.chat.completions.create(body);
+    const calls = one.choices[0]?.message.tool_calls ?? [];
+    expect(calls.map((c) => (c.type === "function" ? c.function.arguments : ""))).toEqual([
+      '{"city":"Paris"}',
+    ]);
+    expect(one.choices[0]?.finish_reason).toBe("tool_calls");
+    const stream = await client.chat.completions.create({ ...body, stream: true });
+    const deltas = [];
+    for await (const chunk of stream) deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+    expect(new Set(deltas.map((d) => d.index))).toEqual(new Set([0]));
+    expect(deltas.map((d) => d.function?.arguments).join("")).toBe('{"city":"Paris"}');
+  });
+
   it("leaves text without a call, and any text with tool_choice none, as content", async () => {
     scripted.script = ["It is ", "sunny."];
     const plain = await client.chat.completions.create({ model: "qwen3-tiny", messages, tools });

@@ -172,6 +172,30 @@ describe("POST /v1/chat/completions on a Qwen3 model with its chat template", ()
     }
   });
 
+  it("parallel_tool_calls false with tool_choice required: the grammar allows exactly one call", async () => {
+    const unitTool = {
+      type: "function" as const,
+      function: {
+        name: "set_unit",
+        parameters: { type: "object", properties: { unit: { enum: ["c", "f"] } }, required: ["unit"] },
+      },
+    };
+    for (const seed of [1, 2, 3, 4]) {
+      const res = await client.chat.completions.create({
+        model: "qwen3-tiny",
+        messages,
+        tools: [unitTool],
+        tool_choice: "required",
+        parallel_tool_calls: false,
+        max_completion_tokens: 50,
+        temperature: 1.5,
+        seed,
+      });
+      expect(res.choices[0]?.finish_reason).toBe("tool_calls");
+      expect(res.choices[0]?.message.tool_calls).toHaveLength(1);
+    }
+  });
+
   it("renders tools and a tool round trip through the Qwen3 template (hermes detected)", async () => {
     const base = { model: "qwen3-tiny", max_completion_tokens: 4, temperature: 0 };
     const plain = await client.chat.completions.create({ ...base, messages });

@@ -30,8 +30,12 @@ export function chatTools(
   params: Record<string, unknown>,
 ): ChatTools | undefined {
   if (!toolsActive(r)) return undefined;
+  const single = r.parallel_tool_calls === false;
   const forced = forcedChoice(r);
-  if (forced === null) return { ...resolveToolParser(template, configuredParser), newId: randomToolCallId };
+  if (forced === null) {
+    const tools = { ...resolveToolParser(template, configuredParser), newId: randomToolCallId };
+    return single ? firstCallOnly(tools) : tools;
+  }
   if (Object.keys(params).some((k) => k.startsWith("guided_"))) {
     throw new HttpError(
       "request.invalid",
@@ -41,11 +45,26 @@ export function chatTools(
       },
     );
   }
-  params.guided_json = forcedToolSchema(r.tools ?? [], forced);
+  params.guided_json = forcedToolSchema(r.tools ?? [], forced, single);
   return {
     parserName: FORCED_PARSER_NAME,
     parse: (text, newId) => forcedToolCalls(text, forced, newId),
     regions: forcedCallRegions(forced),
     newId: randomToolCallId,
+  };
+}
+
+/**
+ * `parallel_tool_calls: false` under `auto`: the model may still write several calls (nothing
+ * constrains it), so only the first is read, streamed or not; the others are dropped.
+ */
+export function firstCallOnly(tools: ChatTools): ChatTools {
+  return {
+    ...tools,
+    parse: (text, newId) => {
+      const parsed = tools.parse(text, newId);
+      return { ...parsed, toolCalls: parsed.toolCalls.slice(0, 1) };
+    },
+    regions: (text) => tools.regions(text).slice(0, 1),
   };
 }

@@ -13,6 +13,11 @@ function counter() {
 }
 
 describe("forced tool choice", () => {
+  it("parallel_tool_calls false: required is a list of exactly one call", () => {
+    expect(forcedToolSchema(tools, "required", true)).toMatchObject({ minItems: 1, maxItems: 1 });
+    expect(forcedToolSchema(tools, "required")).not.toHaveProperty("maxItems");
+  });
+
   it("constrains a named choice to the function's parameters and required to a list of calls", () => {
     expect(forcedToolSchema(tools, named)).toEqual(city);
     expect(forcedToolSchema(tools, { type: "function", function: { name: "now" } })).toEqual({

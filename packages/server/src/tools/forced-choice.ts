@@ -12,9 +12,14 @@ const ANY_OBJECT = { type: "object" };
 /**
  * The JSON schema the output is constrained to when a call is forced (vLLM's way, which needs no
  * per-family markers): for a named function its `parameters` (the output is the arguments), for
- * `required` a non-empty array of `{name, parameters}` with one branch per tool.
+ * `required` a non-empty array of `{name, parameters}` with one branch per tool, of one call when
+ * `single` (`parallel_tool_calls: false`).
  */
-export function forcedToolSchema(tools: readonly Tool[], choice: ForcedChoice): Record<string, unknown> {
+export function forcedToolSchema(
+  tools: readonly Tool[],
+  choice: ForcedChoice,
+  single = false,
+): Record<string, unknown> {
   if (choice !== "required") {
     const tool = tools.find((t) => t.function.name === choice.function.name);
     if (tool === undefined)
@@ -29,7 +34,7 @@ export function forcedToolSchema(tools: readonly Tool[], choice: ForcedChoice): 
     },
     required: ["name", "parameters"],
   }));
-  return { type: "array", minItems: 1, items: { anyOf: branches } };
+  return { type: "array", minItems: 1, ...(single && { maxItems: 1 }), items: { anyOf: branches } };
 }
 
 /**

@@ -26,6 +26,8 @@ export type Tool = z.output<typeof toolSchema>;
 export interface ToolFields {
   tools?: Tool[] | null | undefined;
   tool_choice?: z.output<typeof toolChoiceSchema> | null | undefined;
+  /** `false`: at most one call per answer. */
+  parallel_tool_calls?: boolean | null | undefined;
 }
 
 /** Rejects a forced `tool_choice` (`required`, a named function) without tools, or naming none of them. */
