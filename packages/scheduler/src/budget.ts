@@ -35,4 +35,13 @@ export class StepBudget {
     this.tokens.push(numTokens);
     this.used += numTokens;
   }
+
+  /** Adds `numTokens` (within the budget) to the `index`-th scheduled request: its speculative drafts. */
+  grow(index: number, numTokens: number): void {
+    if (!(index < this.requests.length && numTokens >= 1 && numTokens <= this.maxTokens - this.used)) {
+      broken(`cannot add ${numTokens} tokens to scheduled request ${index} with ${this.numTokensLeft} left`);
+    }
+    this.tokens[index] = (this.tokens[index] as number) + numTokens;
+    this.used += numTokens;
+  }
 }

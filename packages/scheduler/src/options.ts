@@ -22,6 +22,8 @@ export interface SchedulerOptions {
   eosTokenIds?: readonly number[];
   /** Largest prefill chunk of one request in one step; 0 (default) = only the step budget limits it. */
   longPrefillTokenThreshold?: number;
+  /** Longest sequence (prompt + outputs) the model takes: speculative drafts are trimmed to it. Default: no limit. */
+  maxModelLen?: number;
   /** Milliseconds for arrival and token timestamps (default `performance.now`); simulators pass their own. */
   clock?: () => number;
 }
@@ -33,6 +35,8 @@ export interface ResolvedOptions {
   preemptionMode: PreemptionMode;
   eosTokenIds: ReadonlySet<number>;
   maxChunk: number;
+  /** `Infinity` when not given. */
+  maxModelLen: number;
   clock: () => number;
 }
 
@@ -50,6 +54,7 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
       { details: { preemptionMode } },
     );
   }
+  if (options.maxModelLen !== undefined) checkInt("maxModelLen", options.maxModelLen, 1);
   const eos = options.eosTokenIds ?? [];
   for (const id of eos) checkInt("eosTokenIds[i]", id, 0);
   return {
@@ -58,6 +63,7 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
     preemptionMode,
     eosTokenIds: new Set(eos),
     maxChunk: threshold === 0 ? Number.POSITIVE_INFINITY : threshold,
+    maxModelLen: options.maxModelLen ?? Number.POSITIVE_INFINITY,
     clock: options.clock ?? (() => performance.now()),
   };
 }

@@ -2,6 +2,7 @@ import type { KVCacheManager } from "@pagoda/kv-paging";
 import type { StepBudget } from "./budget.js";
 import type { CachedRequestData, NewRequestData, SchedulerOutput } from "./contract/index.js";
 import type { SchedulerRequest } from "./request.js";
+import type { ScheduledDrafts } from "./speculative.js";
 
 /** Block moves decided during one step, in the order the executor runs them. */
 export interface StepMoves {
@@ -36,7 +37,7 @@ export class OutputBuilder {
   }
 
   /** Builds the step's output and marks every scheduled request as known to the executor. */
-  build(step: number, budget: StepBudget, moves: StepMoves): SchedulerOutput {
+  build(step: number, budget: StepBudget, moves: StepMoves, drafts: ScheduledDrafts | null): SchedulerOutput {
     const scheduledNewReqs: NewRequestData[] = [];
     const scheduledCachedReqs: CachedRequestData[] = [];
     const numScheduledTokens: Record<string, number> = {};
@@ -82,6 +83,11 @@ export class OutputBuilder {
       swapOut: moves.swapOut,
       swapIn: moves.swapIn,
     };
+    if (drafts !== null) {
+      const spec: Record<string, number[]> = {};
+      for (const [r, tokens] of drafts) spec[r.requestId] = tokens;
+      out.scheduledSpecTokens = spec;
+    }
     this.finished = [];
     this.preempted = [];
     return out;

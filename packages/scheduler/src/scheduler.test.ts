@@ -121,7 +121,15 @@ describe("stop conditions", () => {
     add("a");
     let out = s.schedule();
     expect(s.update(out, { sampledTokenIds: { a: [5] }, logprobs: {} })).toEqual([
-      { requestId: "a", newTokenIds: [5], logprobs: null, finishReason: null, stopTokenId: null },
+      {
+        requestId: "a",
+        newTokenIds: [5],
+        logprobs: null,
+        finishReason: null,
+        stopTokenId: null,
+        numDraftTokens: 0,
+        numAcceptedDraftTokens: 0,
+      },
     ]);
     out = s.schedule();
     const [r] = s.update(out, { sampledTokenIds: { a: [2] }, logprobs: {} });

@@ -7,6 +7,7 @@ import type { SchedulingPolicy } from "./policies/policy.js";
 import { createPolicy } from "./policies/registry.js";
 import { type FinishReason, type NewRequest, type RequestView, SchedulerRequest } from "./request.js";
 import { RequestQueue } from "./request-queue.js";
+import { checkDraftTokens } from "./speculative.js";
 import { type PendingStep, StepPlanner } from "./step-planner.js";
 import { appendTokens } from "./stop.js";
 
@@ -21,6 +22,10 @@ export interface RequestOutput {
   finishReason: FinishReason | null;
   /** The EOS or stop token id that finished it (the last of `newTokenIds`), else `null`. */
   stopTokenId: number | null;
+  /** Speculative draft tokens verified for it this step (0 when none). */
+  numDraftTokens: number;
+  /** Drafts the executor accepted (sampled tokens - 1 with drafts, before any stop truncation; else 0). */
+  numAcceptedDraftTokens: number;
 }
 
 /** Request ids by state and who holds each device block: a live view for UIs and debugging. */
@@ -46,6 +51,10 @@ export interface SchedulerStats {
   numSwapPreemptions: number;
   /** Requests the policy admitted ahead of a running prefill chunk, taking its token budget. */
   numBudgetPreemptions: number;
+  /** Speculative draft tokens verified since the start. */
+  numDraftTokens: number;
+  /** Of those, drafts accepted. */
+  numAcceptedDraftTokens: number;
   kv: KVCacheStats;
 }
 
@@ -145,6 +154,29 @@ export class Scheduler {
     return this.opts.maxNumSeqs;
   }
 
+  /**
+   * Speculative decoding: proposes `draftTokenIds` to follow `requestId`'s known tokens, to be
+   * verified in its next step only (call it after `update`, before `schedule`; a later call
+   * replaces them, an empty list withdraws them). The next step trims them to the token budget
+   * left, to `maxTokens - numOutputTokens - 1`, to `maxModelLen` and to the free KV blocks, and
+   * drops them unless the request decodes then (not for a prefill chunk, a resume or a fork).
+   * Returns false, keeping nothing, when the request is unknown, finished, or not decoding.
+   * Throws `scheduler.invalid_draft_tokens` when a draft is not a token id (an integer >= 0).
+   *
+   * @example
+   * for (const out of scheduler.update(step, result)) scheduler.proposeSpecTokens(out.requestId, ngram(out));
+   */
+  proposeSpecTokens(requestId: string, draftTokenIds: readonly number[]): boolean {
+    checkDraftTokens(requestId, draftTokenIds);
+    const r = this.requests.get(requestId);
+    if (r === undefined || r.status !== "RUNNING" || !r.isDecoding) {
+      this.planner.spec.discard(requestId);
+      return false;
+    }
+    this.planner.spec.propose(requestId, draftTokenIds);
+    return true;
+  }
+
   /** Decides the next step. Call {@link update} with its result before the next `schedule`. */
   schedule(): SchedulerOutput {
     if (this.pending !== null) {
@@ -161,8 +193,11 @@ export class Scheduler {
   /**
    * Applies one executed step: appends each request's sampled tokens, finishes requests that hit
    * a stop condition (freeing their blocks at once) and returns what changed per request.
-   * Requests aborted since `schedule` are skipped. Throws `scheduler.bad_executor_output` when
-   * a request that had to sample did not, or one that could not sample did.
+   * Requests aborted since `schedule` are skipped. With k drafts a request takes 1 + accepted
+   * tokens into its cache (rejected drafts' slots, and blocks they emptied, are given back).
+   * Throws `scheduler.bad_executor_output` when a request that had to sample did not, one that
+   * could not sample did, or one with k drafts did not sample 1 to k + 1 tokens, all but the
+   * last equal to its drafts.
    */
   update(output: SchedulerOutput, result: ExecutorOutput): RequestOutput[] {
     const pending = this.pending;
@@ -180,13 +215,16 @@ export class Scheduler {
     const outputs: RequestOutput[] = [];
     let finished = false;
     const { requests, tokens } = pending.budget;
+    const { spec, slots } = this.planner;
     for (let i = 0; i < requests.length; i++) {
       const r = requests[i] as SchedulerRequest;
       if (r.isFinished) continue;
       const n = tokens[i] as number;
-      r.numComputedTokens += n;
       const sampled = result.sampledTokenIds[r.requestId] ?? NO_TOKENS;
-      if ((r.numComputedTokens === r.tokenIds.length) !== sampled.length > 0) {
+      const drafts = pending.drafts?.get(r) ?? NO_TOKENS;
+      const numAccepted = drafts.length > 0 ? spec.accept(r, drafts, sampled, output.step) : 0;
+      r.numComputedTokens += n - drafts.length + numAccepted;
+      if ((r.numComputedTokens === r.tokenIds.length + numAccepted) !== sampled.length > 0) {
         throw new SchedulerError(
           "scheduler.bad_executor_output",
           `request '${r.requestId}' sampled ${sampled.length} tokens at ${r.numComputedTokens} of ${r.tokenIds.length} known`,
@@ -209,10 +247,14 @@ export class Scheduler {
         logprobs: logprobs === undefined ? null : logprobs.slice(0, numKept),
         finishReason: reason,
         stopTokenId: r.stopTokenId,
+        numDraftTokens: drafts.length,
+        numAcceptedDraftTokens: numAccepted,
       });
       if (reason !== null) {
         this.finish(r, reason);
         finished = true;
+      } else if (drafts.length > 0 && slots.truncate(r)) {
+        r.tableReplaced = true; // trailing blocks were freed: the executor needs the whole table
       }
     }
     if (finished) this.planner.dropFinishedRunning();
@@ -287,6 +329,8 @@ export class Scheduler {
       numRecomputePreemptions,
       numSwapPreemptions,
       numBudgetPreemptions,
+      numDraftTokens: this.planner.spec.numDraftTokens,
+      numAcceptedDraftTokens: this.planner.spec.numAcceptedDraftTokens,
       kv: this.kv.stats(),
     };
   }
@@ -298,6 +342,7 @@ export class Scheduler {
     if (r.status === "SWAPPED") this.planner.queues.swapped.remove(r);
     r.finishReason = reason;
     r.status = FINISHED_STATUS[reason];
+    this.planner.spec.discard(r.requestId);
     this.kv.free(r.requestId);
     this.builder.noteFinished(r);
     if (r.firstScheduledStep !== null) this.planner.numActive--;

@@ -51,6 +51,18 @@ export class SlotReserver {
     return Math.max(0, this.kv.numBlocksNeeded(r.numComputedTokens + n) - r.numBlocks) + copy;
   }
 
+  /**
+   * After a step with drafts: gives back the slots past `r`'s computed tokens (rejected drafts)
+   * when the manager was told of them. Returns true when trailing blocks were freed, so the
+   * executor's copy of the table is stale.
+   */
+  truncate(r: SchedulerRequest): boolean {
+    if (r.kvTokens <= r.numComputedTokens) return false;
+    const freed = this.kv.truncateSlots(r.requestId, r.numComputedTokens);
+    this.record(r, r.numComputedTokens);
+    return freed.length > 0;
+  }
+
   /** `r` holds no blocks any more (freed for a recompute, or finished). */
   reset(r: SchedulerRequest): void {
     r.kvTokens = 0;

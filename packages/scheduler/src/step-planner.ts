@@ -6,10 +6,11 @@ import { Forks } from "./forks.js";
 import type { ResolvedOptions } from "./options.js";
 import type { OutputBuilder, StepMoves } from "./output-builder.js";
 import type { SchedulingPolicy, StepView } from "./policies/policy.js";
-import { canResume, evict, headFits, resume } from "./preemption.js";
+import { blocksReservedByRunning, canResume, evict, headFits, resume } from "./preemption.js";
 import type { SchedulerRequest } from "./request.js";
 import type { RequestQueue } from "./request-queue.js";
 import { SlotReserver } from "./slots.js";
+import { type ScheduledDrafts, SpecDrafts } from "./speculative.js";
 
 /** The scheduler's three collections: a request is in exactly one until it finishes. */
 export interface Queues {
@@ -23,6 +24,8 @@ export interface Queues {
 export interface PendingStep {
   step: number;
   budget: StepBudget;
+  /** Speculative drafts scheduled this step, `null` for none. */
+  drafts: ScheduledDrafts | null;
 }
 
 interface StepState {
@@ -36,6 +39,9 @@ interface StepState {
   reservedSeats: number;
   /** The queue's head could not be admitted ahead of a running prefill: stop trying this step. */
   aheadBlocked: boolean;
+  /** Requests preempted this step: blocks are short, so drafts take no new block. */
+  numPreempted: number;
+  drafts: ScheduledDrafts | null;
 }
 
 /**
@@ -58,7 +64,10 @@ export class StepPlanner {
   numBudgetPreemptions = 0;
   /** Samples waiting for their fork. */
   readonly forks: Forks;
-  private readonly slots: SlotReserver;
+  /** Speculative decoding's proposals and counters. */
+  readonly spec = new SpecDrafts();
+  /** Slot reservation (the scheduler's `update` gives back rejected drafts' slots through it). */
+  readonly slots: SlotReserver;
 
   constructor(
     private readonly kv: KVCacheManager,
@@ -94,6 +103,8 @@ export class StepPlanner {
       preemptedRunning: false,
       reservedSeats: 0,
       aheadBlocked: false,
+      numPreempted: 0,
+      drafts: null,
     };
     const { waiting, swapped, running } = this.queues;
     if (this.forks.numUnforked > 0) {
@@ -109,7 +120,8 @@ export class StepPlanner {
     this.scheduleRunning(s);
     if (!s.preemptedRunning) this.admit(s);
     s.moves.blockCopies = this.kv.takeCopyPairs();
-    return { output: this.builder.build(step, budget, s.moves), pending: { step, budget } };
+    const output = this.builder.build(step, budget, s.moves, s.drafts);
+    return { output, pending: { step, budget, drafts: s.drafts } };
   }
 
   /** Removes finished requests from the running set after an update. */
@@ -155,14 +167,15 @@ export class StepPlanner {
    * Running decodes first (one token each), then running prefill chunks in policy order. Before
    * each chunk, waiting or swapped requests that the policy lets pause it are admitted: they take
    * the budget first, and the chunk gets what is left (possibly nothing: it pauses this step,
-   * keeping its computed tokens and blocks).
+   * keeping its computed tokens and blocks). Speculative drafts extend the decodes in between.
    */
   private scheduleRunning(s: StepState): void {
     const snapshot = this.queues.running.slice();
     for (const r of snapshot) {
-      if (s.budget.numTokensLeft === 0) return;
+      if (s.budget.numTokensLeft === 0) break;
       if (r.status === "RUNNING" && r.allocatedStep !== s.step && r.isDecoding) this.allocate(r, 1, s);
     }
+    if (this.spec.size > 0) this.scheduleDrafts(s);
     for (const r of snapshot) {
       if (r.status !== "RUNNING" || r.allocatedStep === s.step || r.isDecoding) continue;
       this.admitAhead(r, s);
@@ -170,6 +183,24 @@ export class StepPlanner {
       const n = this.chunk(r, s, this.forks.numPending(r, r.numComputedTokens));
       if (n > 0) this.allocate(r, n, s);
     }
+  }
+
+  /**
+   * Gives this step's decodes their proposed drafts from the budget left and the free blocks
+   * that running prefill chunks will not need (an upper bound of those): drafts never cost
+   * anyone a token or a preemption. After a preemption blocks are short: drafts then only fill
+   * free slots of blocks their request holds.
+   */
+  private scheduleDrafts(s: StepState): void {
+    const maxTokens = Math.min(s.budget.numTokensLeft, this.opts.maxChunk);
+    const needed = blocksReservedByRunning(this.slots, this.queues.running, maxTokens);
+    const free = s.numPreempted > 0 ? 0 : this.kv.devicePool.numFreeBlocks - needed;
+    const room = {
+      spareBlocks: Math.max(0, free),
+      maxModelLen: this.opts.maxModelLen,
+      blockSize: this.kv.blockSize,
+    };
+    s.drafts = this.spec.schedule(s.budget, this.slots, room);
   }
 
   /** Admits the queue's heads that the policy's `mayPauseFor` puts ahead of running prefill `r`. */
@@ -327,6 +358,7 @@ export class StepPlanner {
 
   private preempt(victim: SchedulerRequest, s: StepState): void {
     this.removeRunning(victim);
+    s.numPreempted++;
     s.reservedSeats -= victim.pendingForks.length;
     const result = evict(this.kv, this.slots, victim, this.opts.preemptionMode, s.step);
     this.builder.notePreempted(victim);

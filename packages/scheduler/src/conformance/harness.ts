@@ -4,7 +4,7 @@ import { greedyParams, type SamplingParams, type SchedulerOutput } from "../cont
 import type { PolicyOptions } from "../policies/options.js";
 import type { SchedulingPolicy } from "../policies/policy.js";
 import type { PreemptionMode } from "../preemption.js";
-import type { FinishReason, NewRequest } from "../request.js";
+import type { FinishReason, NewRequest, RequestView } from "../request.js";
 import { type RequestOutput, Scheduler } from "../scheduler.js";
 import { FakeExecutor } from "./fake-executor.js";
 
@@ -24,6 +24,15 @@ export interface HarnessOptions {
   stopPermille?: number;
   /** Clock advance per step in ms (default 10). */
   stepMs?: number;
+  /** The fake model (see `FakeExecutorOptions.model`). */
+  model?: "position" | "history";
+  /** Speculative decoding: the scheduler's `maxModelLen`. */
+  maxModelLen?: number;
+  /**
+   * Speculative decoding: called after every update for each running request, with `truth(k)`
+   * (the model's next k tokens, perfect drafts); what it returns is proposed for the next step.
+   */
+  drafts?: (request: RequestView, truth: (k: number) => number[]) => readonly number[] | null;
 }
 
 /** What one request produced, collected from `update` outputs. */
@@ -63,6 +72,7 @@ export class Harness {
       policyOptions: options.policyOptions,
       preemptionMode: options.preemptionMode,
       longPrefillTokenThreshold: options.longPrefillTokenThreshold,
+      maxModelLen: options.maxModelLen,
       eosTokenIds: [0],
       clock: () => this.now,
     });
@@ -71,6 +81,7 @@ export class Harness {
       blockSize,
       numHostBlocks,
       stopPermille: options.stopPermille,
+      model: options.model,
     });
   }
 
@@ -117,7 +128,17 @@ export class Harness {
       r.stopTokenId = o.stopTokenId;
     }
     this.now += this.options.stepMs ?? 10;
+    if (this.options.drafts !== undefined) this.propose(this.options.drafts);
     return { out, outputs };
+  }
+
+  private propose(source: NonNullable<HarnessOptions["drafts"]>): void {
+    for (const id of this.results.keys()) {
+      const r = this.scheduler.getRequest(id);
+      if (r?.status !== "RUNNING") continue;
+      const drafts = source(r, (k) => this.executor.continuation(id, r.tokenIds, k));
+      if (drafts !== null) this.scheduler.proposeSpecTokens(id, drafts);
+    }
   }
 
   /** Steps until nothing is left (or throws after `maxSteps`); `onStep` may add or abort requests. */

@@ -60,7 +60,10 @@ export interface SchedulingPolicy {
   reorderWaiting?(): boolean;
   /** A request was added. */
   onArrival?(request: RequestView): void;
-  /** After a step: `numComputed` tokens went through the model for `request`, `numSampled` came out. */
+  /**
+   * After a step: `numComputed` tokens went through the model for `request` (speculative drafts
+   * included, accepted or not: they took the step's budget), `numSampled` came out and were kept.
+   */
   onTokensServed?(request: RequestView, numComputed: number, numSampled: number): void;
   /** A request finished, stopped or was aborted. */
   onFinished?(request: RequestView): void;
