@@ -2,6 +2,8 @@ import type { ChatTemplate } from "@pagoda/model-loaders";
 import { detectToolCallParser } from "./parsers.js";
 
 // A conversation with a tool and an earlier call: templates that support tools show their markers here.
+// The call id is 9 alphanumerics because Mistral's templates refuse any other.
+const PROBE_ID = "pr0be0001";
 const PROBE_TOOL = {
   type: "function",
   function: { name: "probe", description: "probe", parameters: { type: "object", properties: {} } },
@@ -11,9 +13,9 @@ const PROBE_MESSAGES = [
   {
     role: "assistant",
     content: "",
-    tool_calls: [{ id: "call_0", type: "function", function: { name: "probe", arguments: {} } }],
+    tool_calls: [{ id: PROBE_ID, type: "function", function: { name: "probe", arguments: {} } }],
   },
-  { role: "tool", tool_call_id: "call_0", content: "probe" },
+  { role: "tool", tool_call_id: PROBE_ID, content: "probe" },
 ];
 
 /**

@@ -113,6 +113,9 @@ describe("parser names and detection", () => {
     expect(detectToolCallParser("{{ '<|python_tag|>' }}")).toBe("llama3_json");
     expect(detectToolCallParser("{{ messages }}")).toBeNull();
     expect(detectToolCallParser("<tool_call> [TOOL_CALLS]")).toBeNull();
+    // Several markers of one family are still one family.
+    expect(detectToolCallParser("Environment: ipython ... <|python_tag|>")).toBe("llama3_json");
+    expect(detectToolCallParser("Environment: ipython <tool_call>")).toBeNull();
   });
   it("makes OpenAI-style random ids", () => {
     const a = randomToolCallId();

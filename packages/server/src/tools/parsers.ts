@@ -38,18 +38,22 @@ export function toolCallParser(name: string): ToolCallParser {
   return parser;
 }
 
-// Each family's template names its own call marker; a template naming several is ambiguous.
+// Each family's template writes its own markers; a template writing several families' is ambiguous.
+// Llama 3.1+ templates write no call marker for a custom tool, but announce tools with
+// "Environment: ipython" and give tool results the `ipython` role.
 const MARKERS: ReadonlyArray<readonly [string, string]> = [
   ["<tool_call>", "hermes"],
   ["[TOOL_CALLS]", "mistral"],
   ["<|python_tag|>", "llama3_json"],
+  ["Environment: ipython", "llama3_json"],
+  ["<|start_header_id|>ipython<|end_header_id|>", "llama3_json"],
 ];
 
 /**
- * The parser name a chat template implies, or `null` when it names no family's marker or
- * several (then `--tool-call-parser` must say which).
+ * The parser name a chat template (or its rendering of a tool conversation) implies, or `null`
+ * when it shows no family's marker or several families' (then `--tool-call-parser` must say which).
  */
 export function detectToolCallParser(template: string): string | null {
-  const found = MARKERS.filter(([marker]) => template.includes(marker)).map(([, name]) => name);
-  return found.length === 1 ? (found[0] ?? null) : null;
+  const found = new Set(MARKERS.filter(([marker]) => template.includes(marker)).map(([, name]) => name));
+  return found.size === 1 ? ([...found][0] ?? null) : null;
 }
