@@ -6,11 +6,12 @@ export {
   type ForcedScores,
   teacherForce,
 } from "./accuracy/teacher-force.js";
-export { type FlatBatch, flattenBatch } from "./batch/flat-batch.js";
+export { type DraftLimits, type FlatBatch, flattenBatch } from "./batch/flat-batch.js";
 export { type RequestState, RequestStates } from "./batch/request-states.js";
 export { type Sampler, sampleBatch } from "./batch/sample-batch.js";
 export { kernelParams, sampleOnCpu, toTokenLogprobs } from "./batch/sampling.js";
 export { applyTokenMask } from "./batch/token-mask.js";
+export { ACCEPT_STREAM, type Verified, verifyDrafts } from "./batch/verify-drafts.js";
 export { CpuExecutor, type CpuExecutorOptions } from "./cpu/cpu-executor.js";
 export { PagedKvCache } from "./cpu/paged-kv-cache.js";
 export { ExecutorError } from "./errors.js";

@@ -58,4 +58,47 @@ describe("flattenBatch", () => {
     );
     expect(() => flattenBatch(step({ a: 6 }, 7), requests, 4)).toThrow(/totalNumScheduledTokens is 7/);
   });
+
+  it("puts a request's drafts after its last known token, and all its 1 + k rows last in the logits", () => {
+    // a: decode at position 5 with drafts 7, 8; b: one decode token at position 4.
+    const requests = [request("a", 6, [7, 3], 5), request("b", 5, [5, 9], 4)];
+    const s = { ...step({ a: 3, b: 1 }, 4), scheduledSpecTokens: { a: [7, 8] } };
+    const batch = flattenBatch(s, requests, 4, { numSpeculativeTokens: 2, vocab: 200 });
+    expect([...batch.tokenIds]).toEqual([105, 7, 8, 104]);
+    expect([...batch.positions]).toEqual([5, 6, 7, 4]);
+    expect([...batch.slotMapping]).toEqual([13, 14, 15, 36]);
+    expect([...batch.seqLens]).toEqual([8, 5]);
+    expect(batch.sampleSeqs).toEqual([1]);
+    expect(batch.specSeqs).toEqual([0]);
+    expect(batch.specTokens).toEqual([[7, 8]]);
+    expect([...batch.logitRows]).toEqual([3, 0, 1, 2]);
+    expect([...batch.specRowStart]).toEqual([0, 3]);
+  });
+
+  it("refuses more drafts than the executor was made for, naming the count", () => {
+    const requests = [request("a", 6, [7, 3], 5)];
+    const s = { ...step({ a: 4 }, 4), scheduledSpecTokens: { a: [1, 2, 3] } };
+    expect(() => flattenBatch(s, requests, 4, { numSpeculativeTokens: 2, vocab: 200 })).toThrow(
+      expect.objectContaining({ code: "executor.too_many_drafts", details: { value: 3, limit: 2 } }),
+    );
+    expect(() => flattenBatch(s, requests, 4)).toThrow(/numSpeculativeTokens of 0/);
+  });
+
+  it("refuses a draft outside the vocabulary, and drafts that do not follow the known tokens", () => {
+    const requests = [request("a", 6, [7, 3], 5)];
+    const bad = { ...step({ a: 3 }, 3), scheduledSpecTokens: { a: [7, 200] } };
+    expect(() => flattenBatch(bad, requests, 4, { numSpeculativeTokens: 4, vocab: 200 })).toThrow(
+      expect.objectContaining({ code: "executor.bad_token", message: expect.stringMatching(/200/) }),
+    );
+    const short = { ...step({ a: 2 }, 2), scheduledSpecTokens: { a: [7, 8] } };
+    expect(() => flattenBatch(short, requests, 4, { numSpeculativeTokens: 4, vocab: 200 })).toThrow(
+      expect.objectContaining({ code: "executor.bad_step" }),
+    );
+  });
+
+  it("refuses drafts for a request with a grammar mask", () => {
+    const masked = { ...request("a", 6, [7, 3], 5), tokenMask: new Int32Array(8).fill(-1) };
+    const s = { ...step({ a: 2 }, 2), scheduledSpecTokens: { a: [7] } };
+    expect(() => flattenBatch(s, [masked], 4, { numSpeculativeTokens: 4, vocab: 200 })).toThrow(/token mask/);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   type SamplingParams as KernelParams,
+  rawLogprobsReference,
   type SampleResult,
   sampleReference,
   sampleTokenReference,
@@ -49,6 +50,21 @@ export function toTokenLogprobs(r: RequestState, s: SampleResult): TokenLogprobs
     logprob: s.logprob,
     top: s.topIds.map((id, i) => [id, s.topLogprobs[i] as number]),
   };
+}
+
+/** The log-probability record of `token` under a raw logits row, or undefined when none was asked for. */
+export function tokenLogprobsOf(
+  raw: Float32Array,
+  r: RequestState,
+  token: number,
+): TokenLogprobs | undefined {
+  if (r.params.logprobs === null) return undefined;
+  return toTokenLogprobs(r, {
+    token,
+    numKept: 0,
+    cut: 0,
+    ...rawLogprobsReference(raw, token, r.params.logprobs),
+  });
 }
 
 // Masked logits of the request being sampled: one buffer reused, not a vocabulary-sized array per

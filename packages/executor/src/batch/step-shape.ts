@@ -6,8 +6,10 @@ import type { FlatBatch } from "./flat-batch.js";
 export interface StepShape {
   readonly numTokens: number;
   readonly numSeqs: number;
-  /** Sequences that sample this step (their rows are gathered for the LM head). */
+  /** Sequences without drafts that sample this step (the first logits rows). */
   readonly numSampled: number;
+  /** Rows gathered for the LM head: the sampling rows, then every draft-verifying row. */
+  readonly numLogitRows: number;
   readonly maxSeqLen: number;
   readonly maxQueryLen: number;
   /** Block-table columns uploaded this step. */
@@ -63,5 +65,16 @@ export function planStep(batch: FlatBatch, sizes: ExecutorSizes, vocab: number):
       }
     }
   }
-  return { numTokens, numSeqs, numSampled: batch.sampleSeqs.length, maxSeqLen, maxQueryLen, tableWidth };
+  const numLogitRows = batch.logitRows.length;
+  if (numLogitRows > sizes.maxLogitRows)
+    throw tooLarge("logits rows", numLogitRows, sizes.maxLogitRows, "maxLogitRows");
+  return {
+    numTokens,
+    numSeqs,
+    numSampled: batch.sampleSeqs.length,
+    numLogitRows,
+    maxSeqLen,
+    maxQueryLen,
+    tableWidth,
+  };
 }

@@ -10,6 +10,7 @@ import { ExecutorError } from "../errors.js";
 import { buildForwardPlan, type ForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
 import type { ModelShape, ModelWeights } from "../model/shape.js";
+import { speculativeTokensOption } from "../model/sizes.js";
 import { HostSwap } from "./host-swap.js";
 import { PagedKvCache } from "./paged-kv-cache.js";
 import { referenceWeights, runReferencePlan } from "./reference-plan.js";
@@ -24,6 +25,8 @@ export interface CpuExecutorOptions {
   kvCacheDtype?: KvCacheDtype;
   /** Defaults to the sampling kernels' TypeScript reference, so CPU and GPU sample alike. */
   sampler?: Sampler;
+  /** Most draft tokens a request may bring to verify in one step (speculative decoding); default 0. */
+  numSpeculativeTokens?: number;
 }
 
 /**
@@ -38,6 +41,7 @@ export class CpuExecutor implements Executor {
   private readonly sampler: Sampler;
   private readonly plan: ForwardPlan;
   private readonly planWeights: Map<string, Float32Array>;
+  private readonly numSpeculativeTokens: number;
   private closed = false;
 
   constructor(
@@ -58,6 +62,7 @@ export class CpuExecutor implements Executor {
     this.swap = new HostSwap(options.numSwapBlocks ?? 0);
     this.invFreq = ropeInvFreq(shape.headDim, shape.ropeTheta, shape.ropeScaling);
     this.sampler = options.sampler ?? sampleOnCpu;
+    this.numSpeculativeTokens = speculativeTokensOption(options.numSpeculativeTokens);
   }
 
   async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
@@ -65,12 +70,15 @@ export class CpuExecutor implements Executor {
     const requests = this.states.apply(step);
     this.swap.moveBlocks(this.cache, step);
     if (requests.length === 0) return { sampledTokenIds: {}, logprobs: {} };
-    const batch = flattenBatch(step, requests, this.options.blockSize);
     const vocab = this.shape.vocabSize;
+    const batch = flattenBatch(step, requests, this.options.blockSize, {
+      numSpeculativeTokens: this.numSpeculativeTokens,
+      vocab,
+    });
     const runs = promptRuns(batch);
     const rows = runRows(runs);
     const logits = runReferencePlan(this.plan, this.planWeights, this.cache, batch, this.invFreq, rows);
-    const sampledRows = batch.sampleRows.length * vocab;
+    const sampledRows = batch.logitRows.length * vocab;
     const output = sampleBatch(step, batch, logits.subarray(0, sampledRows), vocab, this.sampler);
     if (runs.length === 0) return output;
     const prompt = await scorePromptRuns(runs, vocab, rows.length, () => logits.subarray(sampledRows));

@@ -29,7 +29,7 @@ export function referenceWeights(plan: ForwardPlan, weights: ModelWeights): Map<
 /**
  * Executes a forward plan with the exact reference operations (float64 accumulation, F32
  * storage). Writes the batch's K/V into the cache and returns logits
- * `[batch.sampleRows.length + extraRows.length, vocab]`: the sampling rows, then `extraRows`
+ * `[batch.logitRows.length + extraRows.length, vocab]`: the sampling and draft rows, then `extraRows`
  * (batch rows scored for prompt log-probabilities).
  */
 export function runReferencePlan(
@@ -42,7 +42,7 @@ export function runReferencePlan(
 ): Float32Array {
   const acts = new Map<Activation, Float32Array>();
   const logitRows =
-    extraRows.length === 0 ? batch.sampleRows : Int32Array.from([...batch.sampleRows, ...extraRows]);
+    extraRows.length === 0 ? batch.logitRows : Int32Array.from([...batch.logitRows, ...extraRows]);
   const ctx: Ctx = { plan, weights, cache, batch, invFreq, acts, logitRows };
   for (const op of plan.ops) runOp(ctx, op);
   return act(ctx, "logits");

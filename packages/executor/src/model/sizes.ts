@@ -18,6 +18,11 @@ export interface SizeOptions {
   maxNumSeqs: number;
   /** Longest sequence; default the model's `maxPositionEmbeddings`, capped by the cache. */
   maxModelLen?: number;
+  /**
+   * Most draft tokens one request brings to verify in a step (speculative decoding); default 0.
+   * Logits buffers hold `1 + numSpeculativeTokens` rows per sequence (capped by the token budget).
+   */
+  numSpeculativeTokens?: number;
 }
 
 /** The sizes everything is allocated for, resolved from the options and the model. */
@@ -31,6 +36,15 @@ export interface ExecutorSizes {
   readonly maxModelLen: number;
   /** Block-table row capacity: `ceil(maxModelLen / blockSize)`. */
   readonly maxBlocksPerSeq: number;
+  /** Most draft tokens a request may bring in one step. */
+  readonly numSpeculativeTokens: number;
+  /** Logits rows one step may need: a row per sequence, plus one per draft token. */
+  readonly maxLogitRows: number;
+}
+
+/** Checks the `numSpeculativeTokens` option (an integer ≥ 0, default 0). */
+export function speculativeTokensOption(value: number | undefined): number {
+  return count("numSpeculativeTokens", value ?? 0, 0);
 }
 
 function count(name: string, value: number | undefined, min: number): number {
@@ -77,14 +91,21 @@ export function resolveSizes(
     options.maxModelLen ?? Math.min(config.maxPositionEmbeddings, cacheTokens),
     1,
   );
+  const maxNumBatchedTokens = count("maxNumBatchedTokens", options.maxNumBatchedTokens, 1);
+  const maxNumSeqs = count("maxNumSeqs", options.maxNumSeqs, 1);
+  const numSpeculativeTokens = speculativeTokensOption(options.numSpeculativeTokens);
+  // Every logits row is a batched token, so the token budget caps the draft rows.
+  const draftRows = Math.min(maxNumBatchedTokens, maxNumSeqs * (1 + numSpeculativeTokens));
   return {
     blockSize,
     numBlocks,
     numSwapBlocks: count("numSwapBlocks", options.numSwapBlocks ?? 0, 0),
     kvCacheDtype,
-    maxNumBatchedTokens: count("maxNumBatchedTokens", options.maxNumBatchedTokens, 1),
-    maxNumSeqs: count("maxNumSeqs", options.maxNumSeqs, 1),
+    maxNumBatchedTokens,
+    maxNumSeqs,
     maxModelLen,
     maxBlocksPerSeq: Math.ceil(maxModelLen / blockSize),
+    numSpeculativeTokens,
+    maxLogitRows: Math.max(maxNumSeqs, draftRows),
   };
 }

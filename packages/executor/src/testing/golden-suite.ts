@@ -2,10 +2,18 @@ import { type Executor, greedyParams, type SamplingParams } from "@pagoda/schedu
 import { expect, it } from "vitest";
 import { GOLDEN_MAX_TOTAL_TOKENS, GOLDEN_STOP_TOKEN, type GoldenCase, goldenCases } from "./golden.js";
 import { seededUniform } from "./random-model.js";
+import { runWithDrafts, truthProposer } from "./spec-scenarios.js";
 import { type DriverRequest, runToCompletion } from "./step-driver.js";
 
-/** Makes a fresh executor over stories260K with `numBlocks` blocks of `blockSize`. */
-export type ExecutorFactory = (opts: { blockSize: number; numBlocks: number }) => Promise<Executor>;
+/**
+ * Makes a fresh executor over stories260K with `numBlocks` blocks of `blockSize`, able to verify
+ * `numSpeculativeTokens` drafts per request when given.
+ */
+export type ExecutorFactory = (opts: {
+  blockSize: number;
+  numBlocks: number;
+  numSpeculativeTokens?: number;
+}) => Promise<Executor>;
 
 const LOGPROB_TOLERANCE = 1e-4;
 // Generating ~1,300 tokens per test on a shared 2-core machine (or on lavapipe) takes a while.
@@ -46,11 +54,53 @@ type DriverRequestLogprobs = Array<{ top: Array<[number, number]> }>;
 /**
  * The golden greedy tests of the stories260K model, shared by every executor: each prompt alone,
  * all together mixed with random requests, with small prefill chunks, and with prefix-cache hits,
- * at block sizes 8, 16 and 32.
+ * at block sizes 8, 16 and 32; with `speculative`, also all together with random drafts.
  */
-export function goldenSuite(makeExecutor: ExecutorFactory): void {
+export function goldenSuite(makeExecutor: ExecutorFactory, opts: { speculative?: boolean } = {}): void {
   const cases = goldenCases();
   const blocksFor = (bs: number) => Math.ceil(GOLDEN_MAX_TOTAL_TOKENS / bs);
+
+  if (opts.speculative) {
+    it(
+      "reproduces every golden completion with 4 random drafts a step (some right), one batch",
+      async () => {
+        const blockSize = 16;
+        const numBlocks = 1 + cases.length * blocksFor(blockSize);
+        const alloc = blockAllocator(numBlocks, 9);
+        const requests: DriverRequest[] = cases.map((c, i) => ({
+          id: `golden${i}`,
+          prompt: c.promptIds,
+          params: goldenParams(c),
+          blockIds: alloc(blocksFor(blockSize)),
+        }));
+        // The whole greedy sequence, the stop token included when the reference stopped on it.
+        const truth = new Map(
+          cases.map((c, i) => {
+            const stopped = c.promptIds.length + c.completionIds.length < GOLDEN_MAX_TOTAL_TOKENS;
+            const all = [...c.promptIds, ...c.completionIds, ...(stopped ? [GOLDEN_STOP_TOKEN] : [])];
+            return [`golden${i}`, all];
+          }),
+        );
+        const vocab = 512;
+        const propose = truthProposer(truth, 4, {
+          vocab,
+          seed: 17,
+          wrongRate: 0.4,
+          decoys: [GOLDEN_STOP_TOKEN],
+        });
+        const executor = await makeExecutor({ blockSize, numBlocks, numSpeculativeTokens: 4 });
+        const run = await runWithDrafts(executor, requests, 7, truth, propose);
+        expect(run.accepted).toBeGreaterThan(run.verifying);
+        expect(run.accepted).toBeLessThan(run.drafted);
+        cases.forEach((c, i) => {
+          const r = run.results.get(`golden${i}`);
+          expectGolden(c, r?.tokens ?? [], r?.logprobs ?? []);
+        });
+        await executor.close();
+      },
+      TIMEOUT_MS,
+    );
+  }
 
   for (const blockSize of [8, 16, 32]) {
     it(

@@ -23,6 +23,12 @@ export interface DriverResult {
   logprobs: TokenLogprobs[];
 }
 
+/**
+ * Speculative decoding in tests: the drafts a decoding request brings to its next step, given
+ * its tokens so far (prompt, then outputs); the driver trims them to what `maxTokens` leaves.
+ */
+export type DraftProposer = (requestId: string, tokens: readonly number[]) => number[];
+
 /** A step that schedules nothing and reports `finished` as finished. */
 export function emptyStep(step: number, finished: string[]): SchedulerOutput {
   return {
@@ -43,13 +49,16 @@ export function emptyStep(step: number, finished: string[]): SchedulerOutput {
  * A minimal scheduler for executor tests: every unfinished request runs in every step, prefill
  * in chunks of at most `chunk` tokens, then one token per step until `maxTokens` or a stop
  * token (which is not kept). Finished requests are reported to the executor the step after.
+ * With `propose`, decoding requests bring drafts: 1 + k tokens scheduled, and only the accepted
+ * ones counted as computed for the next step.
  */
 export async function runToCompletion(
   executor: Executor,
   requests: DriverRequest[],
   chunk: number,
-  /** Sees every step's whole output (prompt log-probabilities, for one). */
-  onOutput?: (out: ExecutorOutput) => void,
+  /** Sees every step's whole output (prompt log-probabilities, for one) and the step itself. */
+  onOutput?: (out: ExecutorOutput, step: SchedulerOutput) => void,
+  propose?: DraftProposer,
 ): Promise<Map<string, DriverResult>> {
   const results = new Map(requests.map((r) => [r.id, { tokens: [], logprobs: [] } as DriverResult]));
   const computed = new Map(requests.map((r) => [r.id, r.numCachedTokens ?? 0]));
@@ -65,7 +74,14 @@ export async function runToCompletion(
       const res = results.get(r.id) as DriverResult;
       const total = r.prompt.length + res.tokens.length;
       const already = computed.get(r.id) as number;
-      const n = Math.min(chunk, total - already);
+      const decoding = already === total - 1 && res.tokens.length > 0;
+      const drafts = decoding && propose ? propose(r.id, [...r.prompt, ...res.tokens]) : [];
+      drafts.splice(Math.max(0, r.params.maxTokens - res.tokens.length - 1));
+      if (drafts.length > 0) {
+        s.scheduledSpecTokens ??= {};
+        s.scheduledSpecTokens[r.id] = drafts;
+      }
+      const n = Math.min(chunk, total - already) + drafts.length;
       s.numScheduledTokens[r.id] = n;
       s.totalNumScheduledTokens += n;
       if (known.has(r.id)) {
@@ -84,14 +100,21 @@ export async function runToCompletion(
       computed.set(r.id, already + n);
     }
     const out = await executor.execute(s);
-    onOutput?.(out);
+    onOutput?.(out, s);
     for (const r of live) {
       const res = results.get(r.id) as DriverResult;
-      for (const token of out.sampledTokenIds[r.id] ?? []) {
+      const sampled = out.sampledTokenIds[r.id] ?? [];
+      // With drafts, only the accepted ones and the token after them are in the cache.
+      if (s.scheduledSpecTokens?.[r.id])
+        computed.set(r.id, r.prompt.length + res.tokens.length - 1 + sampled.length);
+      for (const [i, token] of sampled.entries()) {
+        if (done.has(r.id)) break; // tokens after a stop token or maxTokens are dropped
+        const entry = out.logprobs[r.id]?.[i];
+        if (entry) res.logprobs.push(entry);
         if (r.params.stopTokenIds.includes(token)) done.add(r.id);
         else res.tokens.push(token);
+        if (res.tokens.length >= r.params.maxTokens) done.add(r.id);
       }
-      res.logprobs.push(...(out.logprobs[r.id] ?? []));
       if (res.tokens.length >= r.params.maxTokens) done.add(r.id);
       if (done.has(r.id)) finished.push(r.id);
     }

@@ -39,6 +39,11 @@ export interface WasmExecutorOptions {
   onProgress?: WeightsProgress;
   /** Defaults to the sampling kernels' TypeScript reference, so every executor samples alike. */
   sampler?: Sampler;
+  /**
+   * Most draft tokens a request may bring to verify in one step (speculative decoding); default
+   * 0. The logits buffers hold a row per draft too (`sizes.maxLogitRows`).
+   */
+  numSpeculativeTokens?: number;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface WasmForward {
 
 /**
  * Executes the forward plan with the WebAssembly kernels over a batch whose inputs are already
- * in memory (`writeInputs`); the logits of the sampling rows are left at `buffers.acts.logits`.
+ * in memory (`writeInputs`); the logits of `batch.logitRows` are left at `buffers.acts.logits`.
  */
 export function runWasmPlan(f: WasmForward, batch: FlatBatch): void {
   for (const op of f.plan.ops) runOp(f, op, batch);
@@ -101,8 +101,8 @@ function runOp(f: WasmForward, op: PlanOp, batch: FlatBatch): void {
       k.swiglu({ gateUp: acts[op.gateUp], out: acts[op.out], rows: n, ffn: plan.widths[op.gateUp] / 2 });
       return;
     case "logits":
-      // Only the sampling rows reach the LM head.
-      lmHeadRows(f, op, n, batch.sampleRows);
+      // Only the sampling rows (and the rows of requests with drafts) reach the LM head.
+      lmHeadRows(f, op, n, batch.logitRows);
       return;
   }
 }

@@ -17,9 +17,9 @@ export interface WasmInputs {
 
 /** The forward pass's memory: activations, per-layer KV regions and step inputs, sized once. */
 export interface WasmBuffers {
-  /** Activation pointers, `[maxNumBatchedTokens, width]` (`logits`: `[maxNumSeqs, vocab]`). */
+  /** Activation pointers, `[maxNumBatchedTokens, width]` (`logits`: `[maxLogitRows, vocab]`). */
   readonly acts: Readonly<Record<Activation, number>>;
-  /** `[maxNumSeqs, hidden]` rows gathered for the LM head: last MLP output, residual, normed. */
+  /** `[maxLogitRows, hidden]` rows gathered for the LM head: last MLP output, residual, normed. */
   readonly lastDelta: number;
   readonly lastResidual: number;
   readonly lastNormed: number;
@@ -46,10 +46,11 @@ export function allocateWasmBuffers(
   const { shape, widths } = plan;
   const t = sizes.maxNumBatchedTokens;
   const s = sizes.maxNumSeqs;
+  const rows = sizes.maxLogitRows;
   const f32 = (n: number) => k.alloc(n * 4);
   const acts = {} as Record<Activation, number>;
   for (const name of Object.keys(widths) as Activation[]) {
-    acts[name] = f32((name === "logits" ? s : t) * widths[name]);
+    acts[name] = f32((name === "logits" ? rows : t) * widths[name]);
   }
   const dtype = sizes.kvCacheDtype;
   const layerBytes =
@@ -72,9 +73,9 @@ export function allocateWasmBuffers(
     invFreq,
   );
   const hidden = shape.hiddenSize;
-  const lastDelta = f32(s * hidden);
-  const lastResidual = f32(s * hidden);
-  const lastNormed = f32(s * hidden);
+  const lastDelta = f32(rows * hidden);
+  const lastResidual = f32(rows * hidden);
+  const lastNormed = f32(rows * hidden);
   const cacheViews = () =>
     new PagedKvCache(
       shape.numLayers,

@@ -57,15 +57,16 @@ export class WasmExecutor implements Executor {
       this.swap.moveBlocks(forward.buffers.cacheViews(), step);
     }
     if (requests.length === 0) return { sampledTokenIds: {}, logprobs: {} };
-    const batch = flattenBatch(step, requests, this.sizes.blockSize);
+    const vocab = forward.plan.shape.vocabSize;
+    const { blockSize, numSpeculativeTokens } = this.sizes;
+    const batch = flattenBatch(step, requests, blockSize, { numSpeculativeTokens, vocab });
     // Refuses token ids, block ids and sizes the buffers were not made for, naming the value.
-    planStep(batch, this.sizes, forward.plan.shape.vocabSize);
+    planStep(batch, this.sizes, vocab);
     writeInputs(forward.kernels, forward.buffers.inputs, batch);
     const t1 = performance.now();
     runWasmPlan(forward, batch);
     const t2 = performance.now();
-    const vocab = forward.plan.shape.vocabSize;
-    const logits = forward.kernels.f32(forward.buffers.acts.logits, batch.sampleSeqs.length * vocab);
+    const logits = forward.kernels.f32(forward.buffers.acts.logits, batch.logitRows.length * vocab);
     const output = sampleBatch(step, batch, logits, vocab, this.parts.sampler);
     const runs = promptRuns(batch);
     if (runs.length > 0) {

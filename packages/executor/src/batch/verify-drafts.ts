@@ -1,0 +1,88 @@
+import {
+  gumbelArgmax,
+  keptSetReference,
+  philox4x32,
+  scoresReference,
+  seedKey,
+  uniformFromBits,
+  validateSampling,
+} from "@pagoda/kernels-wgsl";
+import type { TokenLogprobs } from "@pagoda/scheduler";
+import type { RequestState } from "./request-states.js";
+import { kernelParams, sampleOnCpu, tokenLogprobsOf } from "./sampling.js";
+
+/** Third Philox counter word of the acceptance draws: a stream apart from the sampling noise. */
+export const ACCEPT_STREAM = 0x41434350; // "ACCP"
+
+/** What verifying one request's drafts emits: the accepted drafts, then one sampled token. */
+export interface Verified {
+  /** 1 to k + 1 tokens. */
+  readonly tokenIds: number[];
+  /** One entry per token, for requests that asked for log-probabilities. */
+  readonly logprobs: TokenLogprobs[];
+}
+
+/**
+ * Exact rejection sampling of `drafts` against `logits` (`[drafts.length + 1, vocab]`: row j
+ * predicts the token after draft j - 1). Row j is judged as the non-speculative sampler would
+ * sample it with drafts 0..j-1 already output (penalties, bias, min_tokens, filters, Philox
+ * counter). Greedy: accept while the argmax is the draft, then emit the argmax. Sampling: accept
+ * draft j with probability p_j(draft), else emit a sample of p_j without it (renormalised); the
+ * proposer is deterministic (q one-hot), so every emitted token is distributed as p_j. All
+ * accepted: the bonus token is sampled from the last row.
+ */
+export function verifyDrafts(
+  logits: Float32Array,
+  vocab: number,
+  r: RequestState,
+  drafts: readonly number[],
+): Verified {
+  const tokenIds: number[] = [];
+  const logprobs: TokenLogprobs[] = [];
+  const emit = (token: number, entry: TokenLogprobs | undefined) => {
+    tokenIds.push(token);
+    if (entry) logprobs.push(entry);
+  };
+  for (let j = 0; j <= drafts.length; j++) {
+    const row = logits.subarray(j * vocab, (j + 1) * vocab);
+    const at: RequestState = { ...r, tokenIds: [...r.tokenIds, ...drafts.slice(0, j)] };
+    const draft = drafts[j];
+    const params = kernelParams(at);
+    if (draft === undefined || Math.fround(params.temperature) === 0) {
+      // The bonus token, or a greedy position: exactly the non-speculative sample.
+      const { tokenId, logprobs: entry } = sampleOnCpu(row, at);
+      emit(tokenId, entry);
+      if (tokenId !== draft) break;
+      continue;
+    }
+    const history = { tokens: at.tokenIds, numPromptTokens: at.numPromptTokens };
+    validateSampling(params, history, vocab);
+    const scores = scoresReference(row, params, history);
+    const { kept } = keptSetReference(scores, params);
+    if (acceptUniform(params.seed, params.step) < probabilityOf(scores, kept, draft)) {
+      emit(draft, tokenLogprobsOf(row, at, draft));
+      continue;
+    }
+    // p_j(draft) < 1, so another token is kept: Gumbel-max over the rest samples p_j without it.
+    kept[draft] = 0;
+    const token = gumbelArgmax(scores, kept, params.seed, params.step);
+    emit(token, tokenLogprobsOf(row, at, token));
+    break;
+  }
+  return { tokenIds, logprobs };
+}
+
+/** The uniform in (0, 1) that accepts or rejects the draft at output index `step`. */
+export function acceptUniform(seed: number, step: number): number {
+  return uniformFromBits(philox4x32([0, step, ACCEPT_STREAM, 0], seedKey(seed))[0] as number);
+}
+
+/** softmax of `scores` over the kept tokens, at `token` (0 when it is not kept), in float64. */
+export function probabilityOf(scores: Float32Array, kept: Uint8Array, token: number): number {
+  if (!kept[token]) return 0;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < scores.length; i++) if (kept[i]) max = Math.max(max, scores[i] as number);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) if (kept[i]) sum += Math.exp((scores[i] as number) - max);
+  return Math.exp((scores[token] as number) - max) / sum;
+}
