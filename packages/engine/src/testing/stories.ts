@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CpuExecutor, createWasmExecutor, type ModelWeights, readWeightsF32 } from "@pagoda/executor";
+import {
+  CpuExecutor,
+  createWasmExecutor,
+  createWebGpuExecutor,
+  type ModelWeights,
+  readWeightsF32,
+} from "@pagoda/executor";
 import { KVCacheManager } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
@@ -58,8 +64,8 @@ export interface TestEngineOptions {
   numHostBlocks?: number;
   enablePrefixCaching?: boolean;
   metrics?: MetricsRecorder;
-  /** The exact reference executor (default) or the WebAssembly one (2 threads). */
-  device?: "reference" | "cpu";
+  /** The exact reference executor (default), the WebAssembly one (2 threads) or WebGPU (F32 weights). */
+  device?: "reference" | "cpu" | "webgpu";
   /** Wraps the executor, e.g. to inject failures. */
   wrap?: (executor: Executor) => Executor;
 }
@@ -84,16 +90,19 @@ export async function testEngine(o: TestEngineOptions = {}) {
     preemptionMode: o.preemptionMode ?? "recompute",
     eosTokenIds,
   });
+  const sizes = {
+    numBlocks,
+    blockSize,
+    numSwapBlocks: numHostBlocks,
+    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 512,
+    maxNumSeqs: o.maxNumSeqs ?? 16,
+  };
   const cpu =
     o.device === "cpu"
-      ? await wasmExecutor({
-          numBlocks,
-          blockSize,
-          numSwapBlocks: numHostBlocks,
-          maxNumBatchedTokens: o.maxNumBatchedTokens ?? 512,
-          maxNumSeqs: o.maxNumSeqs ?? 16,
-        })
-      : new CpuExecutor(model.config, weights, { numBlocks, blockSize, numSwapBlocks: numHostBlocks });
+      ? await wasmExecutor(sizes)
+      : o.device === "webgpu"
+        ? await webgpuExecutor(sizes)
+        : new CpuExecutor(model.config, weights, { numBlocks, blockSize, numSwapBlocks: numHostBlocks });
   const executor = o.wrap ? o.wrap(cpu) : cpu;
   const maxModelLen = Math.min(model.config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
   const engine = new LLMEngine({
@@ -105,16 +114,28 @@ export async function testEngine(o: TestEngineOptions = {}) {
     vocabSize: model.config.vocabSize,
     ...(o.metrics !== undefined && { metrics: o.metrics }),
   });
-  return { engine, scheduler, kvCache, tokenizer: model.tokenizer, maxModelLen };
+  return { engine, scheduler, kvCache, executor, tokenizer: model.tokenizer, maxModelLen };
 }
 
-async function wasmExecutor(sizes: {
+interface ExecutorSizes {
   numBlocks: number;
   blockSize: number;
   numSwapBlocks: number;
   maxNumBatchedTokens: number;
   maxNumSeqs: number;
-}): Promise<Executor> {
+}
+
+// F32 weights (and the default F32 KV cache) so its logits follow the exact reference closely.
+async function webgpuExecutor(sizes: ExecutorSizes): Promise<Executor> {
+  const model = await loadModel(storiesDir());
+  try {
+    return await createWebGpuExecutor({ model, weightDtype: "f32", ...sizes });
+  } finally {
+    await model.close();
+  }
+}
+
+async function wasmExecutor(sizes: ExecutorSizes): Promise<Executor> {
   const model = await loadModel(storiesDir());
   try {
     return await createWasmExecutor({ model, threads: 2, ...sizes });
