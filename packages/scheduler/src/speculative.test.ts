@@ -7,10 +7,16 @@ function harness(overrides: Partial<HarnessOptions> = {}): Harness {
   return new Harness({ numBlocks: 32, blockSize: 4, maxNumBatchedTokens: 32, maxNumSeqs: 4, ...overrides });
 }
 
+/** True while `id` is in flight with one token to compute: its next step is a decode. */
+function isDecoding(h: Harness, id: string): boolean {
+  const r = h.scheduler.getRequest(id);
+  return r !== undefined && r.tokenIds.length - r.numComputedTokens === 1;
+}
+
 /** Runs `id`'s prefill: afterwards it decodes, with `tokenIds.length` known tokens. */
 function decoding(h: Harness, id: string, numPrompt = 6, maxTokens = 20): void {
   h.add(id, prompt(numPrompt, id.charCodeAt(0)), maxTokens);
-  while (h.scheduler.getRequest(id)?.isDecoding !== true) h.step();
+  while (!isDecoding(h, id)) h.step();
 }
 
 const truth = (h: Harness, id: string, k: number) => {
@@ -38,7 +44,7 @@ describe("proposeSpecTokens", () => {
     h.step();
     expect(h.scheduler.getRequest("w")?.status).toBe("RUNNING");
     expect(h.scheduler.proposeSpecTokens("w", [1])).toBe(false); // still prefilling
-    while (h.scheduler.getRequest("w")?.isDecoding !== true) h.step();
+    while (!isDecoding(h, "w")) h.step();
     expect(h.scheduler.proposeSpecTokens("w", [1, 2])).toBe(true);
     h.abort("w");
     expect(h.scheduler.proposeSpecTokens("w", [1])).toBe(false); // finished
@@ -209,8 +215,7 @@ describe("update with drafts", () => {
     for (let seed = 1; seed < 40 && !found; seed++) {
       const id = `r${seed}`;
       h.add(id, prompt(5, seed), 30);
-      while (h.scheduler.getRequest(id)?.isDecoding !== true && h.scheduler.getRequest(id) !== undefined)
-        h.step();
+      while (!isDecoding(h, id) && h.scheduler.getRequest(id) !== undefined) h.step();
       if (h.scheduler.getRequest(id) === undefined) continue;
       const next = truth(h, id, 6);
       const eos = next.indexOf(0);

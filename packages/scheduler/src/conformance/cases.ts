@@ -30,8 +30,9 @@ function serveToCompletion(
   options: ConformanceOptions,
   mode: PreemptionMode,
   seed: number,
+  speculative = false,
 ): void {
-  const { h, specs } = runWorkload(factory(options.policyOptions ?? {}), mode, seed);
+  const { h, specs } = runWorkload(factory(options.policyOptions ?? {}), mode, seed, speculative);
   // No request lost or duplicated: each one finished exactly once, with the model's tokens.
   for (const s of specs) {
     for (const id of [s.id, ...s.samples]) {
@@ -67,6 +68,12 @@ function serveToCompletion(
     if (stats.numRecomputePreemptions + stats.numSwapPreemptions === 0) fail("the workload never preempted");
     if (mode === "swap" && stats.numSwapPreemptions === 0) fail("the swap workload never swapped");
   }
+  // Speculative drafts were scheduled, some accepted and some rejected, and changed no token.
+  if (
+    speculative &&
+    !(stats.numAcceptedDraftTokens > 0 && stats.numAcceptedDraftTokens < stats.numDraftTokens)
+  )
+    fail(`drafts: ${stats.numAcceptedDraftTokens} accepted of ${stats.numDraftTokens}`);
   // The executor is told about every finished request and holds nothing afterwards.
   h.step();
   if (h.executor.states.size !== 0) fail(`the executor still holds ${h.executor.states.size} requests`);
@@ -102,6 +109,10 @@ export function conformanceCases(
     ...runs.map(([mode, seed]) => ({
       name: `serves a random workload to completion (${mode}, seed ${seed}): no lost request, no leaked block`,
       run: () => serveToCompletion(factory, options, mode, seed),
+    })),
+    ...runs.slice(1, 3).map(([mode, seed]) => ({
+      name: `serves it with speculative drafts (${mode}, seed ${seed}): the same tokens, no leaked block`,
+      run: () => serveToCompletion(factory, options, mode, seed, true),
     })),
     {
       name: "never schedules more than the budgets allow, and always progresses",

@@ -80,6 +80,11 @@ export class FakeExecutor implements Executor {
     return tokens.slice(tokenIds.length);
   }
 
+  /** The token ids last written into device block `blockId`'s slots (-1: never written). */
+  blockTokens(blockId: number): Int32Array {
+    return this.device.slice(blockId * this.bs, (blockId + 1) * this.bs);
+  }
+
   async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
     return this.executeSync(step);
   }

@@ -2,6 +2,7 @@ import { seededRandom } from "@pagoda/kv-paging";
 import { greedyParams } from "../contract/index.js";
 import type { SchedulingPolicy } from "../policies/policy.js";
 import type { PreemptionMode } from "../preemption.js";
+import type { RequestView } from "../request.js";
 import { Harness, prompt } from "./harness.js";
 
 /** Step budget of the conformance workload: a run that needs more has stopped progressing. */
@@ -25,14 +26,23 @@ export interface WorkloadSpec {
 /**
  * Runs the random workload under `policy`: 40 requests with shared prefixes, parallel samples,
  * random stops, arrivals during the run, aborts in every state, every policy hint (priority,
- * tenant, SLO targets), on a block pool small enough to force preemption storms.
+ * tenant, SLO targets), on a block pool small enough to force preemption storms. With
+ * `speculative`, running requests get speculative drafts: the model's next 1-4 tokens, one of
+ * them wrong now and then.
  */
 export function runWorkload(
   policy: SchedulingPolicy,
   mode: PreemptionMode,
   seed: number,
+  speculative = false,
 ): { h: Harness; specs: WorkloadSpec[]; steps: number } {
   const rand = seededRandom(seed);
+  const drafts = (_r: RequestView, truth: (k: number) => number[]) => {
+    if (rand() < 0.3) return null;
+    const tokens = truth(1 + Math.floor(rand() * 4));
+    if (rand() < 0.4) tokens[Math.floor(rand() * tokens.length)] = 1000; // outside the fake vocabulary
+    return tokens;
+  };
   const h = new Harness({
     numBlocks: 36,
     blockSize: 4,
@@ -41,6 +51,7 @@ export function runWorkload(
     policy,
     preemptionMode: mode,
     stopPermille: 40,
+    drafts: speculative ? drafts : undefined,
   });
   const shared = prompt(12, seed);
   const specs = Array.from({ length: 40 }, (_, i) => {
