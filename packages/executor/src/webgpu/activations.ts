@@ -6,11 +6,11 @@ import type { GpuBuffers } from "./gpu-buffers.js";
 
 /**
  * The forward pass's working buffers, sized once for `maxNumBatchedTokens` rows (and
- * `maxNumSeqs` sampling rows) and always bound whole, so the same bind groups serve every step.
+ * `maxLogitRows` LM-head rows: the sampling rows and any drafts' rows) and always bound whole, so the same bind groups serve every step.
  * The plan's activations are found by name (`acts[op.out]`); the rest is kernels' scratch.
  */
 export interface Activations extends Readonly<Record<Activation, GPUBuffer>> {
-  /** `[S, hidden]` the sampling rows, gathered then normalised, inside the `logits` op. */
+  /** `[maxLogitRows, hidden]` the LM-head rows, gathered then normalised, inside the `logits` op. */
   readonly lastHidden: GPUBuffer;
   readonly lastNormed: GPUBuffer;
   /** Split-K decode attention partials for `maxNumSeqs` sequences of `maxModelLen`. */
@@ -26,6 +26,7 @@ export function allocateActivations(
   const { numHeads, numKvHeads, headDim, hiddenSize } = plan.shape;
   const t = sizes.maxNumBatchedTokens;
   const s = sizes.maxNumSeqs;
+  const rows = sizes.maxLogitRows;
   const limit = buffers.device.limits.maxStorageBufferBindingSize;
   const make = (label: string, floats: number) => {
     if (floats * 4 > limit) {
@@ -38,7 +39,7 @@ export function allocateActivations(
     return buffers.storage(`act.${label}`, floats * 4);
   };
   const w = plan.widths;
-  // `logits` has a row per sampling sequence, every other activation a row per batch token.
+  // `logits` has a row per LM-head row, every other activation a row per batch token.
   const byToken = (name: Activation) => make(name, t * w[name]);
   const decode = planDecode({ numHeads, numKvHeads, headDim }, s, sizes.maxModelLen);
   return {
@@ -49,9 +50,9 @@ export function allocateActivations(
     delta: byToken("delta"),
     gateUp: byToken("gateUp"),
     act: byToken("act"),
-    logits: make("logits", s * w.logits),
-    lastHidden: make("lastHidden", s * hiddenSize),
-    lastNormed: make("lastNormed", s * hiddenSize),
+    logits: make("logits", rows * w.logits),
+    lastHidden: make("lastHidden", rows * hiddenSize),
+    lastNormed: make("lastNormed", rows * hiddenSize),
     decodeWorkspace: make("decodeWorkspace", Math.max(1, decode.workspaceBytes / 4)),
   };
 }

@@ -27,7 +27,7 @@ export interface ForwardResources {
 
 /**
  * Records the forward plan over the flattened batch into `pass`, each op with the WGSL kernels;
- * the sampling rows' logits land in `acts.logits`.
+ * the logits of the batch's `logitRows` land in `acts.logits`.
  */
 export function encodeForward(
   pass: GPUComputePassEncoder,
@@ -143,8 +143,9 @@ function encodeOp(
       });
       return;
     case "logits":
-      // The sampling rows are gathered (residual added), normalised and projected in one launcher.
-      encodeLmHeadRows(pass, ctx, res, op, step.numSampled, inputs.sampleRows);
+      // The sampling rows, then the drafts' rows, are gathered (residual added), normalised and
+      // projected in one launcher.
+      encodeLmHeadRows(pass, ctx, res, op, step.numLogitRows, inputs.sampleRows);
       return;
   }
 }

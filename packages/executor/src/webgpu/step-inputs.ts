@@ -16,7 +16,7 @@ export interface StepRegions {
   readonly seqLens: GPUBufferBinding;
   /** `[numSeqs, tableWidth]` i32, padded with the null block 0 */
   readonly blockTables: GPUBufferBinding;
-  /** `[numSampled]` u32: batch row of each sampling sequence's last token */
+  /** `[numLogitRows]` u32: the batch rows that reach the LM head (`FlatBatch.logitRows`) */
   readonly sampleRows: GPUBufferBinding;
 }
 
@@ -51,7 +51,7 @@ export class StepInputs {
   ) {
     const align = buffers.device.limits.minStorageBufferOffsetAlignment;
     const { maxNumBatchedTokens: t, maxNumSeqs: s } = sizes;
-    const words = [t, t, t, s + 1, s, s * sizes.maxBlocksPerSeq, s];
+    const words = [t, t, t, s + 1, s, s * sizes.maxBlocksPerSeq, sizes.maxLogitRows];
     const offsets: number[] = [];
     let end = 0;
     for (const n of words) {
@@ -89,7 +89,7 @@ export class StepInputs {
       { data: batch.queryStartLoc, dst: this.meta, dstOffset: r.queryStartLoc.offset ?? 0 },
       { data: batch.seqLens, dst: this.meta, dstOffset: r.seqLens.offset ?? 0 },
       { data: cutTables(batch, tableWidth), dst: this.meta, dstOffset: r.blockTables.offset ?? 0 },
-      { data: batch.sampleRows, dst: this.meta, dstOffset: r.sampleRows.offset ?? 0 },
+      { data: batch.logitRows, dst: this.meta, dstOffset: r.sampleRows.offset ?? 0 },
       { data: sampling.params, dst: sampling.paramsBuffer, dstOffset: 0 },
       { data: sampling.history, dst: sampling.historyBuffer, dstOffset: 0 },
     ];

@@ -8,6 +8,7 @@ import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/schedule
 import { flattenBatch } from "../batch/flat-batch.js";
 import { promptRuns, scorePromptRuns } from "../batch/prompt-logprobs.js";
 import { type RequestState, RequestStates } from "../batch/request-states.js";
+import { verifySpecSeqs } from "../batch/sample-batch.js";
 import { toTokenLogprobs } from "../batch/sampling.js";
 import { planStep } from "../batch/step-shape.js";
 import { ExecutorError } from "../errors.js";
@@ -18,6 +19,7 @@ import type { GpuBuffers } from "./gpu-buffers.js";
 import type { GpuSampler } from "./gpu-sampler.js";
 import type { GpuWait } from "./gpu-wait.js";
 import { GpuPromptLogits } from "./prompt-logits.js";
+import { GpuSpecLogits } from "./spec-logits.js";
 import type { StepInputs } from "./step-inputs.js";
 
 /** Where the last step's time went, in milliseconds. */
@@ -65,6 +67,8 @@ export class WebGpuExecutor implements Executor {
   private closed = false;
   /** Made when a request first asks for prompt log-probabilities. */
   private promptLogits: GpuPromptLogits | null = null;
+  /** Made when a step first brings drafts to verify. */
+  private specLogits: GpuSpecLogits | null = null;
 
   constructor(private readonly parts: WebGpuExecutorParts) {
     this.profile = parts.profile;
@@ -98,8 +102,10 @@ export class WebGpuExecutor implements Executor {
     await mover.swapOut(step.swapOut);
     const output: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
     for (const r of requests) output.sampledTokenIds[r.requestId] = [];
-    const batch = requests.length > 0 ? flattenBatch(step, requests, sizes.blockSize) : null;
-    const shape = batch ? planStep(batch, sizes, forward.plan.shape.vocabSize) : null;
+    const vocab = forward.plan.shape.vocabSize;
+    const limits = { numSpeculativeTokens: sizes.numSpeculativeTokens, vocab };
+    const batch = requests.length > 0 ? flattenBatch(step, requests, sizes.blockSize, limits) : null;
+    const shape = batch ? planStep(batch, sizes, vocab) : null;
     const sampled = batch ? batch.sampleSeqs.map((s) => requests[s] as RequestState) : [];
 
     const encoder = gpu.device.createCommandEncoder({ label: `step${step.step}` });
@@ -119,13 +125,20 @@ export class WebGpuExecutor implements Executor {
     if (!shape) return output;
 
     const submitted = performance.now();
-    if (sampled.length > 0) await wait.settle(shape.numTokens);
+    if (shape.numLogitRows > 0) await wait.settle(shape.numTokens);
     const profiled = this.profile;
     if (profiled) await gpu.device.queue.onSubmittedWorkDone();
     const gpuDone = performance.now();
     const results = await sampler.read(sampled.length);
+    // Rows of requests with drafts follow the sampling rows; they are verified on the host.
+    const numSpecRows = shape.numLogitRows - sampled.length;
+    let specLogits: Float32Array | undefined;
+    if (numSpecRows > 0) {
+      this.specLogits ??= new GpuSpecLogits(gpu, this.parts.buffers, forward.acts.logits, vocab);
+      specLogits = await this.specLogits.read(sampled.length, numSpecRows);
+    }
     const readDone = performance.now();
-    if (sampled.length > 0) wait.record(shape.numTokens, readDone - submitted);
+    if (shape.numLogitRows > 0) wait.record(shape.numTokens, readDone - submitted);
     for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
     sampled.forEach((r, i) => {
       const result = results[i];
@@ -135,9 +148,9 @@ export class WebGpuExecutor implements Executor {
       const logprobs = toTokenLogprobs(r, result);
       if (logprobs) output.logprobs[r.requestId] = [logprobs];
     });
+    if (batch && specLogits) verifySpecSeqs(batch, specLogits, vocab, output);
     const runs = batch ? promptRuns(batch) : [];
     if (runs.length > 0) {
-      const vocab = forward.plan.shape.vocabSize;
       this.promptLogits ??= new GpuPromptLogits(
         gpu,
         ctx,
