@@ -3,6 +3,7 @@ import { PagodaError } from "@pagoda/errors";
 /**
  * Thrown by `@pagoda/scheduler` for bad input (`scheduler.invalid_option`,
  * `scheduler.invalid_request`, `scheduler.request_too_long`, `scheduler.duplicate_request`,
+ * `scheduler.invalid_draft_tokens`,
  * `scheduler.unknown_policy`, `scheduler.policy_exists`, a policy module that does not load
  * (`scheduler.policy_load_failed`) or is no policy (`scheduler.policy_invalid`)), an executor result that does not match
  * the step (`scheduler.bad_executor_output`, `scheduler.stale_output`) and broken invariants

@@ -160,7 +160,8 @@ export class Scheduler {
    * replaces them, an empty list withdraws them). The next step trims them to the token budget
    * left, to `maxTokens - numOutputTokens - 1`, to `maxModelLen` and to the free KV blocks, and
    * drops them unless the request decodes then (not for a prefill chunk, a resume or a fork).
-   * Returns false, keeping nothing, when the request is unknown, finished, or not decoding.
+   * Returns false, keeping nothing, when the request is unknown, finished, not decoding, or has
+   * no output yet (at its samples' fork point).
    * Throws `scheduler.invalid_draft_tokens` when a draft is not a token id (an integer >= 0).
    *
    * @example
@@ -169,7 +170,8 @@ export class Scheduler {
   proposeSpecTokens(requestId: string, draftTokenIds: readonly number[]): boolean {
     checkDraftTokens(requestId, draftTokenIds);
     const r = this.requests.get(requestId);
-    if (r === undefined || r.status !== "RUNNING" || !r.isDecoding) {
+    // A request with no output yet decodes only at its fork point: its samples start there, undrafted.
+    if (r === undefined || r.status !== "RUNNING" || !r.isDecoding || r.numOutputTokens === 0) {
       this.planner.spec.discard(requestId);
       return false;
     }

@@ -1,6 +1,8 @@
 import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
-import type { ExecutorOutput, SchedulerOutput } from "./contract/index.js";
+import { type ExecutorOutput, greedyParams as greedy, type SchedulerOutput } from "./contract/index.js";
+import { byArrival, type SchedulingPolicy } from "./policies/policy.js";
+import type { RequestView } from "./request.js";
 import { Harness, type HarnessOptions, prompt } from "./testing/harness.js";
 
 function harness(overrides: Partial<HarnessOptions> = {}): Harness {
@@ -48,6 +50,25 @@ describe("proposeSpecTokens", () => {
     expect(h.scheduler.proposeSpecTokens("w", [1, 2])).toBe(true);
     h.abort("w");
     expect(h.scheduler.proposeSpecTokens("w", [1])).toBe(false); // finished
+  });
+
+  it("keeps none for samples: not before their fork, nor at the fork point", () => {
+    const h = harness({ blockSize: 4 });
+    h.add("a", prompt(6, 1), 5, { forks: [{ requestId: "a#1", params: greedy(5) }] });
+    expect(h.scheduler.proposeSpecTokens("a#1", [1])).toBe(false); // not forked yet
+    h.step(); // the prompt but its last token: the fork point
+    expect(h.scheduler.getRequest("a")?.numComputedTokens).toBe(5);
+    expect(isDecoding(h, "a")).toBe(true);
+    expect(h.scheduler.proposeSpecTokens("a", [1, 2])).toBe(false);
+    expect(h.scheduler.proposeSpecTokens("a#1", [1, 2])).toBe(false);
+    const { out } = h.step(); // both compute the last prompt token
+    expect(out.numScheduledTokens).toEqual({ a: 1, "a#1": 1 });
+    expect(out.scheduledSpecTokens).toBeUndefined();
+    for (const id of ["a", "a#1"]) expect(h.scheduler.proposeSpecTokens(id, truth(h, id, 2))).toBe(true);
+    expect(h.step().out.scheduledSpecTokens).toEqual({ a: expect.any(Array), "a#1": expect.any(Array) });
+    h.run();
+    for (const id of ["a", "a#1"]) expect(h.results.get(id)?.tokens).toEqual(h.expectedTokens(id, 6, 5));
+    expect(h.kv.stats().numUsedBlocks).toBe(0);
   });
 
   it("rejects what is not a token id with a typed error", () => {
@@ -232,6 +253,22 @@ describe("update with drafts", () => {
     }
     expect(found).toBe(true);
     expect(h.kv.stats().numUsedBlocks).toBe(0);
+  });
+
+  it("tells the policy every token computed, drafts included, and the tokens kept", () => {
+    const served: Array<[string, number, number]> = [];
+    const policy: SchedulingPolicy = {
+      name: "recorder",
+      compareWaiting: byArrival,
+      pickVictim: (c) => c[0] as RequestView,
+      onTokensServed: (r, numComputed, numSampled) => served.push([r.requestId, numComputed, numSampled]),
+    };
+    const h = harness({ policy });
+    decoding(h, "a", 6);
+    served.length = 0;
+    h.scheduler.proposeSpecTokens("a", [truth(h, "a", 1)[0] as number, 1001, 1002]);
+    h.step();
+    expect(served).toEqual([["a", 4, 2]]);
   });
 
   it("leaks nothing when a request with drafts is aborted before its update", () => {
