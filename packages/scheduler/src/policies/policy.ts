@@ -4,7 +4,7 @@ import type { RequestView } from "../request.js";
 export interface StepView {
   /** The step being scheduled. */
   readonly step: number;
-  /** Tokens scheduled so far this step: every running decode is already counted. */
+  /** Tokens scheduled so far this step: every running decode (and its speculative drafts) is already counted. */
   readonly numScheduledTokens: number;
   /** Tokens left in `maxNumBatchedTokens`. */
   readonly numTokensLeft: number;
