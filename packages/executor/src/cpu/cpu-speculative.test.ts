@@ -2,14 +2,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { greedyParams } from "@pagoda/scheduler";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readWeightsF32 } from "../model/read-weights.js";
 import {
   SPEC_MODELS,
   SPEC_REQUEST_BLOCKS,
   specGreedyScenario,
   specRequests,
+  truthProposer,
 } from "../testing/spec-scenarios.js";
+import { emptyStep, runToCompletion } from "../testing/step-driver.js";
 import { CpuExecutor } from "./cpu-executor.js";
 
 describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { timeout: 120_000 }, () => {
@@ -40,4 +43,72 @@ describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { time
       );
     });
   }
+
+  it("seeded sampling with drafts is reproducible, one logprobs entry per token", async () => {
+    const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
+    const model = await loadModelWeights(join(dir, m.family));
+    const weights = await readWeightsF32(model.weights);
+    await model.close();
+    const blockSize = 8;
+    const sampling = {
+      temperature: 0.9,
+      topP: 0.95,
+      repetitionPenalty: 1.2,
+      seed: 7,
+      logprobs: 1,
+    };
+    const requests = specRequests(m.shapes.vocabSize, blockSize, 6).map((r) => ({
+      ...r,
+      params: { ...greedyParams(r.params.maxTokens), ...sampling },
+    }));
+    const make = () =>
+      new CpuExecutor(model.config, weights, {
+        blockSize,
+        numBlocks: SPEC_REQUEST_BLOCKS(blockSize),
+        numSpeculativeTokens: 3,
+      });
+    const plain = await runToCompletion(make(), requests, 6);
+    const truth = new Map(requests.map((r) => [r.id, [...r.prompt, ...(plain.get(r.id)?.tokens ?? [])]]));
+    const spoil = { vocab: m.shapes.vocabSize, seed: 5, wrongRate: 0.3 };
+    const once = await runToCompletion(make(), requests, 6, undefined, truthProposer(truth, 3, spoil));
+    const twice = await runToCompletion(make(), requests, 6, undefined, truthProposer(truth, 3, spoil));
+    for (const r of requests) {
+      const a = once.get(r.id);
+      expect(a?.tokens).toHaveLength(r.params.maxTokens);
+      expect(a?.logprobs.map((e) => e.tokenId)).toEqual(a?.tokens);
+      expect(twice.get(r.id)).toEqual(a);
+    }
+  });
+
+  it("refuses a draft outside the vocabulary, naming it", async () => {
+    const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
+    const model = await loadModelWeights(join(dir, m.family));
+    const weights = await readWeightsF32(model.weights);
+    await model.close();
+    const executor = new CpuExecutor(model.config, weights, {
+      blockSize: 8,
+      numBlocks: 4,
+      numSpeculativeTokens: 2,
+    });
+    const step = {
+      ...emptyStep(0, []),
+      scheduledNewReqs: [
+        {
+          requestId: "a",
+          tokenIds: [3, 4, 5],
+          numPromptTokens: 3,
+          samplingParams: greedyParams(4),
+          blockIds: [1],
+          numComputedTokens: 0,
+        },
+      ],
+      numScheduledTokens: { a: 5 },
+      totalNumScheduledTokens: 5,
+      scheduledSpecTokens: { a: [7, m.shapes.vocabSize] },
+    };
+    await expect(executor.execute(step)).rejects.toMatchObject({
+      code: "executor.bad_token",
+      message: expect.stringMatching(`draft token id ${m.shapes.vocabSize} is outside the vocabulary`),
+    });
+  });
 });

@@ -61,7 +61,7 @@ describe("WasmExecutor: greedy speculative decoding (random checkpoints)", { tim
 
   // Quantized weights: the GEMV (1-3 rows) and the GEMM (more) sum the integer block dots in a
   // different order (kernels-wasm README, "Bits"), so a decode step's logits depend on how many
-  // rows the step has, drafts or not: measured |Δ logprob| ≤ 2.2e-7 here, the same greedy ids.
+  // rows the step has, drafts or not: measured |Δ logprob| ≤ 3.3e-7 here, the same greedy ids.
   for (const quant of ["q8_0", "q4_k"] as const) {
     it(`llama (${quant}): the same greedy tokens with drafts, log-probabilities within 1e-5`, async () => {
       const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
