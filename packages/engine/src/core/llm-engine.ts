@@ -11,11 +11,13 @@ import type {
 } from "@pagoda/scheduler";
 import { EngineError } from "../errors.js";
 import { minTokensBan, parseSamplingParams, type SamplingDefaults } from "../sampling/index.js";
+import { specDecodeCounts } from "../speculative/spec-decode-counts.js";
+import { Speculation, type SpeculationOptions } from "../speculative/speculation.js";
 import { GuidedMasks } from "../structured/guided-masks.js";
 import { onceUnlessRejected } from "../structured/retry-on-failure.js";
 import { StructuredDecoder } from "../structured/structured-decoder.js";
 import { EngineRequest, sampleId, sampleParams } from "./engine-request.js";
-import { EngineSample } from "./engine-sample.js";
+import { EngineSample, type TextUpdate } from "./engine-sample.js";
 import type { EngineInspection, StepSummary } from "./inspection.js";
 import { MetricsFeed, type SampleLookup } from "./metrics-feed.js";
 import { checkSamples, drawSeed, toTokenIds } from "./prepare.js";
@@ -43,6 +45,12 @@ export interface LLMEngineOptions {
   random?: () => number;
   /** Sampling values for fields a request leaves out: the model's `generationDefaults`. */
   samplingDefaults?: SamplingDefaults;
+  /**
+   * Speculative decoding: a proposer drafts up to `numSpeculativeTokens` tokens per decoding
+   * request after each step, for the next step to verify (the executor must have been made for
+   * that many). Requests with a grammar or asking for prompt log-probabilities get none.
+   */
+  speculative?: SpeculationOptions;
 }
 
 const NO_RESULT: ExecutorOutput = { sampledTokenIds: {}, logprobs: {} };
@@ -62,6 +70,8 @@ export class LLMEngine {
   /** By scheduler id. */
   private readonly samples = new Map<string, EngineSample>();
   private readonly feed: MetricsFeed;
+  /** Speculative decoding's proposer and its bookkeeping, when the engine speculates. */
+  readonly speculation: Speculation | undefined;
   private lastStep: StepSummary | null = null;
   /** Grammar state of the constrained samples; the xgrammar decoder is built on first use. */
   private readonly guided: GuidedMasks;
@@ -78,6 +88,7 @@ export class LLMEngine {
       ),
     );
     this.feed = new MetricsFeed(options.metrics, options.scheduler.stats());
+    this.speculation = options.speculative && new Speculation(options.scheduler, options.speculative);
   }
 
   /**
@@ -190,14 +201,22 @@ export class LLMEngine {
       this.samples.get(id)?.request.notePromptLogprobs(chunk);
     }
     const updates = scheduler.update(out, result);
-    this.feed.tokens(updates, this.lookup);
+    const texts = updates.map((u) =>
+      this.samples.get(u.requestId)?.consume(u.newTokenIds, u.stopTokenId, u.finishReason !== null),
+    );
+    const kept = updates.map((u, i) => keptTokens(u, texts[i]));
+    this.feed.tokens(kept, this.lookup);
     const outputs: RequestOutput[] = [...failed];
-    for (const update of updates) {
+    kept.forEach((update, i) => {
       this.guided.accept(update.requestId, update.newTokenIds);
-      const o = this.postprocess(update);
+      const o = this.postprocess(update, texts[i]);
       if (o !== null) outputs.push(o);
-    }
-    this.feed.step(shape, seconds, scheduler.stats());
+    });
+    const proposeStart = performance.now();
+    if (this.speculation !== undefined) await this.speculation.propose(this.draftable(kept));
+    // Drafting is decode work: its time counts in the step's.
+    const proposeSeconds = (performance.now() - proposeStart) / 1000;
+    this.feed.step(shape, seconds + proposeSeconds, scheduler.stats(), specDecodeCounts(updates));
     this.lastStep = {
       numPrefillTokens: shape.numPrefillTokens,
       numDecodeTokens: shape.numDecodeTokens,
@@ -240,10 +259,22 @@ export class LLMEngine {
     return outputs;
   }
 
-  private postprocess(u: SchedulerRequestOutput): RequestOutput | null {
+  // Samples that go on and may take drafts: no grammar (its masks are per token), no prompt logprobs.
+  private draftable(updates: readonly SchedulerRequestOutput[]): string[] {
+    const ids: string[] = [];
+    for (const u of updates) {
+      const params = this.samples.get(u.requestId)?.request.params;
+      if (params === undefined || u.finishReason !== null) continue;
+      if (params.guided === null && params.sampling.promptLogprobs == null) ids.push(u.requestId);
+    }
+    return ids;
+  }
+
+  private postprocess(u: SchedulerRequestOutput, t: TextUpdate | undefined): RequestOutput | null {
     const s = this.samples.get(u.requestId);
-    if (s === undefined) return null;
-    const { text, stop } = s.consume(u.newTokenIds, u.stopTokenId, u.finishReason !== null);
+    if (s === undefined || t === undefined) return null;
+    s.numOutputTokens += t.numTokens;
+    const { text, stop } = t;
     if (stop !== null) {
       if (u.finishReason === null) this.options.scheduler.finishRequest(u.requestId, "stop");
       return this.finish(s, "stop", stop, text, u.newTokenIds, u.logprobs);
@@ -285,6 +316,7 @@ export class LLMEngine {
     s.finished = true;
     this.samples.delete(s.schedulerId);
     this.guided.drop(s.schedulerId);
+    this.speculation?.drop(s.schedulerId);
     const { request } = s;
     if (request.noteFinished()) {
       this.requests.delete(request.requestId);
@@ -292,6 +324,20 @@ export class LLMEngine {
     }
     return output(s, text, tokenIds, logprobs, reason, stopReason);
   }
+}
+
+/**
+ * A stop string found at an earlier token of the step (accepted drafts bring several) ends the
+ * sample there: the tokens after it, their log-probabilities and any stop token are not output.
+ */
+function keptTokens(u: SchedulerRequestOutput, t: TextUpdate | undefined): SchedulerRequestOutput {
+  if (t === undefined || t.numTokens === u.newTokenIds.length) return u;
+  return {
+    ...u,
+    newTokenIds: u.newTokenIds.slice(0, t.numTokens),
+    logprobs: u.logprobs?.slice(0, t.numTokens) ?? null,
+    stopTokenId: null,
+  };
 }
 
 function output(

@@ -1,4 +1,4 @@
-import type { MetricsRecorder, StepBatchShape } from "@pagoda/metrics";
+import type { MetricsRecorder, SpecDecodeStep, StepBatchShape } from "@pagoda/metrics";
 import type { SchedulerOutput, SchedulerStats, RequestOutput as SchedulerUpdate } from "@pagoda/scheduler";
 import type { EngineFinishReason } from "./types.js";
 
@@ -89,8 +89,8 @@ export class MetricsFeed {
 
   /**
    * The shape of a step about to run (`null` without a recorder). A sequence computing one token
-   * past its prompt decodes; every other scheduled token (prompt chunks, a sample's last prompt
-   * token, a recompute after preemption) is prefill.
+   * past its prompt, and the draft tokens it verifies, decodes; every other scheduled token
+   * (prompt chunks, a sample's last prompt token, a recompute after preemption) is prefill.
    */
   shape(out: SchedulerOutput, lookup: SampleLookup): StepShape {
     const numNewTokens: number[] = [];
@@ -101,7 +101,8 @@ export class MetricsFeed {
       const n = out.numScheduledTokens[id] ?? 0;
       numNewTokens.push(n);
       numContextTokens.push(numComputed);
-      if (n === 1 && numComputed >= numPrompt) numDecodeTokens++;
+      const numDrafts = out.scheduledSpecTokens?.[id]?.length ?? 0;
+      if (n === 1 + numDrafts && numComputed >= numPrompt) numDecodeTokens += n;
       else numPrefillTokens += n;
     };
     for (const r of out.scheduledNewReqs) add(r.requestId, r.numComputedTokens, r.numPromptTokens);
@@ -112,10 +113,11 @@ export class MetricsFeed {
   }
 
   /**
-   * Records a step that ran for `seconds` (the executor's wall time, split between prefill and
-   * decode by their token shares), with the scheduler's state after it.
+   * Records a step that ran for `seconds` (the executor's wall time, and the proposer's, split
+   * between prefill and decode by their token shares), with the scheduler's state after it and
+   * its speculative decoding counts when drafts were verified.
    */
-  step(shape: StepShape, seconds: number, stats: SchedulerStats): void {
+  step(shape: StepShape, seconds: number, stats: SchedulerStats, specDecode?: SpecDecodeStep): void {
     if (this.recorder === undefined) return;
     const { numPrefillTokens, numDecodeTokens, batch } = shape;
     const total = numPrefillTokens + numDecodeTokens;
@@ -136,6 +138,7 @@ export class MetricsFeed {
       prefixCacheHits: prefixCacheHits - this.prefixCacheHits,
       numPreemptions: numPreemptions - this.numPreemptions,
       batch,
+      ...(specDecode !== undefined && { specDecode }),
     });
     this.numPreemptions = numPreemptions;
     this.prefixCacheQueries = prefixCacheQueries;

@@ -27,6 +27,13 @@ import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
 import { loadPolicy } from "../policy/index.js";
 import { generationDefaults } from "../sampling/index.js";
+import { createProposer } from "../speculative/create-proposer.js";
+import type { Proposer } from "../speculative/proposer.js";
+import {
+  type ResolvedSpeculativeConfig,
+  resolveSpeculativeConfig,
+  type SpeculativeConfig,
+} from "../speculative/speculative-config.js";
 import { LLM } from "./llm.js";
 
 /**
@@ -94,6 +101,13 @@ export interface CreateEngineOptions {
    */
   generationConfig?: "auto" | "vllm";
   metrics?: MetricsRecorder;
+  /**
+   * Speculative decoding; default off. `{ method: "ngram", numSpeculativeTokens, ngramMin,
+   * ngramMax }` drafts by prompt lookup; `{ method: "draft", model, numSpeculativeTokens }` with a
+   * smaller model sharing the target's vocabulary, on the same device with the same KV dtype and
+   * quantization, in a paged KV cache of its own. Outputs are distributed exactly as without it.
+   */
+  speculative?: SpeculativeConfig;
   /** Called as the weights load (bytes read / uploaded so far, and in all), e.g. for a progress bar. */
   onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
 }
@@ -130,6 +144,8 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       `quantization must be one of ${QUANT_SCHEMES.join(", ")}; got ${JSON.stringify(scheme)}`,
     );
   }
+  // Before the weights, as the policy: a bad option fails at once.
+  const spec = options.speculative === undefined ? null : resolveSpeculativeConfig(options.speculative);
   const policy = options.policy ?? "fcfs";
   // Before the weights: a bad policy, module or option fails in milliseconds.
   if (typeof policy === "string") await loadPolicy(policy, options.policyOptions);
@@ -141,7 +157,8 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
   try {
     const blockSize = options.blockSize ?? 16;
     const numHostBlocks = hostBlocks(model, options, blockSize, options.swapSpace ?? 0);
-    const built = await buildExecutor(model, options, numHostBlocks);
+    const built = await buildExecutor(model, options, numHostBlocks, spec?.numSpeculativeTokens ?? 0);
+    const proposer = spec && (await speculativeProposer(spec, model, options, built));
     const kvCache = new KVCacheManager({
       numBlocks: built.numBlocks,
       blockSize,
@@ -167,6 +184,10 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       vocabSize: model.config.vocabSize,
       ...(genConfig === "auto" && { samplingDefaults: generationDefaults(model.generationConfig) }),
       ...(options.metrics !== undefined && { metrics: options.metrics }),
+      ...(spec !== null &&
+        proposer !== null && {
+          speculative: { proposer, numSpeculativeTokens: spec.numSpeculativeTokens },
+        }),
     });
     return new LLM(engine, {
       scheduler,
@@ -177,16 +198,49 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       kvCacheBytes: built.numBlocks * blockSize * kvBytesPerToken(model, built.kvCacheDtype),
       model,
       maxModelLen: built.maxModelLen,
+      speculative: spec,
+      proposer,
     });
   } finally {
     await model.close();
   }
 }
 
+// The draft model runs where the target runs, with its dtype options, and never speculates itself.
+function speculativeProposer(
+  spec: ResolvedSpeculativeConfig,
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  target: Built,
+): Promise<Proposer> {
+  const blockSize = o.blockSize ?? 16;
+  const sizes = {
+    vocabSize: model.config.vocabSize,
+    numBlocks: target.numBlocks,
+    blockSize,
+    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
+    maxNumSeqs: o.maxNumSeqs ?? 64,
+  };
+  return createProposer(spec, sizes, async (draft, numBlocks) => {
+    const scheme = o.quantization;
+    const weights =
+      scheme === undefined ? draft.weights : quantizeWeights(draft.weights, draft.config, scheme);
+    const { onLoadProgress: _, ...rest } = o;
+    const built = await buildExecutor(
+      { ...draft, weights },
+      { ...rest, device: target.device, numBlocks },
+      0,
+      0,
+    );
+    return { executor: built.executor, numBlocks: built.numBlocks, maxModelLen: built.maxModelLen };
+  });
+}
+
 async function buildExecutor(
   model: LoadedModel,
   o: CreateEngineOptions,
   numSwapBlocks: number,
+  numSpeculativeTokens: number,
 ): Promise<Built> {
   const device = o.device ?? "auto";
   if (!DEVICES.includes(device)) {
@@ -202,10 +256,10 @@ async function buildExecutor(
       `kvCacheDtype must be one of auto, ${KV_CACHE_DTYPES.join(", ")}; got ${JSON.stringify(dtype)}`,
     );
   }
-  if (device === "reference") return buildReference(model, o, numSwapBlocks);
-  if (device === "cpu") return buildWasm(model, o, numSwapBlocks);
+  if (device === "reference") return buildReference(model, o, numSwapBlocks, numSpeculativeTokens);
+  if (device === "cpu") return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
   if (device === "auto" && (await probeWebGpu()).kind !== "hardware")
-    return buildWasm(model, o, numSwapBlocks);
+    return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
   try {
     const executor = await createWebGpuExecutor({
       model,
@@ -213,6 +267,7 @@ async function buildExecutor(
       maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: o.maxNumSeqs ?? 64,
       numSwapBlocks,
+      numSpeculativeTokens,
       kvCacheDtype: resolveKvDtype(o),
       ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
       ...(o.numBlocks !== undefined
@@ -222,7 +277,7 @@ async function buildExecutor(
     const { numBlocks, maxModelLen, kvCacheDtype } = executor.sizes;
     return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "webgpu" };
   } catch (cause) {
-    if (device === "auto") return buildWasm(model, o, numSwapBlocks);
+    if (device === "auto") return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
     throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, {
       cause,
     });
@@ -267,13 +322,19 @@ function hostBlocks(
   return numBlocks < 2 ? 0 : numBlocks;
 }
 
-async function buildWasm(model: LoadedModel, o: CreateEngineOptions, numSwapBlocks: number): Promise<Built> {
+async function buildWasm(
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  numSwapBlocks: number,
+  numSpeculativeTokens: number,
+): Promise<Built> {
   const executor = await createWasmExecutor({
     model,
     blockSize: o.blockSize ?? 16,
     maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
     maxNumSeqs: o.maxNumSeqs ?? 64,
     numSwapBlocks,
+    numSpeculativeTokens,
     kvCacheDtype: resolveKvDtype(o),
     ...(o.threads !== undefined && { threads: o.threads }),
     ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
@@ -289,6 +350,7 @@ async function buildReference(
   model: LoadedModel,
   o: CreateEngineOptions,
   numSwapBlocks: number,
+  numSpeculativeTokens: number,
 ): Promise<Built> {
   const { config } = model;
   const blockSize = o.blockSize ?? 16;
@@ -301,7 +363,13 @@ async function buildReference(
     throw new EngineError("engine.no_kv_memory", `the KV cache needs at least 2 blocks; got ${numBlocks}`);
   }
   const weights = await readWeightsF32(model.weights, o.onLoadProgress);
-  const executor = new CpuExecutor(config, weights, { numBlocks, blockSize, numSwapBlocks, kvCacheDtype });
+  const executor = new CpuExecutor(config, weights, {
+    numBlocks,
+    blockSize,
+    numSwapBlocks,
+    kvCacheDtype,
+    numSpeculativeTokens,
+  });
   const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
   return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "reference" };
 }

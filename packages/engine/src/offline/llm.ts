@@ -3,6 +3,8 @@ import type { LoadedModel } from "@pagoda/model-loaders";
 import type { Executor, Scheduler } from "@pagoda/scheduler";
 import type { LLMEngine } from "../core/llm-engine.js";
 import type { PromptInput } from "../core/types.js";
+import type { Proposer } from "../speculative/proposer.js";
+import type { ResolvedSpeculativeConfig } from "../speculative/speculative-config.js";
 import type { CompletionResult } from "./accumulator.js";
 import type { ResolvedDevice } from "./create-engine.js";
 import { type GenerateOptions, generate } from "./generate.js";
@@ -22,6 +24,10 @@ export interface LLMParts {
   model: LoadedModel;
   /** Prompt + `max_tokens` must fit in this many tokens (model positions and KV cache allowing). */
   maxModelLen: number;
+  /** Speculative decoding's resolved configuration, or `null` when off. */
+  speculative?: ResolvedSpeculativeConfig | null;
+  /** The proposer drafting for the engine (it owns a draft model's executor), or `null`. */
+  proposer?: Proposer | null;
 }
 
 /** A ready engine over one model, from `createEngine` (vLLM's `LLM` class). */
@@ -41,8 +47,9 @@ export class LLM {
     return generate(this.engine, prompts, params, options);
   }
 
-  /** Releases the executor's memory; the engine is unusable afterwards. */
-  close(): Promise<void> {
-    return this.parts.executor.close();
+  /** Releases the executor's memory (and a draft model's); the engine is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.parts.proposer?.close();
+    await this.parts.executor.close();
   }
 }

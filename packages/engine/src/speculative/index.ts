@@ -1,6 +1,9 @@
+export { createProposer, type DraftExecutorBuilder, type ProposerTarget } from "./create-proposer.js";
 export { type DraftModelOptions, DraftModelProposer } from "./draft-model-proposer.js";
 export { type NgramOptions, NgramProposer } from "./ngram-proposer.js";
 export type { DraftRequest, Proposer } from "./proposer.js";
+export { type DraftCounts, specDecodeCounts } from "./spec-decode-counts.js";
+export { Speculation, type SpeculationOptions } from "./speculation.js";
 export {
   checkDraftVocabulary,
   type DraftSpeculativeConfig,

@@ -59,6 +59,10 @@ export interface WorkerEngineInfo {
   kvCacheBytes?: number;
   /** Threads of the `cpu` (WebAssembly) executor; 1 where shared memory is unavailable. */
   threads?: number;
+  /** Speculative decoding in one line (`ngram k=4 n=2..4`, `draft model DIR k=3`); absent when off. */
+  speculative?: string;
+  /** Drafts per request per step (k) when speculative decoding is on. */
+  numSpeculativeTokens?: number;
 }
 
 /**
