@@ -255,7 +255,7 @@ export class Scheduler {
       if (reason !== null) {
         this.finish(r, reason);
         finished = true;
-      } else if (drafts.length > 0 && slots.truncate(r)) {
+      } else if (drafts.length > 0 && slots.settleDrafts(r)) {
         r.tableReplaced = true; // trailing blocks were freed: the executor needs the whole table
       }
     }

@@ -53,13 +53,16 @@ export class SlotReserver {
 
   /**
    * After a step with drafts: gives back the slots past `r`'s computed tokens (rejected drafts)
-   * when the manager was told of them. Returns true when trailing blocks were freed, so the
+   * when the manager was told of them, and lets it cache blocks that accepted drafts filled (as
+   * a decode filling a block would have). Returns true when trailing blocks were freed, so the
    * executor's copy of the table is stale.
    */
-  truncate(r: SchedulerRequest): boolean {
-    if (r.kvTokens <= r.numComputedTokens) return false;
-    const freed = this.kv.truncateSlots(r.requestId, r.numComputedTokens);
-    this.record(r, r.numComputedTokens);
+  settleDrafts(r: SchedulerRequest): boolean {
+    const numComputed = r.numComputedTokens;
+    if (r.kvTokens < numComputed) return false; // the drafts stayed inside a block, short of its end
+    const freed = r.kvTokens > numComputed ? this.kv.truncateSlots(r.requestId, numComputed) : [];
+    this.kv.allocateSlots(r.requestId, 0, r.allocateOptions); // caches the blocks of computed tokens
+    this.record(r, numComputed);
     return freed.length > 0;
   }
 

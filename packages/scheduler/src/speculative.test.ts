@@ -219,12 +219,10 @@ describe("update with drafts", () => {
     expect(h.results.get("b")?.finishReason).not.toBeNull();
   });
 
-  it("caches a block of accepted drafts once its tokens are known", () => {
+  it("caches a block filled by accepted drafts in the step that accepts them", () => {
     const h = harness({ model: "history" });
     decoding(h, "a", 7);
     h.scheduler.proposeSpecTokens("a", truth(h, "a", 4)); // fills block 3, all accepted
-    h.step();
-    h.step(); // the next allocation hashes it
     h.step();
     const tokens = (h.scheduler.getRequest("a")?.tokenIds ?? []).slice();
     expect(h.kv.getComputedBlocks([...tokens.slice(0, 12), 1]).numComputedTokens).toBe(12);
