@@ -14,9 +14,10 @@ import {
 } from "../device-flags.js";
 import { POLICY_OPTIONS_HELP, parsePolicy, parsePolicyOptions, policyHelp } from "../policy-flags.js";
 import type { CliIo } from "../program.js";
+import { addSpeculativeOptions, parseSpeculativeFlags, type SpeculativeFlags } from "../speculative-flags.js";
 import { readPrompts } from "./prompts.js";
 
-interface GenerateFlags {
+interface GenerateFlags extends SpeculativeFlags {
   model?: string;
   prompt?: string;
   promptsFile?: string;
@@ -35,7 +36,7 @@ interface GenerateFlags {
 
 /** Registers `pagoda generate`: offline completions of one prompt or a JSONL batch. */
 export function registerGenerate(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command("generate")
     .description("generate completions offline")
     .option(
@@ -55,37 +56,39 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option("--policy <name|path>", policyHelp(), "fcfs")
     .option("--policy-options <json>", POLICY_OPTIONS_HELP)
     .option("--json", "print one JSON object per prompt")
-    .option("--verbose", "print stack traces on errors")
-    .action(async (flags: GenerateFlags) => {
-      const prompts = await readPrompts(flags.prompt, flags.promptsFile);
-      const device = parseDevice(flags.device);
-      const threads = parseThreads(flags.threads);
-      const kvCacheDtype = parseKvCacheDtype(flags.kvCacheDtype);
-      const quantization = parseQuantization(flags.quantization);
-      const policy = parsePolicy(flags.policy);
-      const policyOptions = parsePolicyOptions(flags.policyOptions);
-      const params = {
-        ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
-        ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
-        ...(flags.topP !== undefined && { top_p: numberOrText(flags.topP) }),
-        ...(flags.seed !== undefined && { seed: numberOrText(flags.seed) }),
-      };
-      const llm = await createEngine({
-        model: flags.model ?? defaultModel(),
-        device,
-        kvCacheDtype,
-        policy,
-        ...(policyOptions !== undefined && { policyOptions }),
-        ...(threads !== undefined && { threads }),
-        ...(quantization !== undefined && { quantization }),
-      });
-      try {
-        const results = await runBatch(llm, prompts, params);
-        for (const r of results) io.out(flags.json ? `${JSON.stringify(toJson(r))}\n` : `${r.text}\n`);
-      } finally {
-        await llm.close();
-      }
+    .option("--verbose", "print stack traces on errors");
+  addSpeculativeOptions(cmd).action(async (flags: GenerateFlags) => {
+    const prompts = await readPrompts(flags.prompt, flags.promptsFile);
+    const device = parseDevice(flags.device);
+    const threads = parseThreads(flags.threads);
+    const kvCacheDtype = parseKvCacheDtype(flags.kvCacheDtype);
+    const quantization = parseQuantization(flags.quantization);
+    const policy = parsePolicy(flags.policy);
+    const policyOptions = parsePolicyOptions(flags.policyOptions);
+    const speculative = parseSpeculativeFlags(flags);
+    const params = {
+      ...(flags.maxTokens !== undefined && { max_tokens: numberOrText(flags.maxTokens) }),
+      ...(flags.temperature !== undefined && { temperature: numberOrText(flags.temperature) }),
+      ...(flags.topP !== undefined && { top_p: numberOrText(flags.topP) }),
+      ...(flags.seed !== undefined && { seed: numberOrText(flags.seed) }),
+    };
+    const llm = await createEngine({
+      model: flags.model ?? defaultModel(),
+      device,
+      kvCacheDtype,
+      policy,
+      ...(policyOptions !== undefined && { policyOptions }),
+      ...(threads !== undefined && { threads }),
+      ...(quantization !== undefined && { quantization }),
+      ...(speculative !== undefined && { speculative }),
     });
+    try {
+      const results = await runBatch(llm, prompts, params);
+      for (const r of results) io.out(flags.json ? `${JSON.stringify(toJson(r))}\n` : `${r.text}\n`);
+    } finally {
+      await llm.close();
+    }
+  });
 }
 
 async function runBatch(

@@ -87,6 +87,7 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
       ...(config.quantization !== undefined && { quantization: config.quantization }),
       enablePrefixCaching: config.enablePrefixCaching,
       generationConfig: config.generationConfig,
+      ...(config.speculative !== undefined && { speculative: config.speculative }),
       metrics: server.metrics,
       onLoadProgress: (loaded, total) => {
         bar.setTotal(total);
@@ -116,6 +117,9 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
             kvCache: { dtype: info.kvCacheDtype, bytes: info.kvCacheBytes },
           }),
       });
+      if (info.numSpeculativeTokens !== undefined) {
+        server.exporter.setNumSpeculativeTokens(info.numSpeculativeTokens);
+      }
       if (info.kvCacheDtype !== undefined && info.kvCacheBytes !== undefined) {
         server.exporter.setCacheConfig({
           blockSize: info.blockSize,
@@ -133,8 +137,9 @@ export async function runServer(config: ServeConfig, o: RunServerOptions): Promi
           kvCacheDtype: info.kvCacheDtype,
           kvCacheBytes: info.kvCacheBytes,
           kvCacheTokens: (info.numBlocks - 1) * info.blockSize,
+          speculative: info.speculative ?? null,
         },
-        `serving ${config.servedModelName} at ${running.url}/v1 (KV cache ${info.kvCacheDtype}: ${(info.numBlocks - 1) * info.blockSize} tokens)`,
+        `serving ${config.servedModelName} at ${running.url}/v1 (KV cache ${info.kvCacheDtype}: ${(info.numBlocks - 1) * info.blockSize} tokens${info.speculative === undefined ? "" : `; speculative decoding: ${info.speculative}`})`,
       );
     }
   } catch (err) {

@@ -7,12 +7,13 @@ import { DEVICE_HELP, KV_CACHE_DTYPE_HELP, QUANTIZATION_HELP, THREADS_HELP } fro
 import { CliUsageError } from "../generate/errors.js";
 import { POLICY_OPTIONS_HELP, policyHelp } from "../policy-flags.js";
 import type { CliIo } from "../program.js";
+import { addSpeculativeOptions } from "../speculative-flags.js";
 import { runServer } from "./run-server.js";
 import { resolveServeConfig, type ServeFlags } from "./serve-options.js";
 
 /** Registers `pagoda serve`: the OpenAI-compatible server, the engine core on a worker thread. */
 export function registerServe(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command("serve")
     .description("start the OpenAI-compatible server (the engine runs on a worker thread)")
     .option(
@@ -66,16 +67,16 @@ export function registerServe(program: Command, io: CliIo): void {
       "auto: the model's generation_config.json sampling defaults apply to requests that leave them out | vllm: ignore them",
       "auto",
     )
-    .option("--verbose", "debug logs, and stack traces on errors")
-    .action(async (flags: ServeFlags) => {
-      const config = resolveServeConfig(flags, defaultModel());
-      // Imported here too (the worker imports it again: registration is per thread), so a bad
-      // module or option fails in one line before the server listens.
-      await loadPolicy(config.policy, config.policyOptions);
-      const chatTemplate =
-        config.chatTemplateFile === null ? null : await readTemplate(config.chatTemplateFile);
-      await runServer(config, { chatTemplate, verbose: flags.verbose === true, io });
-    });
+    .option("--verbose", "debug logs, and stack traces on errors");
+  addSpeculativeOptions(cmd).action(async (flags: ServeFlags) => {
+    const config = resolveServeConfig(flags, defaultModel());
+    // Imported here too (the worker imports it again: registration is per thread), so a bad
+    // module or option fails in one line before the server listens.
+    await loadPolicy(config.policy, config.policyOptions);
+    const chatTemplate =
+      config.chatTemplateFile === null ? null : await readTemplate(config.chatTemplateFile);
+    await runServer(config, { chatTemplate, verbose: flags.verbose === true, io });
+  });
 }
 
 async function readTemplate(file: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { basename, resolve } from "node:path";
-import type { Device, PolicyOptions } from "@pagoda/engine";
+import type { Device, PolicyOptions, SpeculativeConfig } from "@pagoda/engine";
 import type { QuantScheme } from "@pagoda/model-loaders";
 import { DEVICE_PROFILE_NAMES, TOOL_CALL_PARSER_NAMES } from "@pagoda/server";
 import {
@@ -13,10 +13,11 @@ import {
 } from "../device-flags.js";
 import { CliUsageError } from "../generate/errors.js";
 import { parsePolicy, parsePolicyOptions } from "../policy-flags.js";
+import { parseSpeculativeFlags, type SpeculativeFlags } from "../speculative-flags.js";
 import { parseByteSize } from "./byte-size.js";
 
 /** The flags of `pagoda serve` as commander hands them over (strings, before checks). */
-export interface ServeFlags {
+export interface ServeFlags extends SpeculativeFlags {
   model?: string;
   host: string;
   port: string;
@@ -89,6 +90,8 @@ export interface ServeConfig {
   allowedOrigins: string[];
   /** `auto`: the model's generation_config.json sampling defaults apply; `vllm`: ignored. */
   generationConfig: "auto" | "vllm";
+  /** Speculative decoding (`--speculative`, `--speculative-model`); undefined: off. */
+  speculative: SpeculativeConfig | undefined;
 }
 
 /** Checks the flags; `defaultModel` is used without `--model` and must exist. */
@@ -146,6 +149,7 @@ export function resolveServeConfig(flags: ServeFlags, defaultModel: string): Ser
         : oneOf("--tool-call-parser", flags.toolCallParser, TOOL_CALL_PARSER_NAMES),
     allowedOrigins: parseOrigins(flags.allowedOrigins),
     generationConfig: oneOf("--generation-config", flags.generationConfig, ["auto", "vllm"] as const),
+    speculative: parseSpeculativeFlags(flags),
   };
 }
 
