@@ -1,3 +1,5 @@
+/** A grammar's packed token mask applied to a logits row (banned tokens at -1e30): the kernels' `maskLogits`. */
+export { maskLogits as applyTokenMask } from "@pagoda/kernels-wgsl";
 export { ropeInvFreq } from "@pagoda/model-loaders";
 export { FORCED_STORY } from "./accuracy/forced-text.js";
 export {
@@ -10,7 +12,6 @@ export { type DraftLimits, type FlatBatch, flattenBatch } from "./batch/flat-bat
 export { type RequestState, RequestStates } from "./batch/request-states.js";
 export { type Sampler, sampleBatch } from "./batch/sample-batch.js";
 export { kernelParams, sampleOnCpu, toTokenLogprobs } from "./batch/sampling.js";
-export { applyTokenMask } from "./batch/token-mask.js";
 export { ACCEPT_STREAM, type Verified, verifyDrafts } from "./batch/verify-drafts.js";
 export { CpuExecutor, type CpuExecutorOptions } from "./cpu/cpu-executor.js";
 export { PagedKvCache } from "./cpu/paged-kv-cache.js";

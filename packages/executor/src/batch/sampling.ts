@@ -1,5 +1,6 @@
 import {
   type SamplingParams as KernelParams,
+  maskLogits,
   rawLogprobsReference,
   type SampleResult,
   sampleReference,
@@ -7,7 +8,6 @@ import {
 } from "@pagoda/kernels-wgsl";
 import type { TokenLogprobs } from "@pagoda/scheduler";
 import type { RequestState } from "./request-states.js";
-import { applyTokenMask } from "./token-mask.js";
 
 /** The sampling kernels' parameters for a request's next token (the RNG counter is its output index). */
 export function kernelParams(r: RequestState): KernelParams {
@@ -78,7 +78,7 @@ export function sampleOnCpu(
 ): { tokenId: number; logprobs?: TokenLogprobs } {
   // A grammar's mask goes first, so every later filter sees only the tokens it allows.
   if (r.tokenMask && maskScratch.length < raw.length) maskScratch = new Float32Array(raw.length);
-  const logits = r.tokenMask ? applyTokenMask(raw, r.tokenMask, maskScratch) : raw;
+  const logits = r.tokenMask ? maskLogits(raw, r.tokenMask, maskScratch) : raw;
   const history = { tokens: r.tokenIds, numPromptTokens: r.numPromptTokens };
   // Without logprobs the log-softmax over the vocabulary is skipped: same token, less work.
   if (r.params.logprobs === null)

@@ -12,7 +12,6 @@ import {
 } from "@pagoda/kernels-wgsl";
 import type { RequestState } from "../batch/request-states.js";
 import { kernelParams } from "../batch/sampling.js";
-import { maskAsBias } from "../batch/token-mask.js";
 import type { GpuBuffers } from "./gpu-buffers.js";
 import type { SamplingUpload } from "./step-inputs.js";
 
@@ -48,9 +47,10 @@ export class GpuSampler {
    * requests with a penalty send their token history: without one the kernels never read it.
    */
   pack(requests: readonly RequestState[]): SamplingUpload {
-    // A grammar's mask reaches the kernels as a -1e30 bias on every token it bans.
+    // A grammar's mask reaches the kernels as its packed bitmask (vocab / 32 words in the
+    // history buffer), which they apply before anything else.
     const params = requests.map((r) =>
-      r.tokenMask ? maskAsBias(kernelParams(r), r.tokenMask, this.vocab) : kernelParams(r),
+      r.tokenMask ? { ...kernelParams(r), tokenMask: r.tokenMask } : kernelParams(r),
     );
     const histories = requests.map((r): TokenHistory => {
       const p = r.params;

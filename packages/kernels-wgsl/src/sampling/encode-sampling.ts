@@ -74,6 +74,6 @@ export function encodeSampling(pass: GPUComputePassEncoder, ctx: KernelContext, 
     );
     ctx.dispatch(pass, sample, uniforms, [range(scores), params, output], workgroups);
     if (args.logprobs !== false)
-      ctx.dispatch(pass, logprobs, uniforms, [range(logits), params, output], workgroups);
+      ctx.dispatch(pass, logprobs, uniforms, [range(logits), params, output, history], workgroups);
   }
 }

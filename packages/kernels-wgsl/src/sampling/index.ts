@@ -1,7 +1,7 @@
 export { encodeSampling, type SamplingArgs } from "./encode-sampling.js";
 export { OUT, OUTPUT_WORDS, PARAM, PARAM_WORDS, SAMPLE_FLAGS } from "./layout.js";
 export { decodeSamplingOutput, type SampleResult } from "./output.js";
-export { type PackedSamplingInputs, packSamplingInputs } from "./pack.js";
+export { historyWords, type PackedSamplingInputs, packSamplingInputs } from "./pack.js";
 export {
   DEFAULT_SAMPLING_PARAMS,
   MAX_LOGPROBS,
@@ -26,3 +26,10 @@ export {
   writeSamplingInputs,
 } from "./sampling-buffers.js";
 export { SamplingError } from "./sampling-error.js";
+export {
+  checkTokenMask,
+  MASKED_LOGIT,
+  maskLogits,
+  tokenAllowed,
+  tokenMaskWords,
+} from "./token-mask.js";

@@ -21,7 +21,7 @@ export const PARAM = {
   numPromptTokens: 12, // u32
   numOutputTokens: 13, // u32
   numBias: 14, // u32: logit-bias pairs (token, f32 bits) in the history buffer after the tokens
-  // 15: reserved, zero
+  hasMask: 15, // u32: 1 when ceil(vocab / 32) token-mask words follow the bias pairs
 } as const;
 
 /** Words of one `SampleOut` record (192 bytes): what the executor reads back per sequence. */

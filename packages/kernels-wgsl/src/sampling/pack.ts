@@ -2,12 +2,13 @@ import { PARAM, PARAM_WORDS } from "./layout.js";
 import { type SamplingParams, type TokenHistory, validateSampling } from "./params.js";
 import { seedKey } from "./philox.js";
 import { SamplingError } from "./sampling-error.js";
+import { tokenMaskWords } from "./token-mask.js";
 
 /** The two storage buffers' contents for one batch: `SeqParams` records and the token history. */
 export interface PackedSamplingInputs {
   /** `[numSeqs]` `SeqParams` records, {@link PARAM_WORDS} words each. */
   readonly params: Uint32Array;
-  /** Every sequence's prompt then output tokens, then its logit-bias pairs, back to back. */
+  /** Every sequence's prompt then output tokens, its logit-bias pairs, then its token mask, back to back. */
   readonly history: Uint32Array;
 }
 
@@ -31,9 +32,7 @@ export function packSamplingInputs(
   let total = 0;
   for (let s = 0; s < params.length; s++) {
     validateSampling(params[s] as SamplingParams, histories[s] as TokenHistory, vocab);
-    total +=
-      (histories[s] as TokenHistory).tokens.length +
-      2 * ((params[s] as SamplingParams).logitBias?.length ?? 0);
+    total += historyWords(params[s] as SamplingParams, histories[s] as TokenHistory, vocab);
   }
   const words = new Uint32Array(params.length * PARAM_WORDS);
   const f32 = new Float32Array(words.buffer);
@@ -69,6 +68,19 @@ export function packSamplingInputs(
       historyF32[start + 1] = value;
       start += 2;
     }
+    // The mask's words follow (Int32 words keep their bits as they are copied in).
+    words[at + PARAM.hasMask] = p.tokenMask === undefined ? 0 : 1;
+    if (p.tokenMask !== undefined) {
+      const n = tokenMaskWords(vocab);
+      history.set(p.tokenMask.subarray(0, n), start);
+      start += n;
+    }
   });
   return { params: words, history };
+}
+
+/** History-buffer words one sequence takes: its tokens, 2 per logit-bias pair, its mask's words. */
+export function historyWords(params: SamplingParams, history: TokenHistory, vocab: number): number {
+  const mask = params.tokenMask === undefined ? 0 : tokenMaskWords(vocab);
+  return history.tokens.length + 2 * (params.logitBias?.length ?? 0) + mask;
 }

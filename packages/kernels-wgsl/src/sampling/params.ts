@@ -1,4 +1,5 @@
 import { SamplingError } from "./sampling-error.js";
+import { checkTokenMask } from "./token-mask.js";
 
 /** Most top log-probabilities a sequence may ask for (vLLM's default cap). */
 export const MAX_LOGPROBS = 20;
@@ -33,6 +34,12 @@ export interface SamplingParams {
    * before the temperature; absent or empty = none. Log-probabilities stay those of the raw logits.
    */
   readonly logitBias?: ReadonlyArray<readonly [number, number]>;
+  /**
+   * A grammar's packed token mask (xgrammar's layout: token t allowed when bit `t & 31` of word
+   * `t >> 5` is set; `ceil(vocab / 32)` words). Applied before anything else: a banned token's
+   * logit is -1e30 for the penalties, the bias, the filters and the log-probabilities alike.
+   */
+  readonly tokenMask?: Int32Array | Uint32Array;
 }
 
 /** The tokens penalties look at: prompt tokens then output tokens, in one list. */
@@ -103,6 +110,7 @@ export function validateSampling(params: SamplingParams, history: TokenHistory, 
     check(Number.isFinite(bias), `logitBias[${i}]`, bias, "bias must be finite");
     seenBias.add(token);
   }
+  if (p.tokenMask !== undefined) checkTokenMask(p.tokenMask, vocab);
   const { tokens, numPromptTokens } = history;
   check(
     isInt(numPromptTokens) && numPromptTokens >= 0 && numPromptTokens <= tokens.length,

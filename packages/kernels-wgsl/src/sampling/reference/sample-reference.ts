@@ -1,6 +1,7 @@
 import type { SampleResult } from "../output.js";
 import { NO_HISTORY, type SamplingParams, type TokenHistory, validateSampling } from "../params.js";
 import { SamplingError } from "../sampling-error.js";
+import { maskLogits } from "../token-mask.js";
 import { keptSetReference } from "./filters.js";
 import { argmax } from "./float-order.js";
 import { gumbelArgmax } from "./gumbel.js";
@@ -8,9 +9,10 @@ import { rawLogprobsReference } from "./logprobs.js";
 import { scoresReference } from "./penalties.js";
 
 /**
- * Samples one sequence's next token on the CPU with exactly the GPU kernels' rules: penalties →
- * greedy argmax if temperature is 0 → ÷ temperature → top-k → top-p → min-p → Gumbel-max with
- * Philox noise. Logprobs come from the raw logits. See the README for the rules.
+ * Samples one sequence's next token on the CPU with exactly the GPU kernels' rules: token mask →
+ * penalties → greedy argmax if temperature is 0 → ÷ temperature → top-k → top-p → min-p →
+ * Gumbel-max with Philox noise. Logprobs come from the raw logits (after the token mask). See the
+ * README for the rules.
  *
  * @example
  * const { token } = sampleReference(logits, samplingParams({ topP: 0.9, seed: 7, step: 0 }));
@@ -20,8 +22,9 @@ export function sampleReference(
   params: SamplingParams,
   history: TokenHistory = NO_HISTORY,
 ): SampleResult {
-  const picked = sampleTokenReference(logits, params, history);
-  return { ...picked, ...rawLogprobsReference(logits, picked.token, params.numLogprobs) };
+  const row = checkedRow(logits, params, history);
+  const picked = pick(row, params, history);
+  return { ...picked, ...rawLogprobsReference(row, picked.token, params.numLogprobs) };
 }
 
 /**
@@ -33,8 +36,21 @@ export function sampleTokenReference(
   params: SamplingParams,
   history: TokenHistory = NO_HISTORY,
 ): Pick<SampleResult, "token" | "numKept" | "cut"> {
+  return pick(checkedRow(logits, params, history), params, history);
+}
+
+// The row every rule sees: validated, and masked when the params carry a token mask.
+function checkedRow(logits: Float32Array, params: SamplingParams, history: TokenHistory): Float32Array {
   if (logits.length === 0) throw new SamplingError("sampling.empty_vocab", "logits row is empty");
   validateSampling(params, history, logits.length);
+  return params.tokenMask === undefined ? logits : maskLogits(logits, params.tokenMask);
+}
+
+function pick(
+  logits: Float32Array,
+  params: SamplingParams,
+  history: TokenHistory,
+): Pick<SampleResult, "token" | "numKept" | "cut"> {
   const scores = scoresReference(logits, params, history);
   if (Math.fround(params.temperature) === 0) {
     const token = argmax(scores);

@@ -4,6 +4,7 @@ import { seededRandom } from "../../testing/random.js";
 import { encodeSampling } from "../encode-sampling.js";
 import { OUT, OUTPUT_WORDS } from "../layout.js";
 import { decodeSamplingOutput, type SampleResult } from "../output.js";
+import { historyWords } from "../pack.js";
 import { NO_HISTORY, type SamplingParams, type TokenHistory } from "../params.js";
 import { createSamplingBuffers, writeSamplingInputs } from "../sampling-buffers.js";
 
@@ -27,9 +28,10 @@ export async function sampleOnGpu(
 ): Promise<GpuSampling> {
   const { device } = ctx;
   const numSeqs = params.length;
-  const maxHistoryTokens =
-    histories.reduce((sum, h) => sum + h.tokens.length, 0) +
-    params.reduce((sum, p) => sum + 2 * (p.logitBias?.length ?? 0), 0);
+  const maxHistoryTokens = params.reduce(
+    (sum, p, s) => sum + historyWords(p, histories[s] ?? NO_HISTORY, vocab),
+    0,
+  );
   const buffers = createSamplingBuffers(device, {
     maxSeqs: numSeqs,
     vocab,

@@ -24,7 +24,17 @@ struct SeqParams {
   temperature: f32, topK: i32, topP: f32, minP: f32,
   seedLo: u32, seedHi: u32, step: u32, numLogprobs: u32,
   repetitionPenalty: f32, presencePenalty: f32, frequencyPenalty: f32, historyStart: u32,
-  numPromptTokens: u32, numOutputTokens: u32, numBias: u32, reserved1: u32,
+  numPromptTokens: u32, numOutputTokens: u32, numBias: u32, hasMask: u32,
+}
+
+// A token a grammar's mask bans reads as this logit (finite: the kernels reject infinities).
+const MASKED: f32 = -1e30;
+const NO_MASK: u32 = 0xffffffffu;
+
+// Where a sequence's token mask starts in the history buffer (after its tokens and bias pairs).
+fn mask_start(p: SeqParams) -> u32 {
+  let at = p.historyStart + p.numPromptTokens + p.numOutputTokens + 2u * p.numBias;
+  return select(NO_MASK, at, p.hasMask != 0u);
 }
 
 // Bits of SampleOut.flags: which path a sequence took (diagnostics and tests).

@@ -1,6 +1,7 @@
 import { CANDIDATES_WGSL } from "./candidates.wgsl.js";
 import { COMMON_WGSL } from "./common.wgsl.js";
 import { RADIX_SELECT_WGSL } from "./radix-select.wgsl.js";
+import { TOKEN_MASK_WGSL } from "./token-mask.wgsl.js";
 
 /**
  * WGSL of the raw log-probabilities, one workgroup per sequence, after the token is chosen:
@@ -8,12 +9,14 @@ import { RADIX_SELECT_WGSL } from "./radix-select.wgsl.js";
  * entries. The top entries are found among the top-N candidates (candidates.wgsl.ts), each
  * ranked by how many candidates beat it; when those overflow (heavy ties), by a radix select of
  * the N-th largest key plus, when ties straddle it, a second one over the tied ids (lowest ids
- * win), after which invocation 0 sorts the ≤ 20 entries.
+ * win), after which invocation 0 sorts the ≤ 20 entries. "Raw" is after the token mask, as
+ * the token was chosen: a banned token reads -1e30.
  */
 export const LOGPROBS_WGSL = /* wgsl */ `
 ${COMMON_WGSL}
 ${RADIX_SELECT_WGSL}
 ${CANDIDATES_WGSL}
+${TOKEN_MASK_WGSL}
 
 const MAX_TOP: u32 = 20u;
 
@@ -21,6 +24,7 @@ const MAX_TOP: u32 = 20u;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> params: array<SeqParams>;
 @group(0) @binding(3) var<storage, read_write> outs: array<SampleOut>;
+@group(0) @binding(4) var<storage, read> history: array<u32>;
 
 var<workgroup> wgParams: SeqParams;
 var<workgroup> wgToken: u32;
@@ -34,10 +38,16 @@ var<workgroup> topVals: array<f32, MAX_TOP>;
 var<private> rowBase: u32;
 var<private> tieKey: u32;
 var<private> byIndex: bool;
+var<private> maskAt: u32;
+
+// The logit of token i as sampling saw it: raw, or MASKED where the token mask bans it.
+fn logit_at(i: u32) -> f32 {
+  return masked(logits[rowBase + i], i, maskAt);
+}
 
 // By value, or (byIndex) by id among the entries tied at tieKey: key NONE − i ranks low ids high.
 fn sel_item(i: u32) -> SelItem {
-  let key = order_key(logits[rowBase + i]);
+  let key = order_key(logit_at(i));
   if (byIndex) { return SelItem(NONE - i, 1.0, key == tieKey); }
   return SelItem(key, 1.0, true);
 }
@@ -55,13 +65,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let p = workgroupUniformLoad(&wgParams);
   let n = u.vocab;
   rowBase = u.rowBase + row * n;
+  maskAt = mask_start(p);
   let token = outs[seq].token;
 
-  let chosen = logits[rowBase + token];
+  let chosen = logit_at(token);
   var m = -F32_MAX;
   var greater = 0u;
   for (var i = lid; i < n; i += WG) {
-    let x = logits[rowBase + i];
+    let x = logit_at(i);
     m = max(m, x);
     if (x > chosen) { greater += 1u; }
   }
@@ -78,7 +89,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   var s = 0.0;
   var count = 0u;
   for (var i = lid; i < n; i += WG) {
-    let x = logits[rowBase + i];
+    let x = logit_at(i);
     s += exp(x - xmax);
     if (numTop > 0u && x >= bound) { cand_push(lid, &count, i); }
   }
@@ -91,12 +102,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       // A candidate's place is the number of candidates before it (larger, or equal with a lower id).
       for (var c = 0u; c < count; c++) {
         let id = candIds[lid * CAND_SLOTS + c];
-        let x = logits[rowBase + id];
+        let x = logit_at(id);
         var place = 0u;
         for (var t = 0u; t < WG; t++) {
           for (var o = 0u; o < candCount[t]; o++) {
             let oid = candIds[t * CAND_SLOTS + o];
-            let ox = logits[rowBase + oid];
+            let ox = logit_at(oid);
             place += select(0u, 1u, ox > x || (ox == x && oid < id));
           }
         }
@@ -130,12 +141,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         }
       }
       for (var i = lid; i < n; i += WG) {
-        let key = order_key(logits[rowBase + i]);
+        let key = order_key(logit_at(i));
         if (key > k || (key == k && i <= lastTie)) {
           let slot = atomicAdd(&topCount, 1u);
           if (slot < MAX_TOP) {
             topIds[slot] = i;
-            topVals[slot] = logits[rowBase + i];
+            topVals[slot] = logit_at(i);
           }
         }
       }

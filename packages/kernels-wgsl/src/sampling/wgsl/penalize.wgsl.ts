@@ -1,4 +1,5 @@
 import { COMMON_WGSL } from "./common.wgsl.js";
+import { TOKEN_MASK_WGSL } from "./token-mask.wgsl.js";
 
 /**
  * WGSL of the penalty kernel, one workgroup per sequence: copies the raw logits row into the
@@ -7,10 +8,12 @@ import { COMMON_WGSL } from "./common.wgsl.js";
  * listed token's entry += its bias) and only then divided by the temperature, so the bias acts
  * on logits, as OpenAI's does. Counting uses the `counts` workspace row as a token-indexed table of
  * atomic words — bit 31: seen in the prompt, bit 30: claimed, bits 0–29: output count — and
- * resets only the entries the history touches, so the table never needs clearing.
+ * resets only the entries the history touches, so the table never needs clearing. A grammar's
+ * token mask acts first: every logit read goes through it, so a banned token enters as -1e30.
  */
 export const PENALIZE_WGSL = /* wgsl */ `
 ${COMMON_WGSL}
+${TOKEN_MASK_WGSL}
 
 const PROMPT_BIT: u32 = 0x80000000u;
 const CLAIM_BIT: u32 = 0x40000000u;
@@ -42,8 +45,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let penalized = !(p.repetitionPenalty == 1.0 && p.presencePenalty == 0.0 && p.frequencyPenalty == 0.0);
   // With a bias the temperature is applied last, in a pass of its own.
   let t = select(p.temperature, 0.0, p.numBias > 0u);
-  for (var i = lid; i < n; i += WG) { scores[base + i] = scaled(logits[base + i], t); }
-  if (penalized) { penalize(p, lid, base, n, t); }
+  let maskAt = mask_start(p);
+  for (var i = lid; i < n; i += WG) { scores[base + i] = scaled(masked(logits[base + i], i, maskAt), t); }
+  if (penalized) { penalize(p, lid, base, n, t, maskAt); }
   if (p.numBias == 0u) { return; }
   storageBarrier();
   let b = p.historyStart + p.numPromptTokens + p.numOutputTokens;
@@ -57,7 +61,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 }
 
 // Rewrites the entries of the history's tokens; t is the temperature already applied to the row.
-fn penalize(p: SeqParams, lid: u32, base: u32, n: u32, t: f32) {
+fn penalize(p: SeqParams, lid: u32, base: u32, n: u32, t: f32, maskAt: u32) {
   let h = p.historyStart;
   let numHistory = p.numPromptTokens + p.numOutputTokens;
   storageBarrier();
@@ -82,7 +86,7 @@ fn penalize(p: SeqParams, lid: u32, base: u32, n: u32, t: f32) {
     if (token >= n) { continue; }
     let old = atomicOr(&counts[base + token], CLAIM_BIT);
     if ((old & CLAIM_BIT) != 0u) { continue; }
-    var x = logits[base + token];
+    var x = masked(logits[base + token], token, maskAt);
     if (p.repetitionPenalty != 1.0) {
       if (x > 0.0) { x = x / p.repetitionPenalty; } else { x = x * p.repetitionPenalty; }
     }
