@@ -22,12 +22,14 @@ import {
   QUANTIZATION_HELP,
   THREADS_HELP,
 } from "../device-flags.js";
+import { CliUsageError } from "../generate/errors.js";
 import { POLICY_OPTIONS_HELP, parsePolicy, parsePolicyOptions, policyHelp } from "../policy-flags.js";
+import { addSpeculativeOptions, parseSpeculativeFlags, type SpeculativeFlags } from "../speculative-flags.js";
 import { choiceFlag, intFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readTrace, type WorkloadFlags } from "./workload-flags.js";
 
-interface BatchFlags extends WorkloadFlags {
+interface BatchFlags extends WorkloadFlags, SpeculativeFlags {
   engine: string;
   modelConfig: string;
   device: string;
@@ -64,12 +66,23 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
     .option("--max-batch <n>", "largest batch limit N (also the static-vs-continuous limit)", "64")
     .option("--policy <name|path>", `the sweep's ${policyHelp()}`, "fcfs")
     .option("--policy-options <json>", POLICY_OPTIONS_HELP);
+  addSpeculativeOptions(cmd);
   addWorkloadFlags(cmd, { numPrompts: 256, inputLen: 128, outputLen: 128 }).action(
     async (flags: BatchFlags) => {
       const engine = choiceFlag("engine", flags.engine, ENGINES);
       const maxBatch = intFlag("max-batch", flags.maxBatch, 1);
       const policy = parsePolicy(flags.policy);
       const policyOptions = parsePolicyOptions(flags.policyOptions);
+      const speculative = parseSpeculativeFlags(flags);
+      if (speculative !== undefined && engine === "sim") {
+        throw new CliUsageError(
+          "cli.bad_argument",
+          "speculative decoding needs a real engine (--engine cpu|webgpu|reference)",
+          {
+            details: { flag: "--engine" },
+          },
+        );
+      }
       let runner: Runner;
       let maxModelLen: number;
       let label: string;
@@ -88,6 +101,7 @@ export function registerBatch(bench: Command, write: (text: string) => void): vo
           seed: intFlag("seed", flags.seed),
           kvCacheDtype: parseKvCacheDtype(flags.kvCacheDtype),
           ...(threads !== undefined && { threads }),
+          ...(speculative !== undefined && { speculative }),
         });
         maxModelLen = 512; // bounds log-normal draws; longer requests count as failed
         label = `${path} on the ${engine} engine`;
@@ -140,6 +154,7 @@ const COLUMNS = [
   "TTFT p50 ms",
   "TPOT p50 ms",
   "E2E p99 ms",
+  "draft accept",
 ];
 
 function cells(r: BatchRow): Array<string | number> {
@@ -154,5 +169,6 @@ function cells(r: BatchRow): Array<string | number> {
     n(r.result.ttft_ms.p50),
     n(r.result.tpot_ms.p50),
     n(r.result.e2e_ms.p99),
+    r.spec_decode?.acceptance_rate == null ? "-" : `${(r.spec_decode.acceptance_rate * 100).toFixed(0)}%`,
   ];
 }

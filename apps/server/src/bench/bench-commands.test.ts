@@ -122,6 +122,39 @@ describe("pagoda bench batch (simulated)", () => {
   });
 });
 
+describe("pagoda bench batch (real engine, speculative)", () => {
+  it("runs a speculating CPU engine and reports its drafts' acceptance per row", async () => {
+    const { code, out } = await bench([
+      "batch",
+      "--engine",
+      "cpu",
+      "--model",
+      STORIES,
+      "--max-batch",
+      "2",
+      "--num-prompts",
+      "4",
+      "--input-len",
+      "16",
+      "--output-len",
+      "16",
+      "--speculative-model",
+      STORIES,
+      "--num-speculative-tokens",
+      "2",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    for (const row of json.sweep) {
+      expect(row.result.completed).toBe(4);
+      // Draft = target: every greedy draft is accepted.
+      expect(row.spec_decode.acceptance_rate).toBe(1);
+      expect(row.spec_decode.num_draft_tokens).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
+
 // A scripted OpenAI-style server: lists one model and streams max_tokens one-token chunks; counts
 // prefix-cache resets, or refuses them with a 409 while `refuseResets` is set.
 let numResets = 0;
@@ -253,6 +286,11 @@ describe("pagoda bench serve and sweep", () => {
       /--model not given and http:\/\/127.0.0.1:1\/v1\/models lists no model/,
     ],
     [["batch", "--engine", "tpu"], /--engine must be one of sim, cpu, webgpu/],
+    [
+      ["batch", "--speculative", "ngram", "--num-speculative-tokens", "2"],
+      /speculative decoding needs a real engine/,
+    ],
+    [["compare", "--ngram-min", "2"], /--ngram-min needs --speculative ngram/],
     [
       ["batch", "--engine", "cpu", "--quantization", "int4"],
       /--quantization must be q8_0, q4_0, q4_k; got "int4"/,

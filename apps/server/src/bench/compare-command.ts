@@ -12,11 +12,12 @@ import { createEngine, type PolicyOptions } from "@pagoda/engine";
 import type { Command } from "commander";
 import { defaultModel } from "../default-model.js";
 import { parsePolicy } from "../policy-flags.js";
+import { addSpeculativeOptions, parseSpeculativeFlags, type SpeculativeFlags } from "../speculative-flags.js";
 import { badFlag, choiceFlag, intFlag, listFlag } from "./flags.js";
 import { loadSimModel } from "./model-config.js";
 import { addWorkloadFlags, readGoodput, readTrace, type WorkloadFlags } from "./workload-flags.js";
 
-interface CompareFlags extends WorkloadFlags {
+interface CompareFlags extends WorkloadFlags, SpeculativeFlags {
   policies: string;
   policyOptions?: string;
   trace?: string;
@@ -68,11 +69,14 @@ export function registerCompare(bench: Command, write: (text: string) => void): 
     .option("--swap-space <bytes>", "host memory for swapped-out KV blocks; 0: recompute", "0")
     .option("--shared-prefix-len <n>", "generator: leading prompt tokens shared within a prefix group", "0")
     .option("--num-prefix-groups <n>", "generator: prefix groups, round-robin", "1");
+  addSpeculativeOptions(cmd);
   addWorkloadFlags(cmd, { numPrompts: 64, inputLen: 64, outputLen: 32 }).action(
     async (flags: CompareFlags) => {
       const policies = listFlag("policies", flags.policies, (p) => parsePolicy(p, "--policies"));
       const policyOptions = readPolicyOptions(flags.policyOptions);
       const engineDevice = choiceFlag("engine", flags.engine, ENGINES);
+      // The real engine speculates; the simulator models plain decoding.
+      const speculative = parseSpeculativeFlags(flags);
       const modelDir = flags.model ?? defaultModel();
       const model = await loadSimModel(flags.modelConfig ?? modelDir);
       const device = resolveDevice(flags.device);
@@ -100,6 +104,7 @@ export function registerCompare(bench: Command, write: (text: string) => void): 
               swapSpace,
               policy,
               ...(options !== undefined && { policyOptions: options }),
+              ...(speculative !== undefined && { speculative }),
             }),
         }),
         onRun: (policy, runner) =>

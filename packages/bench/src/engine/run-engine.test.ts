@@ -22,11 +22,38 @@ describe("runEngine on the real stories260K CPU engine", () => {
       expect(run.result.completed).toBe(6);
       expect(run.result.total_output_tokens).toBe(requests.reduce((s, r) => s + r.outputLen, 0));
       expect(run.numLeakedBlocks).toBe(0);
+      expect(run.specDecode).toBeNull();
       expect(Math.max(...run.steps.map((s) => s.numSeqs))).toBe(4);
       for (const s of run.steps) expect(s.seconds).toBeGreaterThan(0);
       const tokens = run.steps.reduce((n, s) => n + s.numPrefillTokens + s.numDecodeTokens, 0);
       // Every prompt token is computed once; every output token but the last is fed back once.
       expect(tokens).toBe(requests.reduce((n, r) => n + r.inputLen + r.outputLen - 1, 0));
+    } finally {
+      await llm.close();
+    }
+  });
+
+  it("runs a speculating engine with its proposer, and reports drafts and acceptance", async () => {
+    const speculative = { method: "draft", model: STORIES, numSpeculativeTokens: 3 } as const;
+    const llm = await createEngine({ model: STORIES, device: "cpu", maxNumSeqs: 4, speculative });
+    const requests = buildTrace({
+      numPrompts: 4,
+      requestRate: Infinity,
+      inputLen: 12,
+      outputLen: 24,
+      rangeRatio: 0.5,
+      seed: 3,
+    });
+    try {
+      const run = await runEngine(llm, requests);
+      expect(run.result.completed).toBe(4);
+      expect(run.result.total_output_tokens).toBe(requests.reduce((s, r) => s + r.outputLen, 0));
+      expect(run.numLeakedBlocks).toBe(0);
+      // The draft is the target: every greedy draft is accepted.
+      expect(run.specDecode?.num_draft_tokens).toBeGreaterThan(0);
+      expect(run.specDecode?.acceptance_rate).toBe(1);
+      expect(run.specDecode?.mean_acceptance_length).toBeGreaterThan(2);
+      expect(run.stats.numDraftTokens).toBe(run.specDecode?.num_draft_tokens);
     } finally {
       await llm.close();
     }

@@ -1,5 +1,5 @@
 import { type LLM, LLMEngine } from "@pagoda/engine";
-import type { FinishReason } from "@pagoda/metrics";
+import { type FinishReason, MetricsRecorder } from "@pagoda/metrics";
 import type { SchedulerStats } from "@pagoda/scheduler";
 import type { BenchResult } from "../driver/bench-result.js";
 import { RunCollector } from "../driver/collector.js";
@@ -8,6 +8,7 @@ import { PromptSource } from "../driver/prompts.js";
 import type { StepSample } from "../driver/step-sample.js";
 import type { BenchRequest } from "../driver/trace.js";
 import { RecordingExecutor } from "./recording-executor.js";
+import { type SpecDecodeSummary, specDecodeSummary } from "./spec-decode-summary.js";
 import { type StepShape, StepShapeTracker } from "./step-shape.js";
 
 /** A step of a real run: its measured wall time and its batch shape. */
@@ -31,6 +32,8 @@ export interface EngineRunResult {
   numLeakedBlocks: number;
   /** The scheduler's counters at the end: swap and recompute preemptions, prefix-cache hits. */
   stats: SchedulerStats;
+  /** Drafts and acceptance when the engine speculates (`createEngine`'s `speculative`), else null. */
+  specDecode: SpecDecodeSummary | null;
 }
 
 /**
@@ -45,7 +48,9 @@ export async function runEngine(
   requests: readonly BenchRequest[],
   options: RunEngineOptions = {},
 ): Promise<EngineRunResult> {
-  const { scheduler, executor, kvCache, model } = llm.parts;
+  const { scheduler, executor, kvCache, model, proposer, speculative } = llm.parts;
+  // The engine's own recorder, for its speculative counts only (the collector times the requests).
+  const specMetrics = proposer && speculative ? new MetricsRecorder() : null;
   const collector = new RunCollector();
   const tracker = new StepShapeTracker();
   const t0 = performance.now();
@@ -68,6 +73,12 @@ export async function runEngine(
     tokenizer: model.tokenizer,
     eosTokenIds,
     maxModelLen,
+    ...(proposer &&
+      speculative &&
+      specMetrics && {
+        speculative: { proposer, numSpeculativeTokens: speculative.numSpeculativeTokens },
+        metrics: specMetrics,
+      }),
   });
   const sorted = [...requests].sort((a, b) => a.arrivalTime - b.arrivalTime);
   const prompts = new PromptSource(options.seed ?? 0, model.config.vocabSize, new Set(eosTokenIds));
@@ -124,6 +135,7 @@ export async function runEngine(
     steps,
     numLeakedBlocks: kvCache.stats().numUsedBlocks,
     stats: scheduler.stats(),
+    specDecode: specDecodeSummary(specMetrics?.snapshot().specDecode),
   };
 }
 

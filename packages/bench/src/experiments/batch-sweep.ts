@@ -1,4 +1,5 @@
 import type { BenchResult } from "../driver/bench-result.js";
+import type { SpecDecodeSummary } from "../engine/spec-decode-summary.js";
 import { checkOption } from "../sim/errors.js";
 import type { Runner, RunOutcome, RunSpec } from "./runner.js";
 
@@ -11,6 +12,8 @@ export interface BatchRow {
   mean_step_ms: number;
   num_steps: number;
   result: BenchResult;
+  /** Drafts and acceptance of a speculating engine; null otherwise. */
+  spec_decode: SpecDecodeSummary | null;
 }
 
 /** Batch sizes 1, 2, 4 … up to and including `max` (which need not be a power of two). */
@@ -39,6 +42,7 @@ export function batchRow(spec: Pick<RunSpec, "maxNumSeqs" | "policy">, outcome: 
     mean_step_ms: (seconds / n) * 1000,
     num_steps: steps.length,
     result,
+    spec_decode: outcome.specDecode ?? null,
   };
 }
 

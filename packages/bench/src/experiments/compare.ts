@@ -5,6 +5,7 @@ import type { GoodputSlo } from "../driver/goodput.js";
 import { type SimulationOptions, simulate } from "../driver/simulate.js";
 import type { BenchRequest } from "../driver/trace.js";
 import { runEngine } from "../engine/run-engine.js";
+import type { SpecDecodeSummary } from "../engine/spec-decode-summary.js";
 import { checkOption } from "../sim/errors.js";
 
 /** Where a row of a comparison ran: the simulator in virtual time, or a real engine in wall time. */
@@ -43,6 +44,8 @@ export interface CompareRow {
   prefix_cache_hit_rate: number;
   /** Device blocks still held at the end: 0 unless blocks leaked. */
   num_leaked_blocks: number;
+  /** Drafts and acceptance of a speculating engine; null for the simulator and a plain engine. */
+  spec_decode: SpecDecodeSummary | null;
 }
 
 /** The simulator's relative error against the engine for one policy (`sim / engine − 1`). */
@@ -101,6 +104,7 @@ export async function comparePolicies(options: CompareOptions): Promise<CompareR
         ...(goodput !== undefined && { goodput }),
       });
       const engineRow = row(policy, "engine", run.result, run.steps.length, run.stats, run.numLeakedBlocks);
+      engineRow.spec_decode = run.specDecode;
       rows.push(engineRow);
       fidelity.push(errorOf(simRow.result, engineRow.result, policy));
     } finally {
@@ -127,6 +131,7 @@ function row(
     num_swap_preemptions: stats.numSwapPreemptions,
     prefix_cache_hit_rate: stats.kv.prefixCacheHitRate,
     num_leaked_blocks: numLeakedBlocks,
+    spec_decode: null,
   };
 }
 

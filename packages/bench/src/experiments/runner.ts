@@ -4,6 +4,7 @@ import {
   loadPolicy,
   type PolicyOptions,
   type ResolvedDevice,
+  type SpeculativeConfig,
 } from "@pagoda/engine";
 import type { BenchResult } from "../driver/bench-result.js";
 import type { GoodputSlo } from "../driver/goodput.js";
@@ -11,6 +12,7 @@ import { simulate } from "../driver/simulate.js";
 import type { StepSample } from "../driver/step-sample.js";
 import type { BenchRequest } from "../driver/trace.js";
 import { runEngine } from "../engine/run-engine.js";
+import type { SpecDecodeSummary } from "../engine/spec-decode-summary.js";
 import type { SimModel } from "../sim/model-presets.js";
 import type { SimDevice } from "../sim/sim-device.js";
 
@@ -29,6 +31,8 @@ export interface RunSpec {
 export interface RunOutcome {
   result: BenchResult;
   steps: readonly StepSample[];
+  /** A real engine's drafts and acceptance when it speculates; absent or null otherwise. */
+  specDecode?: SpecDecodeSummary | null;
 }
 
 /** Runs one spec: on the simulator or on a real engine. */
@@ -45,6 +49,8 @@ export interface RunnerOptions {
   kvCacheDtype?: CreateEngineOptions["kvCacheDtype"];
   /** Quantize a real engine's weight matrices on load (`createEngine`'s `quantization`). */
   quantization?: CreateEngineOptions["quantization"];
+  /** A real engine's speculative decoding (`createEngine`'s `speculative`); default off. */
+  speculative?: SpeculativeConfig;
 }
 
 /** A runner that simulates `model` on `device`. */
@@ -83,13 +89,14 @@ export function engineRunner(modelPath: string, device: ResolvedDevice, options:
       ...(spec.policyOptions !== undefined && { policyOptions: spec.policyOptions }),
       ...(options.maxNumBatchedTokens !== undefined && { maxNumBatchedTokens: options.maxNumBatchedTokens }),
       ...(options.blockSize !== undefined && { blockSize: options.blockSize }),
+      ...(options.speculative !== undefined && { speculative: options.speculative }),
     });
     try {
       const out = await runEngine(llm, spec.requests, {
         ...(options.seed !== undefined && { seed: options.seed }),
         ...(spec.goodput !== undefined && { goodput: spec.goodput }),
       });
-      return { result: out.result, steps: out.steps };
+      return { result: out.result, steps: out.steps, specDecode: out.specDecode };
     } finally {
       await llm.close();
     }

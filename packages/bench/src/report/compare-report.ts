@@ -51,6 +51,7 @@ export function compareReport(result: CompareResult, title: string, config: Reco
         "met SLOs",
         "preemptions (recompute / swap)",
         "prefix-cache hit rate",
+        "draft acceptance (mean length)",
       ],
       rows: rows.map((r) => [
         r.policy,
@@ -62,6 +63,9 @@ export function compareReport(result: CompareResult, title: string, config: Reco
         r.result.goodput === null ? "-" : pct(r.result.goodput.fraction),
         `${r.num_recompute_preemptions} / ${r.num_swap_preemptions}`,
         pct(r.prefix_cache_hit_rate),
+        r.spec_decode === null
+          ? "-"
+          : `${pct(r.spec_decode.acceptance_rate)} (${r.spec_decode.mean_acceptance_length?.toFixed(2) ?? "-"})`,
       ]),
     },
   ];
