@@ -1,6 +1,7 @@
 import type uPlot from "uplot";
 import type { MetricsSnapshot } from "../api/snapshot.js";
 import type { MetricSeries } from "../charts/metric-series.js";
+import { specDecodeText } from "./spec-decode-text.js";
 import { type ChartLine, UPlotChart } from "./UPlotChart.js";
 
 // Module constants: the charts rebuild when their lines change identity.
@@ -38,6 +39,8 @@ export function MetricsPanel(props: {
         ["roofline", rooflineText(m.roofline)],
       ]
     : [];
+  const spec = m && specDecodeText(m.specDecode);
+  if (spec != null) stats.push(["draft acceptance", spec]);
   return (
     <section class="panel wide" data-testid="metrics-panel">
       <h2>Metrics</h2>

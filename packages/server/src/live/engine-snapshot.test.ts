@@ -49,3 +49,23 @@ describe("the live snapshot's KV cache", () => {
     expect(kv).toMatchObject({ numBlocks: 1, blockSize: 16, dtype: "int8", bytes: 4096 });
   });
 });
+
+describe("the live snapshot's speculative decoding (the playground's metrics panel)", () => {
+  it("is null before any draft, then the acceptance rate and mean acceptance length", () => {
+    const rec = new MetricsRecorder();
+    rec.recordStep(STEP);
+    expect(engineSnapshot(0, VIEW, rec.snapshot(), 0).metrics.specDecode).toBeNull();
+    const specDecode = {
+      numDrafts: 2,
+      numDraftTokens: 8,
+      numAcceptedTokens: 5,
+      numAcceptedTokensPerPos: [2, 2, 1, 0],
+    };
+    rec.recordStep({ ...STEP, specDecode });
+    expect(engineSnapshot(0, VIEW, rec.snapshot(), 0).metrics.specDecode).toEqual({
+      acceptanceRate: 5 / 8,
+      meanAcceptanceLength: 1 + 5 / 2,
+      numDraftTokens: 8,
+    });
+  });
+});

@@ -27,6 +27,14 @@ export interface EngineSnapshotEvent {
       ridgePoint: number;
       bound: "compute" | "memory";
     } | null;
+    /** Speculative decoding since the start: null until a draft was verified (or when it is off). */
+    specDecode?: {
+      /** Accepted ÷ draft tokens. */
+      acceptanceRate: number;
+      /** Tokens a request gains per verifying step: 1 + accepted ÷ verifications. */
+      meanAcceptanceLength: number;
+      numDraftTokens: number;
+    } | null;
   };
 }
 
@@ -56,8 +64,15 @@ export function engineSnapshot(
       tpotP99Ms: ms(tpot.p99),
       outputTokensPerSecond,
       roofline: roofline(metrics),
+      specDecode: specDecode(metrics),
     },
   };
+}
+
+function specDecode(metrics: MetricsSnapshot): EngineSnapshotEvent["metrics"]["specDecode"] {
+  const { acceptanceRate, meanAcceptanceLength, numDraftTokens } = metrics.specDecode;
+  if (acceptanceRate === null || meanAcceptanceLength === null) return null;
+  return { acceptanceRate, meanAcceptanceLength, numDraftTokens };
 }
 
 function roofline(metrics: MetricsSnapshot): EngineSnapshotEvent["metrics"]["roofline"] {
