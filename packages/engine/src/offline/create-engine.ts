@@ -170,6 +170,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       kvCache,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 1024,
       maxNumSeqs: options.maxNumSeqs ?? 64,
+      maxModelLen: built.maxModelLen,
       policy,
       ...(options.policyOptions !== undefined && { policyOptions: options.policyOptions }),
       preemptionMode: options.preemptionMode ?? (numHostBlocks > 0 ? "swap" : "recompute"),
