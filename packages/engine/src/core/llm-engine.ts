@@ -186,13 +186,14 @@ export class LLMEngine {
     const { scheduler, executor } = this.options;
     const failed = this.guided.size > 0 ? await this.failUncompiled() : [];
     const out = scheduler.schedule();
-    if (this.guided.size > 0) await this.guided.prepare(out);
+    const late =
+      this.guided.size > 0 ? await this.guided.prepare(out, executor.takesLateMasks === true) : undefined;
     this.feed.scheduled(out, this.lookup);
     const shape = this.feed.shape(out, this.lookup);
     const start = performance.now();
     let result: ExecutorOutput;
     try {
-      result = await executor.execute(out);
+      result = await executor.execute(out, late);
     } catch (err) {
       return [...failed, ...this.failStep(out, err)];
     }

@@ -1,5 +1,5 @@
 import type { GrammarMatcher } from "@mlc-ai/web-xgrammar";
-import type { SchedulerOutput } from "@pagoda/scheduler";
+import type { LateStepInputs, SchedulerOutput } from "@pagoda/scheduler";
 import type { GuidedSpec } from "./guided-spec.js";
 import type { StructuredDecoder } from "./structured-decoder.js";
 
@@ -44,8 +44,24 @@ export class GuidedMasks {
     return failed;
   }
 
-  /** Puts each scheduled constrained sample's next-token mask into `step.tokenMasks`. */
-  async prepare(step: SchedulerOutput): Promise<void> {
+  /**
+   * Hands the step its scheduled constrained samples' next-token masks: for an executor that
+   * `takesLate` them and a step with such a sample, as `LateStepInputs` it calls while its
+   * forward pass runs (the matchers then run on this thread beside the GPU); otherwise computed
+   * now into `step.tokenMasks`.
+   */
+  async prepare(step: SchedulerOutput, takesLate = false): Promise<LateStepInputs | undefined> {
+    const scheduled = [...step.scheduledNewReqs, ...step.scheduledCachedReqs];
+    if (takesLate && scheduled.some((r) => this.matchers.has(r.requestId))) {
+      return { tokenMasks: () => this.masks(step) };
+    }
+    const masks = await this.masks(step);
+    if (Object.keys(masks).length > 0) step.tokenMasks = masks;
+    return undefined;
+  }
+
+  /** The next-token masks of the step's scheduled constrained samples. */
+  async masks(step: SchedulerOutput): Promise<Record<string, Int32Array>> {
     const masks: Record<string, Int32Array> = {};
     for (const r of [...step.scheduledNewReqs, ...step.scheduledCachedReqs]) {
       const m = this.matchers.get(r.requestId);
@@ -57,7 +73,7 @@ export class GuidedMasks {
         if (this.matchers.get(r.requestId) === m) throw err;
       }
     }
-    if (Object.keys(masks).length > 0) step.tokenMasks = masks;
+    return masks;
   }
 
   /** Advances a sample's matcher by the tokens it just sampled. */

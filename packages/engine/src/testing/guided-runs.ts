@@ -13,19 +13,26 @@ export interface MaskRecord {
 }
 
 /**
- * Wraps `executor` so every step's `tokenMasks` are copied into `log` (as bytes, before the step
- * runs) with the tokens sampled under them.
+ * Wraps `executor` so every step's token masks — in the step, or handed over late while the
+ * forward pass runs (counted in `late.steps`) — are copied into `log` as bytes with the tokens
+ * sampled under them.
  */
-export function recordMasks(executor: Executor, log: MaskRecord[]): Executor {
+export function recordMasks(executor: Executor, log: MaskRecord[], late = { steps: 0 }): Executor {
   let step = 0;
   return {
-    async execute(out) {
-      const masks = Object.entries(out.tokenMasks ?? {}).map(([requestId, m]) => ({
-        requestId,
-        mask: Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString("hex"),
-      }));
-      const result = await executor.execute(out);
-      for (const { requestId, mask } of masks) {
+    ...(executor.takesLateMasks !== undefined && { takesLateMasks: executor.takesLateMasks }),
+    async execute(out, lateInputs) {
+      let masks = out.tokenMasks ?? {};
+      const wrapped = lateInputs && {
+        tokenMasks: async () => {
+          late.steps++;
+          masks = await lateInputs.tokenMasks();
+          return masks;
+        },
+      };
+      const result = await executor.execute(out, wrapped);
+      for (const [requestId, m] of Object.entries(masks)) {
+        const mask = Buffer.from(m.buffer, m.byteOffset, m.byteLength).toString("hex");
         log.push({ step, requestId, mask, sampled: result.sampledTokenIds[requestId] ?? [] });
       }
       step++;
@@ -111,11 +118,16 @@ export function isPerson(text: string): boolean {
 }
 
 /** The masks handed to the executor and the outputs of the guided runs on one device. */
-export async function guidedRun(device: "reference" | "cpu" | "webgpu") {
+export async function guidedRun(
+  device: "reference" | "cpu" | "webgpu",
+  inner: (e: Executor) => Executor = (e) => e,
+) {
   const log: MaskRecord[] = [];
-  const { engine, executor } = await testEngine({ device, wrap: (e) => recordMasks(e, log) });
+  const late = { steps: 0 };
+  const wrap = (e: Executor) => recordMasks(inner(e), log, late);
+  const { engine, executor } = await testEngine({ device, wrap });
   try {
-    return { log, results: await runGuided(engine) };
+    return { log, results: await runGuided(engine), lateSteps: late.steps };
   } finally {
     await executor.close();
   }

@@ -60,11 +60,16 @@ export class RequestStates {
       state.numComputedTokens = r.numComputedTokens;
       scheduled.push(state);
     }
-    for (const s of scheduled) {
-      const mask = step.tokenMasks?.[s.requestId];
-      if (mask === undefined) delete s.tokenMask;
-      else s.tokenMask = mask;
-    }
+    setTokenMasks(scheduled, step.tokenMasks);
     return scheduled;
+  }
+}
+
+/** Gives each of `requests` its mask in `masks` for this step, and none to the others. */
+export function setTokenMasks(requests: readonly RequestState[], masks?: Record<string, Int32Array>): void {
+  for (const s of requests) {
+    const mask = masks?.[s.requestId];
+    if (mask === undefined) delete s.tokenMask;
+    else s.tokenMask = mask;
   }
 }

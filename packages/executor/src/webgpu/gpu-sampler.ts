@@ -68,6 +68,18 @@ export class GpuSampler {
   }
 
   /**
+   * Uploads `requests`' sampling inputs straight through the queue, for a sampling pass
+   * submitted after the forward pass (late token masks): queue order puts the writes after the
+   * step's first submission and before the sampling one.
+   */
+  upload(requests: readonly RequestState[]): void {
+    const { params, history, paramsBuffer, historyBuffer } = this.pack(requests);
+    const { queue } = this.buffers.device;
+    queue.writeBuffer(paramsBuffer, 0, params);
+    if (history.length > 0) queue.writeBuffer(historyBuffer, 0, history);
+  }
+
+  /**
    * Records penalties, the token choice and, when `logprobs`, log-probabilities for the first
    * `numSeqs` rows of `logits`.
    */

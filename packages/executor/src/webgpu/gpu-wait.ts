@@ -23,9 +23,9 @@ export class GpuWait {
 
   constructor(readonly sleep: boolean) {}
 
-  /** Resolves when polling for the step's results is worth starting. */
-  async settle(numTokens: number): Promise<void> {
-    const ms = Math.floor(SLEEP_SHARE * (this.expectedMs.get(bucketOf(numTokens)) ?? 0));
+  /** Resolves when polling for the step's results is worth starting, `elapsedMs` after its submit. */
+  async settle(numTokens: number, elapsedMs = 0): Promise<void> {
+    const ms = Math.floor(SLEEP_SHARE * (this.expectedMs.get(bucketOf(numTokens)) ?? 0) - elapsedMs);
     if (this.sleep && ms >= 1) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 

@@ -4,10 +4,10 @@ import {
   type PagodaDevice,
   type WeightDType,
 } from "@pagoda/kernels-wgsl";
-import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
+import type { Executor, ExecutorOutput, LateStepInputs, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
 import { promptRuns, scorePromptRuns } from "../batch/prompt-logprobs.js";
-import { type RequestState, RequestStates } from "../batch/request-states.js";
+import { type RequestState, RequestStates, setTokenMasks } from "../batch/request-states.js";
 import { verifySpecSeqs } from "../batch/sample-batch.js";
 import { toTokenLogprobs } from "../batch/sampling.js";
 import { planStep } from "../batch/step-shape.js";
@@ -94,7 +94,10 @@ export class WebGpuExecutor implements Executor {
     };
   }
 
-  async execute(step: SchedulerOutput): Promise<ExecutorOutput> {
+  /** Token masks may come late: the grammar matchers then run while the forward pass does. */
+  readonly takesLateMasks = true;
+
+  async execute(step: SchedulerOutput, late?: LateStepInputs): Promise<ExecutorOutput> {
     if (this.closed) throw new ExecutorError("executor.closed", "the executor was closed");
     const { ctx, gpu, sizes, forward, inputs, mover, sampler, wait } = this.parts;
     const start = performance.now();
@@ -117,15 +120,16 @@ export class WebGpuExecutor implements Executor {
       encodeForward(pass, ctx, forward, shape);
       // The logprobs pass scans every row's whole vocabulary: only when some request reads it.
       const logprobs = sampled.some((r) => r.params.logprobs !== null);
-      sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
+      if (!late) sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
       pass.end();
-      sampler.recordReadback(encoder, sampled.length);
+      if (!late) sampler.recordReadback(encoder, sampled.length);
     }
     gpu.device.queue.submit([encoder.finish()]);
     if (!shape) return output;
 
     const submitted = performance.now();
-    if (shape.numLogitRows > 0) await wait.settle(shape.numTokens);
+    if (late) await this.sampleLate(late, sampled, step.step);
+    if (shape.numLogitRows > 0) await wait.settle(shape.numTokens, performance.now() - submitted);
     const profiled = this.profile;
     if (profiled) await gpu.device.queue.onSubmittedWorkDone();
     const gpuDone = performance.now();
@@ -169,6 +173,22 @@ export class WebGpuExecutor implements Executor {
       outputMs: performance.now() - readDone,
     };
     return output;
+  }
+
+  // Late token masks: computed on this thread while the GPU runs the submitted forward pass,
+  // then uploaded with the sampling inputs ahead of a sampling pass of their own.
+  private async sampleLate(late: LateStepInputs, sampled: RequestState[], index: number): Promise<void> {
+    const { ctx, gpu, forward, sampler } = this.parts;
+    setTokenMasks(sampled, await late.tokenMasks());
+    if (sampled.length === 0) return;
+    sampler.upload(sampled);
+    const encoder = gpu.device.createCommandEncoder({ label: `step${index}.sampling` });
+    const pass = encoder.beginComputePass({ label: `step${index}.sampling` });
+    const logprobs = sampled.some((r) => r.params.logprobs !== null);
+    sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
+    pass.end();
+    sampler.recordReadback(encoder, sampled.length);
+    gpu.device.queue.submit([encoder.finish()]);
   }
 
   async close(): Promise<void> {

@@ -46,4 +46,62 @@ describeGpu("WebGpuExecutor: grammar token masks (stories260K)", () => {
     // The unmasked twin of the greedy request takes the model's own argmax, which the mask excluded.
     expect(allowed).not.toContain(out.sampledTokenIds.free?.[0]);
   });
+
+  it("late masks (computed while the forward pass runs) sample exactly as masks in the step", async () => {
+    const vocab = held.model.config.vocabSize;
+    const ids = ["greedy", "hot", "free"];
+    const params = [
+      { ...greedyParams(8), logprobs: 3 },
+      { ...greedyParams(8), temperature: 1.5, seed: 11, logprobs: 2 },
+      greedyParams(8),
+    ];
+    const masks = { greedy: maskOf(vocab, [7, 100, 301]), hot: maskOf(vocab, [5, 6, 7, 8, 9, 200]) };
+    const step = (late: boolean) =>
+      makeStep({
+        scheduledNewReqs: ids.map((id, i) => ({
+          requestId: id,
+          tokenIds: [1, 403, 407, 261],
+          numPromptTokens: 4,
+          samplingParams: params[i] as ReturnType<typeof greedyParams>,
+          blockIds: [1 + i],
+          numComputedTokens: 0,
+        })),
+        numScheduledTokens: { greedy: 4, hot: 4, free: 4 },
+        ...(late ? {} : { tokenMasks: masks }),
+      });
+    const run = async (late: boolean) => {
+      const exec = await createWebGpuExecutor({
+        model: held.model,
+        gpu: held.gpu,
+        blockSize: 8,
+        numBlocks: 64,
+        maxNumBatchedTokens: 128,
+        maxNumSeqs: 8,
+      });
+      expect(exec.takesLateMasks).toBe(true);
+      let calls = 0;
+      const out = await exec.execute(
+        step(late),
+        late
+          ? {
+              tokenMasks: async () => {
+                calls++;
+                return masks;
+              },
+            }
+          : undefined,
+      );
+      return { out, calls };
+    };
+    const early = await run(false);
+    const late = await run(true);
+    expect(late.calls).toBe(1);
+    expect(late.out.sampledTokenIds).toEqual(early.out.sampledTokenIds);
+    expect(late.out.logprobs).toEqual(early.out.logprobs);
+    expect([7, 100, 301]).toContain(late.out.sampledTokenIds.greedy?.[0]);
+    expect([5, 6, 7, 8, 9, 200]).toContain(late.out.sampledTokenIds.hot?.[0]);
+    // Log-probabilities are of the masked logits: a banned token never shows among the top ones.
+    for (const lp of late.out.logprobs.greedy ?? [])
+      for (const [id] of lp.top) expect([7, 100, 301]).toContain(id);
+  });
 });

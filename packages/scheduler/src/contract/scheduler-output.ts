@@ -64,6 +64,9 @@ export interface SchedulerOutput {
    * `ExecutorOutput.sampledTokenIds`).
    */
   scheduledSpecTokens?: Record<string, number[]>;
-  /** reqId -> the grammar's allowed next tokens (packed bitmask, bit t of word t >> 5), for constrained requests only. */
+  /**
+   * reqId -> the grammar's allowed next tokens (packed bitmask, bit t of word t >> 5), for
+   * constrained requests only; absent when the executor takes them late (`LateStepInputs`).
+   */
   tokenMasks?: Record<string, Int32Array>;
 }
