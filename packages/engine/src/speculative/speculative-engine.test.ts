@@ -193,6 +193,24 @@ describe("speculative decoding with n > 1, stop strings and abort (cpu)", () => 
     expect(cutOff).toBeGreaterThan(0);
   }, 120_000);
 
+  it("seeded sampling with drafts replays: the same seed gives the same output twice", async () => {
+    const params = { temperature: 0.8, top_p: 0.95, seed: 11, max_tokens: 60, ignore_eos: true, n: 2 };
+    for (const speculative of [NGRAM, SELF_DRAFT]) {
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        runs.push(
+          await withEngine({ model: storiesDir(), device: "cpu", speculative }, async (llm) => {
+            const [r] = await llm.generate([prompt], params);
+            expect(llm.parts.scheduler.stats().numDraftTokens).toBeGreaterThan(0);
+            return r?.samples.map((s) => s.tokenIds);
+          }),
+        );
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[0]?.[0]).not.toEqual(runs[0]?.[1]); // the samples' seeds differ
+    }
+  }, 120_000);
+
   it("an abort in the middle of speculation leaves no block in use, in either cache", async () => {
     for (const speculative of [NGRAM, SELF_DRAFT]) {
       await withEngine({ model: storiesDir(), device: "cpu", speculative }, async (llm) => {
