@@ -16,18 +16,23 @@ const golden = JSON.parse(
 ) as { cases: Array<{ prompt: string; completion_ids: number[]; text: string }> };
 
 /** Starts `pagoda serve` from the sources as a real process; resolves with its URL once it listens. */
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+function startCli(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve", ...args], {
     cwd: appDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
-  child.stdout?.resume();
+  let out = ""; // the JSON log lines
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
   return new Promise((resolve, reject) => {
     child.stderr?.on("data", (d: Buffer) => {
       err += d.toString();
       const m = /listening at (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1] as string, stderr: () => err });
+      if (m) resolve({ child, url: m[1] as string, stderr: () => err, stdout: () => out });
     });
     child.once("exit", (code) => reject(new Error(`pagoda serve exited with ${code}: ${err}`)));
   });
@@ -89,6 +94,44 @@ describe("pagoda serve (a real process)", () => {
     cli.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     child = null;
+  }, 60_000);
+
+  it("speculates with --speculative ngram: says so at start-up, keeps the greedy text, counts drafts in /metrics", async () => {
+    const cli = await startCli([
+      "--port",
+      "0",
+      "--device",
+      "cpu",
+      "--speculative",
+      "ngram",
+      "--num-speculative-tokens",
+      "4",
+      "--ngram-min",
+      "1",
+      "--kv-cache-dtype",
+      "f32", // the goldens' precision over 120 tokens
+    ]);
+    child = cli.child;
+    await untilReady(cli.url);
+    for (let i = 0; i < 100 && !cli.stdout().includes("speculative decoding:"); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(cli.stdout()).toContain("speculative decoding: ngram k=4 n=1..4");
+    const c = golden.cases[2] as (typeof golden.cases)[number];
+    const res = await fetch(`${cli.url}/v1/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "stories260K", prompt: c.prompt, max_tokens: 120, temperature: 0 }),
+    });
+    const body = (await res.json()) as { choices: Array<{ text: string }> };
+    expect(res.status).toBe(200);
+    expect(c.text.startsWith(`${c.prompt}${body.choices[0]?.text}`)).toBe(true);
+    const metrics = await (await fetch(`${cli.url}/metrics`)).text();
+    const drafts = /^pagoda:spec_decode_num_draft_tokens_total\{[^}]*\} (\d+)$/m.exec(metrics);
+    expect(Number(drafts?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(
+      /^pagoda:spec_decode_num_accepted_tokens_per_pos_total\{[^}]*position="3"[^}]*\} \d+$/m,
+    );
   }, 60_000);
 
   it("serves a Q8_0 GGUF that pagoda quantize wrote, with an int8 KV cache", async () => {
