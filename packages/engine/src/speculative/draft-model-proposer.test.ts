@@ -79,3 +79,43 @@ describe("DraftModelProposer", () => {
     await p.close();
   });
 });
+
+describe("DraftModelProposer and aborts", () => {
+  it("a request dropped while its round awaits the executor takes no further step; the others get their drafts", async () => {
+    const { model, weights } = await stories();
+    const inner = new CpuExecutor(model.config, weights, { numBlocks: 64, blockSize: 16 });
+    let proposer: DraftModelProposer | null = null;
+    let calls = 0;
+    const executor = {
+      execute: async (step: Parameters<typeof inner.execute>[0]) => {
+        const out = await inner.execute(step);
+        if (++calls === 2) proposer?.drop("a"); // between the draft's second and third passes
+        return out;
+      },
+      close: () => inner.close(),
+    };
+    proposer = new DraftModelProposer({
+      executor,
+      numBlocks: 64,
+      blockSize: 16,
+      maxNumBatchedTokens: 256,
+      maxNumSeqs: 8,
+      maxModelLen: model.config.maxPositionEmbeddings,
+    });
+    const c = goldenCases()[1] as ReturnType<typeof goldenCases>[number];
+    const tokenIds = [...c.promptIds, ...c.completionIds.slice(0, 10)];
+    const drafts = await proposer.propose([
+      { requestId: "a", tokenIds, maxDrafts: 4 },
+      { requestId: "b", tokenIds, maxDrafts: 4 },
+    ]);
+    expect(drafts.has("a")).toBe(false);
+    expect(drafts.get("b")).toEqual(c.completionIds.slice(10, 14));
+    expect(proposer.numRequests).toBe(1);
+    // The next round runs clean (the executor forgot a's id; b goes on).
+    const next = await proposer.propose([
+      { requestId: "b", tokenIds: [...tokenIds, c.completionIds[10] as number], maxDrafts: 4 },
+    ]);
+    expect(next.get("b")).toEqual(c.completionIds.slice(11, 15));
+    await proposer.close();
+  });
+});

@@ -30,6 +30,8 @@ export class DraftModelProposer implements Proposer {
   readonly method = "draft";
   private readonly cache: DraftCache;
   private readonly steps = new DraftSteps();
+  /** The round in progress, by request id: a request dropped meanwhile leaves it. */
+  private round: Map<string, DraftWork> | null = null;
 
   constructor(private readonly options: DraftModelOptions) {
     if (options.maxNumBatchedTokens < options.maxNumSeqs) {
@@ -53,9 +55,15 @@ export class DraftModelProposer implements Proposer {
   async propose(requests: readonly DraftRequest[]): Promise<Map<string, number[]>> {
     const work = this.plan(requests);
     const { maxNumSeqs } = this.options;
-    for (let i = 0; i < work.length; i += maxNumSeqs) await this.runGroup(work.slice(i, i + maxNumSeqs));
+    this.round = new Map(work.map((w) => [w.requestId, w]));
+    try {
+      for (let i = 0; i < work.length; i += maxNumSeqs) await this.runGroup(work.slice(i, i + maxNumSeqs));
+    } finally {
+      this.round = null;
+    }
     const drafts = new Map<string, number[]>();
     for (const w of work) {
+      if (w.dropped) continue;
       drafts.set(w.requestId, w.drafts);
       // The cache now holds the tokens and every draft but the last (sampled, not computed).
       w.seq.tokens = [...w.tokenIds, ...w.drafts.slice(0, -1)];
@@ -64,6 +72,9 @@ export class DraftModelProposer implements Proposer {
   }
 
   drop(requestId: string): void {
+    // An abort may come while a round awaits the executor: the request takes no further step.
+    const w = this.round?.get(requestId);
+    if (w !== undefined) w.dropped = true;
     const execId = this.cache.drop(requestId);
     if (execId !== undefined) this.steps.forget(execId);
   }
@@ -132,13 +143,15 @@ export class DraftModelProposer implements Proposer {
     if (items.length > 0) await this.execute(items);
     // Then one token at a time: each computes the latest draft and samples the next.
     for (let j = 1; ; j++) {
-      const next = group.filter((w) => w.numDrafts > j);
+      const next = group.filter((w) => w.numDrafts > j && !w.dropped);
       if (next.length === 0) break;
       await this.execute(next.map((work) => ({ work, numTokens: 1 })));
     }
   }
 
-  private async execute(items: Array<{ work: DraftWork; numTokens: number }>): Promise<void> {
+  private async execute(all: Array<{ work: DraftWork; numTokens: number }>): Promise<void> {
+    const items = all.filter((i) => !i.work.dropped);
+    if (items.length === 0) return;
     const out = this.steps.build(items);
     const result = await this.options.executor.execute(out);
     for (const { work } of items) {

@@ -15,6 +15,8 @@ export interface DraftWork {
   numDrafts: number;
   /** Drafts sampled so far. */
   drafts: number[];
+  /** Dropped (aborted) while the round runs: it takes no further step. */
+  dropped?: boolean;
 }
 
 // The draft proposes its argmax (so q is one-hot in the target's rejection sampling).
