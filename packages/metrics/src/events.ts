@@ -96,7 +96,7 @@ export interface SpecDecodeStep {
 export interface StepRecord {
   /** Prompt tokens computed this step (all prefill chunks). */
   readonly numPrefillTokens: number;
-  /** Tokens computed for sequences past their prompt (1 per decoding sequence). */
+  /** Tokens computed for sequences past their prompt (1 per decoding sequence, plus its draft tokens). */
   readonly numDecodeTokens: number;
   /** Sequences in the batch. */
   readonly numSeqs: number;
