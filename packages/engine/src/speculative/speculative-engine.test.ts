@@ -193,6 +193,25 @@ describe("speculative decoding with n > 1, stop strings and abort (cpu)", () => 
     expect(cutOff).toBeGreaterThan(0);
   }, 120_000);
 
+  it("proposes nothing for a guided request or one asking for prompt logprobs", async () => {
+    const repetitive = "Tom had a cat. Tom had a cat. Tom had a cat. Tom had";
+    await withEngine({ model: storiesDir(), device: "cpu", speculative: NGRAM }, async (llm) => {
+      const [choice, scored] = await llm.generate(
+        [repetitive, repetitive],
+        [
+          { temperature: 0, max_tokens: 20, guided_choice: [" a cat. Tom had a cat.", " a dog."] },
+          { temperature: 0, max_tokens: 30, prompt_logprobs: 1 },
+        ],
+      );
+      expect(choice?.text).toMatch(/^ a (cat\. Tom had a cat\.|dog\.)$/);
+      expect(scored?.promptLogprobs?.length).toBe(scored?.usage.promptTokens);
+      expect(llm.parts.scheduler.stats().numDraftTokens).toBe(0);
+      // The same prompt without either gets drafts.
+      await llm.generate([repetitive], { temperature: 0, max_tokens: 30 });
+      expect(llm.parts.scheduler.stats().numDraftTokens).toBeGreaterThan(0);
+    });
+  }, 120_000);
+
   it("seeded sampling with drafts replays: the same seed gives the same output twice", async () => {
     const params = { temperature: 0.8, top_p: 0.95, seed: 11, max_tokens: 60, ignore_eos: true, n: 2 };
     for (const speculative of [NGRAM, SELF_DRAFT]) {
