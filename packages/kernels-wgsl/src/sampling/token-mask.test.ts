@@ -23,6 +23,21 @@ describe("token masks", () => {
     expect(tokenAllowed(maskOf(70, [31]), 31)).toBe(true); // bit 31: a negative Int32 word
   });
 
+  it("maskLogits equals the per-token rule on random masks with full, empty and mixed words", () => {
+    for (const vocab of [1, 31, 32, 33, 1000, 4099]) {
+      const logits = Float32Array.from({ length: vocab }, (_, i) => Math.cos(i) * 5);
+      const words = Math.ceil(vocab / 32);
+      const mask = Int32Array.from(
+        { length: words },
+        (_, w) => [-1, 0, 0x5a5a1234, 1 << 31, -2][w % 5] as number,
+      );
+      mask[0] = (mask[0] as number) | 1; // at least one token allowed
+      const out = maskLogits(logits, mask, new Float32Array(vocab + 5));
+      expect(out.length).toBe(vocab);
+      for (let t = 0; t < vocab; t++) expect(out[t]).toBe(tokenAllowed(mask, t) ? logits[t] : MASKED_LOGIT);
+    }
+  });
+
   it("rejects a mask too short for the vocabulary and one that allows nothing (tail bits do not count)", () => {
     expect(() => checkTokenMask(new Int32Array(1), 40)).toThrow(/needs 2/);
     expect(() => checkTokenMask(new Int32Array(2), 40)).toThrow(/allows no token/);

@@ -50,7 +50,16 @@ export function maskLogits(
       `mask output holds ${out.length} of ${logits.length} logits`,
     );
   }
-  for (let t = 0; t < logits.length; t++)
-    out[t] = tokenAllowed(mask, t) ? (logits[t] as number) : MASKED_LOGIT;
-  return out.length === logits.length ? out : out.subarray(0, logits.length);
+  // Copy the row, then ban word by word: a word allowing every token (most of a mask mid-string)
+  // costs one comparison, a word banning every token one fill.
+  const n = logits.length;
+  out.set(logits);
+  for (let w = 0, base = 0; base < n; w++, base += 32) {
+    const bits = (mask[w] as number) | 0;
+    if (bits === -1) continue;
+    const end = Math.min(base + 32, n);
+    if (bits === 0) out.fill(MASKED_LOGIT, base, end);
+    else for (let t = base; t < end; t++) if (((bits >>> (t - base)) & 1) === 0) out[t] = MASKED_LOGIT;
+  }
+  return out.length === n ? out : out.subarray(0, n);
 }
