@@ -45,6 +45,31 @@ describe("RequestStates", () => {
     expect(states.size).toBe(0);
   });
 
+  it("with newTokenIds, cuts its token list to the computed count and appends them", () => {
+    const states = new RequestStates();
+    states.apply(step({ scheduledNewReqs: [newReq] }));
+    states.get("a").tokenIds.push(7, 8); // as if it had sampled two tokens
+    states.apply(
+      step({
+        scheduledCachedReqs: [
+          { requestId: "a", newBlockIds: [], numComputedTokens: 4, newTokenIds: [20, 21] },
+        ],
+      }),
+    );
+    expect(states.get("a").tokenIds).toEqual([1, 2, 3, 7, 20, 21]);
+    expect(states.get("a").numComputedTokens).toBe(4);
+    // Without the field the list is the executor's own (a scheduler's diff).
+    states.apply(step({ scheduledCachedReqs: [{ requestId: "a", newBlockIds: [], numComputedTokens: 2 }] }));
+    expect(states.get("a").tokenIds).toEqual([1, 2, 3, 7, 20, 21]);
+    expect(() =>
+      states.apply(
+        step({
+          scheduledCachedReqs: [{ requestId: "a", newBlockIds: [], numComputedTokens: 7, newTokenIds: [1] }],
+        }),
+      ),
+    ).toThrow(expect.objectContaining({ code: "executor.bad_step" }));
+  });
+
   it("rejects a diff for a request it never saw", () => {
     const states = new RequestStates();
     expect(() =>

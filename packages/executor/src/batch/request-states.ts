@@ -18,7 +18,8 @@ export interface RequestState {
 
 /**
  * The executor side of the contract's diffs: new requests arrive in full, known ones as block
- * and count updates, finished and preempted ones are dropped.
+ * and count updates (and, from a driver other than the scheduler, new tail tokens), finished and
+ * preempted ones are dropped.
  */
 export class RequestStates {
   private readonly states = new Map<string, RequestState>();
@@ -57,6 +58,16 @@ export class RequestStates {
       const state = this.get(r.requestId);
       if (r.blockIds) state.blockIds.splice(0, state.blockIds.length, ...r.blockIds);
       state.blockIds.push(...r.newBlockIds);
+      if (r.newTokenIds !== undefined) {
+        if (r.numComputedTokens > state.tokenIds.length) {
+          throw new ExecutorError(
+            "executor.bad_step",
+            `request '${r.requestId}': numComputedTokens ${r.numComputedTokens} is beyond its ${state.tokenIds.length} known tokens, so newTokenIds cannot follow them`,
+          );
+        }
+        state.tokenIds.length = r.numComputedTokens;
+        state.tokenIds.push(...r.newTokenIds);
+      }
       state.numComputedTokens = r.numComputedTokens;
       scheduled.push(state);
     }

@@ -1,9 +1,10 @@
-import { createWasmKernels } from "@pagoda/kernels-wasm";
+import { createWasmKernels, type WasmKernels } from "@pagoda/kernels-wasm";
 import type { KvCacheDtype } from "@pagoda/kv-paging";
 import type { LoadedWeights } from "@pagoda/model-loaders";
 import { ropeInvFreq } from "@pagoda/model-loaders";
 import type { Sampler } from "../batch/sample-batch.js";
 import { sampleOnCpu } from "../batch/sampling.js";
+import { ExecutorError } from "../errors.js";
 import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
 import type { WeightsProgress } from "../model/read-weights.js";
@@ -30,6 +31,13 @@ export interface WasmExecutorOptions {
   maxNumSeqs: number;
   /** Longest sequence; default the model's `maxPositionEmbeddings`, capped by the cache. */
   maxModelLen?: number;
+  /**
+   * Build on these kernels (another executor's: `executor.kernels`) instead of starting new ones:
+   * one thread pool and one memory, with this model's weights and buffers allocated beside the
+   * other's. The executor then never closes them (their creator does). Excludes `threads` and
+   * `parallelMinWork`, which are the kernels' own.
+   */
+  kernels?: WasmKernels;
   /** Threads, the calling one included; default the machine's cores. 1 = no workers. */
   threads?: number;
   /** Work below which a kernel stays on the calling thread (kernels-wasm's `parallelMinWork`). */
@@ -47,22 +55,24 @@ export interface WasmExecutorOptions {
 }
 
 /**
- * Builds a {@link WasmExecutor}: starts the kernels' thread pool, copies the weights into its
- * memory once and allocates the KV cache and every per-step buffer for the largest batch.
+ * Builds a {@link WasmExecutor}: starts the kernels' thread pool (or takes `options.kernels`),
+ * copies the weights into its memory once and allocates the KV cache and every per-step buffer
+ * for the largest batch.
  *
  * @example
  * const model = await loadModelWeights("../shared/models/stories260K");
  * const executor = await createWasmExecutor({ model, blockSize: 16, kvCacheBytes: 64 << 20,
  *   maxNumBatchedTokens: 512, maxNumSeqs: 64 });
  * await model.close(); // the weights are in the executor's memory now
+ * // A second model (a speculative draft) on the same threads and memory:
+ * const draft = await createWasmExecutor({ model: small, kernels: executor.kernels, ... });
  */
 export async function createWasmExecutor(options: WasmExecutorOptions): Promise<WasmExecutor> {
   const { config, weights } = options.model;
   const sizes = resolveSizes(config, options);
-  const kernels = await createWasmKernels({
-    ...(options.threads !== undefined && { threads: options.threads }),
-    ...(options.parallelMinWork !== undefined && { parallelMinWork: options.parallelMinWork }),
-  });
+  checkSharedKernels(options);
+  const ownsKernels = options.kernels === undefined;
+  const kernels = options.kernels ?? (await startKernels(options));
   try {
     const plan = buildForwardPlan(config, planFeatures(weights));
     const invFreq = ropeInvFreq(config.headDim, config.ropeTheta, config.ropeScaling);
@@ -73,15 +83,38 @@ export async function createWasmExecutor(options: WasmExecutorOptions): Promise<
       options.weightDtype ?? "auto",
       options.onProgress,
     );
-    // Last: without shared memory a later allocation would grow the memory and detach these views.
+    // The executor keeps pointers only and makes every view when it reads: a non-shared memory
+    // (threads = 1) that grows later, for scratch or for another model's weights, detaches old
+    // views, and none of them is kept.
     const buffers = allocateWasmBuffers(kernels, plan, sizes, invFreq);
     return new WasmExecutor({
       forward: { kernels, plan, weights: loaded, buffers },
       sizes,
       sampler: options.sampler ?? sampleOnCpu,
+      ownsKernels,
     });
   } catch (err) {
-    await kernels.close();
+    // Memory allocated on shared kernels stays allocated (the allocator never frees).
+    if (ownsKernels) await kernels.close();
     throw err;
+  }
+}
+
+function startKernels(options: WasmExecutorOptions): Promise<WasmKernels> {
+  return createWasmKernels({
+    ...(options.threads !== undefined && { threads: options.threads }),
+    ...(options.parallelMinWork !== undefined && { parallelMinWork: options.parallelMinWork }),
+  });
+}
+
+/** Refuses `kernels` with options that only new kernels take, naming them. */
+function checkSharedKernels(options: WasmExecutorOptions): void {
+  if (options.kernels === undefined) return;
+  const clash = (["threads", "parallelMinWork"] as const).filter((k) => options[k] !== undefined);
+  if (clash.length > 0) {
+    throw new ExecutorError(
+      "executor.bad_option",
+      `createWasmExecutor: ${clash.join(" and ")} cannot be given with kernels (they are the shared kernels' own)`,
+    );
   }
 }

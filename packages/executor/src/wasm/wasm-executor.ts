@@ -1,3 +1,4 @@
+import type { WasmKernels } from "@pagoda/kernels-wasm";
 import type { Executor, ExecutorOutput, SchedulerOutput } from "@pagoda/scheduler";
 import { flattenBatch } from "../batch/flat-batch.js";
 import { promptRuns, scorePromptRuns } from "../batch/prompt-logprobs.js";
@@ -23,6 +24,8 @@ export interface WasmExecutorParts {
   readonly forward: WasmForward;
   readonly sizes: ExecutorSizes;
   readonly sampler: Sampler;
+  /** Whether `close()` closes the kernels: false when they were another executor's. */
+  readonly ownsKernels: boolean;
 }
 
 /**
@@ -41,6 +44,11 @@ export class WasmExecutor implements Executor {
   constructor(private readonly parts: WasmExecutorParts) {
     this.sizes = parts.sizes;
     this.swap = new HostSwap(parts.sizes.numSwapBlocks);
+  }
+
+  /** The kernels (thread pool and memory) it runs on: give them to `createWasmExecutor` to share. */
+  get kernels(): WasmKernels {
+    return this.parts.forward.kernels;
   }
 
   /** Worker threads the kernels run on, the calling thread included. */
@@ -83,6 +91,7 @@ export class WasmExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.parts.forward.kernels.close();
+    // Shared kernels stay up for the executor that created them (it closes them).
+    if (this.parts.ownsKernels) await this.parts.forward.kernels.close();
   }
 }

@@ -34,6 +34,13 @@ export interface CachedRequestData {
    * overwrites it (the executor's own token list ends with the tokens it sampled).
    */
   numComputedTokens: number;
+  /**
+   * When present, the executor's token list is cut to `numComputedTokens` and these are appended:
+   * tokens it did not sample itself. The scheduler never sets it (its executor samples every
+   * output token); a driver that owns the sequence elsewhere (the engine's draft-model proposer,
+   * whose sequence grows by the target's tokens) sends the tail instead of the whole request.
+   */
+  newTokenIds?: number[];
 }
 
 /** What to compute in one step: the scheduler's whole decision, as JSON-serialisable data. */
