@@ -1,6 +1,7 @@
 export { generationDefaults } from "./generation-defaults.js";
 export { SAMPLING_LIMITS } from "./limits.js";
 export { minTokensBan } from "./min-tokens.js";
+export { GUIDED_FIELDS } from "./parse-guided.js";
 export { parseSamplingParams } from "./parse-sampling-params.js";
 export type {
   ParsedSamplingParams,

@@ -80,6 +80,7 @@ const BAD: Array<[string, unknown, string]> = [
   ["guided_regex", "", "non-empty regular expression"],
   ["guided_choice", [], "non-empty array"],
   ["guided_grammar", 7, "EBNF grammar"],
+  ["guided_structural_tag", 7, "structural tag"],
 ];
 
 describe("parseSamplingParams: rejects bad values, naming the field, the range and the value", () => {

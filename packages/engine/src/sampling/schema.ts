@@ -40,6 +40,7 @@ export const samplingParamsSchema = z.strictObject({
   guided_regex: z.string().min(1).nullish(),
   guided_choice: z.array(z.string().min(1)).min(1).nullish(),
   guided_grammar: z.string().min(1).nullish(),
+  guided_structural_tag: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).nullish(),
 });
 
 /** The sampling fields a caller may pass; every one is optional. */
@@ -84,4 +85,5 @@ export const SAMPLING_PARAM_RULES: Readonly<Record<keyof SamplingParamsInput, st
   guided_regex: "a non-empty regular expression",
   guided_choice: "a non-empty array of non-empty strings",
   guided_grammar: "a non-empty EBNF grammar (xgrammar's dialect, rule `root`)",
+  guided_structural_tag: "xgrammar's structural tag, {format: ...} (an object, or a string holding one)",
 };

@@ -4,7 +4,9 @@ export type GuidedSpec =
   | { kind: "json_schema"; schema: string }
   | { kind: "regex"; pattern: string }
   | { kind: "choice"; choices: string[] }
-  | { kind: "grammar"; ebnf: string };
+  | { kind: "grammar"; ebnf: string }
+  /** xgrammar's structural tag (`{format: ...}`), as JSON. */
+  | { kind: "structural_tag"; tag: string };
 
 /** A stable key for the compiled-grammar cache: same spec, same key. */
 export function guidedKey(spec: GuidedSpec): string {

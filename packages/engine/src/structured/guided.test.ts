@@ -89,6 +89,45 @@ describe("guided decoding on stories260K", () => {
     expect(engine.hasUnfinished()).toBe(false);
   });
 
+  it("guided_structural_tag: a sequence of a fixed text and a tag holding JSON; bad tags are named", async () => {
+    const { engine } = await testEngine();
+    const tag = {
+      type: "structural_tag",
+      format: {
+        type: "sequence",
+        elements: [
+          { type: "const_string", value: "Answer: " },
+          {
+            type: "tag",
+            begin: "<n>",
+            content: { type: "json_schema", json_schema: { type: "integer", minimum: 0, maximum: 999 } },
+            end: "</n>",
+          },
+        ],
+      },
+    };
+    for (const [seed, given] of [
+      [1, tag],
+      [2, JSON.stringify(tag)],
+    ] as const) {
+      const outs = await run(engine, { guided_structural_tag: given, temperature: 1, seed, max_tokens: 40 });
+      expect(outs.at(-1)?.finishReason, text(outs)).toBe("stop");
+      const m = /^Answer: <n>(.*)<\/n>$/s.exec(text(outs));
+      expect(m, text(outs)).not.toBeNull();
+      const n = JSON.parse(m?.[1] ?? "");
+      expect(Number.isInteger(n) && n >= 0 && n <= 999).toBe(true);
+    }
+    expect(() => engine.addRequest("x", "a", { guided_structural_tag: "{nope" })).toThrow(
+      /guided_structural_tag: not JSON/,
+    );
+    expect(() => engine.addRequest("y", "a", { guided_structural_tag: { type: "structural_tag" } })).toThrow(
+      /guided_structural_tag: must be an object with a format object/,
+    );
+    const bad = await run(engine, { guided_structural_tag: { format: { type: "no_such_format" } } });
+    expect(bad[0]?.finishReason).toBe("error");
+    expect(bad[0]?.error?.message).toContain("guided_structural_tag");
+  });
+
   it("a decoder that failed to build is built again for the next guided request", async () => {
     const { engine, tokenizer } = await testEngine();
     // The first decode is the vocabulary table's: failing it fails the whole decoder build.

@@ -13,6 +13,7 @@ const PARAM: Record<GuidedSpec["kind"], string> = {
   regex: "guided_regex",
   choice: "guided_choice",
   grammar: "guided_grammar",
+  structural_tag: "guided_structural_tag",
 };
 
 /** The tokenizer call the decoder needs to learn each token's text. */
@@ -77,6 +78,8 @@ export class StructuredDecoder {
           return await this.compiler.compileGrammar(choiceGrammar(spec.choices));
         case "grammar":
           return await this.compiler.compileGrammar(spec.ebnf);
+        case "structural_tag":
+          return await this.compiler.compileStructuralTag(spec.tag);
       }
     } catch (err) {
       // xgrammar's wasm aborts with a bare "Aborted()"; its reason goes to stderr only.

@@ -121,6 +121,61 @@ describe("vLLM's guided_* and structured_outputs on completions (stories260K)", 
     expect(["yes", "no"]).toContain(t.choices[0]?.text);
   }, 60_000);
 
+  it("response_format structural_tag: vLLM's structures + triggers, xgrammar's format, structured_outputs", async () => {
+    // Legacy form: free text, but every " the" the story writes must go on as an integer and ".".
+    const legacy = {
+      type: "structural_tag",
+      structures: [{ begin: " the", schema: { type: "integer", minimum: 0 }, end: "." }],
+      triggers: [" the"],
+    };
+    let triggered = 0;
+    for (const seed of [1, 2, 3]) {
+      const res = await postJson(`${stories.url}/v1/completions`, {
+        prompt: "Once upon a time",
+        response_format: legacy,
+        max_tokens: 60,
+        temperature: 1,
+        seed,
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { choices: Array<{ text: string; finish_reason: string }> };
+      const { text, finish_reason } = body.choices[0] ?? { text: "", finish_reason: "" };
+      const after = text.split(" the").slice(1);
+      triggered += after.length;
+      after.forEach((rest, i) => {
+        const cut = finish_reason === "length" && i === after.length - 1;
+        if (!cut) expect(rest, text).toMatch(/^(0|[1-9][0-9]*)\./);
+      });
+    }
+    expect(triggered).toBeGreaterThan(0);
+    // xgrammar's own form, here through structured_outputs.structural_tag (vLLM's: a JSON string).
+    const format = {
+      type: "sequence",
+      elements: [
+        { type: "const_string", value: "Pet: " },
+        {
+          type: "tag",
+          begin: "<p>",
+          content: { type: "json_schema", json_schema: { enum: ["cat", "dog"] } },
+          end: "</p>",
+        },
+      ],
+    };
+    for (const extra of [
+      { response_format: { type: "structural_tag", format } },
+      { structured_outputs: { structural_tag: JSON.stringify({ type: "structural_tag", format }) } },
+    ]) {
+      const res = await postJson(`${stories.url}/v1/completions`, {
+        prompt: "Once",
+        seed: 4,
+        max_tokens: 30,
+        ...extra,
+      });
+      const body = (await res.json()) as { choices: Array<{ text: string }> };
+      expect(body.choices[0]?.text).toMatch(/^Pet: <p>"(cat|dog)"<\/p>$/);
+    }
+  }, 60_000);
+
   it("answers 400 naming the field for a bad regex, a non-JSON schema, one xgrammar rejects, and response_format with guided_*", async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ guided_regex: "a[(" }, "guided_regex"],
@@ -130,6 +185,8 @@ describe("vLLM's guided_* and structured_outputs on completions (stories260K)", 
       [{ response_format: { type: "yaml" } }, "response_format"],
       [{ structured_outputs: { regex: "a" }, guided_regex: "b" }, "structured_outputs"],
       [{ structured_outputs: { regex: "a[(" } }, "guided_regex"],
+      [{ response_format: { type: "structural_tag", structures: [], triggers: ["<"] } }, "response_format"],
+      [{ structured_outputs: { structural_tag: "{nope" } }, "guided_structural_tag"],
     ];
     for (const [extra, param] of cases) {
       const res = await postJson(`${stories.url}/v1/completions`, { prompt: "Once", ...extra });

@@ -1,7 +1,9 @@
+import { GUIDED_FIELDS } from "@pagoda/engine";
 import { z } from "zod";
 import { HttpError } from "../errors/http-error.js";
+import { structuralTagFormatSchema, structuralTagSpec } from "./structural-tag.js";
 
-/** OpenAI's `response_format`: text, any JSON object, or JSON matching a schema. */
+/** OpenAI's `response_format`: text, any JSON object, JSON matching a schema, or vLLM's structural tag. */
 export const responseFormatSchema = z.union(
   [
     z.looseObject({ type: z.literal("text") }),
@@ -14,14 +16,13 @@ export const responseFormatSchema = z.union(
         strict: z.boolean().nullish(),
       }),
     }),
+    structuralTagFormatSchema,
   ],
   {
     error:
-      'response_format must be {type: "text"}, {type: "json_object"} or {type: "json_schema", json_schema: {name, schema, strict}}',
+      'response_format must be {type: "text"}, {type: "json_object"}, {type: "json_schema", json_schema: {name, schema, strict}} or {type: "structural_tag", structures, triggers} / {type: "structural_tag", format}',
   },
 );
-
-const GUIDED_KEYS = ["guided_json", "guided_json_object", "guided_regex", "guided_choice", "guided_grammar"];
 
 /**
  * The engine's guided field for a `response_format` (none for text), added to `sampling`.
@@ -33,24 +34,29 @@ export function applyResponseFormat(
   format: z.output<typeof responseFormatSchema> | null | undefined,
 ): void {
   if (format == null || format.type === "text") return;
-  const clash = GUIDED_KEYS.find((k) => sampling[k] != null);
+  const clash = GUIDED_FIELDS.find((k) => sampling[k] != null);
   if (clash !== undefined) {
     throw new HttpError("request.invalid", `response_format and ${clash} cannot both be given`, {
       details: { param: "response_format" },
     });
+  }
+  if (format.type === "structural_tag") {
+    sampling.guided_structural_tag = structuralTagSpec(format);
+    return;
   }
   const schema = format.type === "json_schema" ? format.json_schema.schema : null;
   if (schema != null) sampling.guided_json = schema;
   else sampling.guided_json_object = true;
 }
 
-/** vLLM's newer `structured_outputs` object: one of json, json_object, regex, choice, grammar. */
+/** vLLM's newer `structured_outputs` object: one of json, json_object, regex, choice, grammar, structural_tag. */
 export const structuredOutputsSchema = z.looseObject({
   json: z.unknown().optional(),
   json_object: z.boolean().nullish(),
   regex: z.unknown().optional(),
   choice: z.unknown().optional(),
   grammar: z.unknown().optional(),
+  structural_tag: z.unknown().optional(),
 });
 
 const STRUCTURED_TO_GUIDED = {
@@ -59,6 +65,7 @@ const STRUCTURED_TO_GUIDED = {
   regex: "guided_regex",
   choice: "guided_choice",
   grammar: "guided_grammar",
+  structural_tag: "guided_structural_tag",
 } as const;
 
 /**
