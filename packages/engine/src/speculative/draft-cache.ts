@@ -2,8 +2,10 @@ import { BlockPool } from "@pagoda/kv-paging";
 
 /** What the draft model's KV cache holds for one request. */
 export interface DraftSeq {
-  /** The executor's id of the request now; a new one each time it is sent in full. */
+  /** The executor's id of the request: kept while the executor holds it, so steps send diffs. */
   execId: string;
+  /** Blocks of `blocks` the executor's table holds (0: the executor does not know the request). */
+  numSentBlocks: number;
   /** The tokens whose K/V are in `blocks`, in order. */
   tokens: number[];
   /** The request's block table in the draft cache. */
@@ -12,8 +14,8 @@ export interface DraftSeq {
 
 /**
  * The draft model's paged KV cache bookkeeping: a block pool of its own (no prefix caching) and,
- * per request, the tokens its blocks hold. A request keeps its blocks between steps, so only
- * tokens it has not seen are computed again.
+ * per request, the tokens its blocks hold. A request keeps its blocks (and its executor id)
+ * between steps, so only tokens it has not seen are computed, and sent, again.
  */
 export class DraftCache {
   private readonly pool: BlockPool;
@@ -45,14 +47,14 @@ export class DraftCache {
   open(requestId: string): DraftSeq {
     let seq = this.seqs.get(requestId);
     if (seq === undefined) {
-      seq = { execId: this.nextExecId(requestId), tokens: [], blocks: [] };
+      seq = { execId: this.nextExecId(requestId), tokens: [], blocks: [], numSentBlocks: 0 };
       this.seqs.set(requestId, seq);
     }
     return seq;
   }
 
-  /** A fresh executor id for `requestId`, so it can be sent in full again. */
-  nextExecId(requestId: string): string {
+  // A request dropped and opened again gets a new id: the executor forgets the old one a step later.
+  private nextExecId(requestId: string): string {
     return `${requestId}@draft${this.numIds++}`;
   }
 

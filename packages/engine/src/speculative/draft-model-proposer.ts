@@ -24,7 +24,9 @@ export interface DraftModelOptions {
  * (chunked to the executor's token budget) and then k − 1 one-token passes. Its paged KV cache is
  * its own: per request it remembers which tokens its blocks hold and, each call, keeps only the
  * prefix shared with the request's tokens now, so rejected drafts, preemptions and forks heal by
- * themselves. When blocks run out it evicts requests left out of the call, then skips requests.
+ * themselves. The executor keeps each request between calls and is sent only what changed (new
+ * blocks, the agreed count, the tokens after it), never the whole prompt again. When blocks run
+ * out it evicts requests left out of the call, then skips requests.
  */
 export class DraftModelProposer implements Proposer {
   readonly method = "draft";
@@ -41,6 +43,11 @@ export class DraftModelProposer implements Proposer {
       );
     }
     this.cache = new DraftCache(options.numBlocks, options.blockSize);
+  }
+
+  /** The draft model's executor (the proposer closes it). */
+  get executor(): Executor {
+    return this.options.executor;
   }
 
   get numRequests(): number {
@@ -96,8 +103,6 @@ export class DraftModelProposer implements Proposer {
       // The last known token is the first input of this round: it is never taken as cached.
       const numComputed = Math.min(commonPrefix(seq.tokens, r.tokenIds), numTokens - 1);
       seq.tokens.length = numComputed;
-      this.steps.forget(seq.execId);
-      seq.execId = this.cache.nextExecId(r.requestId);
       work.push({
         requestId: r.requestId,
         seq,

@@ -5,11 +5,11 @@ import type { DraftSeq } from "./draft-cache.js";
 export interface DraftWork {
   requestId: string;
   seq: DraftSeq;
-  /** The tokens the executor is told of when the request is sent in full. */
+  /** The request's tokens now: the executor's list is brought to them by this round's first step. */
   tokenIds: readonly number[];
   /** Tokens in the draft cache before the next step computes more. */
   numComputed: number;
-  /** Sent in full to the executor this round already. */
+  /** The executor's token list and table are up to date this round. */
   sent: boolean;
   /** Drafts to propose this round. */
   numDrafts: number;
@@ -23,16 +23,18 @@ export interface DraftWork {
 const GREEDY: SamplingParams = { ...greedyParams(1), seed: 0, ignoreEos: true };
 
 /**
- * Builds the draft executor's steps as the scheduler would: a request the executor has not seen
- * this round arrives in full (whole table, tokens known, `numComputedTokens` = what its cache
- * already holds), later steps only advance its count. Executor ids it replaced or forgot go out
- * as finished on the next step.
+ * Builds the draft executor's steps as the scheduler would: a request the executor does not hold
+ * arrives in full (whole table, tokens known, `numComputedTokens` = what its cache already holds);
+ * one it holds gets only a diff in its round's first step: the blocks appended since, the count
+ * its cache still agrees on, and the tokens after it (`newTokenIds`: the target's tokens, which
+ * the draft never sampled). Later steps only advance its count. Executor ids of dropped requests
+ * go out as finished on the next step.
  */
 export class DraftSteps {
   private numSteps = 0;
   private finished: string[] = [];
 
-  /** The executor must forget `execId` (its request was dropped or is sent afresh). */
+  /** The executor must forget `execId` (its request was dropped). */
   forget(execId: string): void {
     this.finished.push(execId);
   }
@@ -60,6 +62,13 @@ export class DraftSteps {
           newBlockIds: [],
           numComputedTokens: work.numComputed,
         });
+      } else if (seq.numSentBlocks > 0) {
+        out.scheduledCachedReqs.push({
+          requestId: seq.execId,
+          newBlockIds: seq.blocks.slice(seq.numSentBlocks),
+          numComputedTokens: work.numComputed,
+          newTokenIds: work.tokenIds.slice(work.numComputed),
+        });
       } else {
         out.scheduledNewReqs.push({
           requestId: seq.execId,
@@ -69,8 +78,9 @@ export class DraftSteps {
           blockIds: [...seq.blocks],
           numComputedTokens: work.numComputed,
         });
-        work.sent = true;
       }
+      work.sent = true;
+      seq.numSentBlocks = seq.blocks.length;
       out.numScheduledTokens[seq.execId] = numTokens;
       out.totalNumScheduledTokens += numTokens;
       work.numComputed += numTokens;
