@@ -4,6 +4,7 @@ import {
   createWebGpuExecutor,
   probeWebGpu,
   readWeightsF32,
+  WasmExecutor,
 } from "@pagoda/executor";
 import { KV_CACHE_DTYPES, KVCacheManager, type KvCacheDtype, planKVCache } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
@@ -227,12 +228,13 @@ function speculativeProposer(
     const weights =
       scheme === undefined ? draft.weights : quantizeWeights(draft.weights, draft.config, scheme);
     const { onLoadProgress: _, ...rest } = o;
-    const built = await buildExecutor(
-      { ...draft, weights },
-      { ...rest, device: target.device, numBlocks },
-      0,
-      0,
-    );
+    const options = { ...rest, device: target.device, numBlocks };
+    // On the cpu device the draft shares the target's kernels: one thread pool (two would spin
+    // against each other on few cores) and one memory; the target's executor closes them.
+    const built =
+      target.executor instanceof WasmExecutor
+        ? await buildWasm({ ...draft, weights }, options, 0, 0, target.executor.kernels)
+        : await buildExecutor({ ...draft, weights }, options, 0, 0);
     return { executor: built.executor, numBlocks: built.numBlocks, maxModelLen: built.maxModelLen };
   });
 }
@@ -328,6 +330,7 @@ async function buildWasm(
   o: CreateEngineOptions,
   numSwapBlocks: number,
   numSpeculativeTokens: number,
+  kernels?: WasmExecutor["kernels"],
 ): Promise<Built> {
   const executor = await createWasmExecutor({
     model,
@@ -337,7 +340,7 @@ async function buildWasm(
     numSwapBlocks,
     numSpeculativeTokens,
     kvCacheDtype: resolveKvDtype(o),
-    ...(o.threads !== undefined && { threads: o.threads }),
+    ...(kernels !== undefined ? { kernels } : o.threads !== undefined && { threads: o.threads }),
     ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
     ...(o.numBlocks !== undefined
       ? { numBlocks: o.numBlocks }
