@@ -1,0 +1,3 @@
+import { pagodaVitestConfig } from "@pagoda/vitest-config";
+
+export default pagodaVitestConfig();
