@@ -38,8 +38,10 @@ export class NgramIndex {
   }
 
   /**
-   * Up to `k` tokens that followed the latest earlier occurrence of the longest n-gram (n from
-   * ngramMax down to ngramMin) ending the indexed tokens; empty when none occurred before.
+   * `k` tokens that followed the latest earlier occurrence of the longest n-gram (n from
+   * ngramMax down to ngramMin) ending the indexed tokens; empty when none occurred before. When
+   * fewer than `k` tokens follow it (it ended p ≤ k tokens before the end), the copy reads on
+   * into its own drafts: the text is taken to repeat with period p, as a loop does.
    */
   propose(k: number): number[] {
     const t = this.tokens;
@@ -47,7 +49,12 @@ export class NgramIndex {
     for (let n = Math.min(this.ngramMax, end); n >= this.ngramMin; n--) {
       const at = this.maps[n - this.ngramMin]?.get(this.hashEndingAt(end, n));
       if (at === undefined || !this.sameNgram(at, end, n)) continue;
-      return t.slice(at + 1, Math.min(at + 1 + k, t.length));
+      // Greedy decoding of small or random models falls into short loops: stopping at the end
+      // would propose one token a step in a loop of period 1, where k are as sure.
+      const period = end - at;
+      const drafts: number[] = [];
+      for (let j = 0; j < k; j++) drafts.push((j < period ? t[at + 1 + j] : drafts[j - period]) as number);
+      return drafts;
     }
     return [];
   }

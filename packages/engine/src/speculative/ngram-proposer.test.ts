@@ -13,7 +13,11 @@ function naive(t: readonly number[], k: number, ngramMin: number, ngramMax: numb
     for (let at = end - 1; at >= n - 1; at--) {
       let same = true;
       for (let i = 0; i < n && same; i++) same = t[at - i] === t[end - i];
-      if (same) return t.slice(at + 1, Math.min(at + 1 + k, t.length));
+      if (!same) continue;
+      // Past the end, the copy reads its own drafts (the text repeats with period end - at).
+      const out = [...t];
+      for (let j = 0; j < k; j++) out.push(out[at + 1 + j] as number);
+      return out.slice(t.length);
     }
   }
   return [];
@@ -33,8 +37,16 @@ describe("NgramProposer", () => {
     expect(await propose([4, 5, 1, 4, 5, 2, 4, 5], 3)).toEqual([2, 4, 5]);
   });
 
-  it("proposes only tokens that exist: fewer than k at the end, none without a match", async () => {
-    expect(await propose([3, 4, 3], 5)).toEqual([4, 3]);
+  it("reads on into its own drafts when the match ends less than k tokens before the end (a loop)", async () => {
+    // "3" recurs 2 tokens later: the text is taken to go on 4 3 4 3 …
+    expect(await propose([3, 4, 3], 5)).toEqual([4, 3, 4, 3, 4]);
+    // A loop of period 1, as greedy decoding of a random model falls into.
+    expect(await propose([9, 2, 5, 5, 5], 4, 2, 3)).toEqual([5, 5, 5, 5]);
+    // Enough tokens after the match: the copy never reaches its drafts.
+    expect(await propose([1, 2, 3, 4, 5, 1, 2], 3, 2, 2)).toEqual([3, 4, 5]);
+  });
+
+  it("proposes nothing without a match", async () => {
     expect(await propose([1, 2, 3, 4], 3)).toEqual([]);
     expect(await propose([7], 3)).toEqual([]);
     // ngramMin 2: a single repeated token is not enough.
