@@ -14,7 +14,7 @@ export const KV_INT8: i32 = 2;
   return <usize>headDim + 4;
 }
 
-/** f32 → half bits, round to nearest even, saturating (the codec's f32ToF16Bits). */
+/** f32 → half bits, round to nearest even, saturating (@pagoda/numerics' f32ToF16BitsSaturating). */
 function f32ToF16(x: f32): u16 {
   const b = reinterpret<u32>(x);
   const sign = (b >> 16) & 0x8000;

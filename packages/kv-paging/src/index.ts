@@ -11,7 +11,7 @@ export { BlockPool, type BlockPoolOptions, NO_BLOCK, NULL_BLOCK_ID } from "./blo
 export { KVCacheError } from "./errors.js";
 export { type BlockPair, copyOnWrite, needsCopyOnWrite, shareBlocks } from "./fork.js";
 export { FreeBlockQueue } from "./free-block-queue.js";
-export { decodeKvRow, encodeKvRow, f16BitsToF32, f32ToF16Bits } from "./kv-cache-codec.js";
+export { decodeKvRow, encodeKvRow } from "./kv-cache-codec.js";
 export {
   DEFAULT_KV_CACHE_DTYPE,
   KV_CACHE_DTYPES,
