@@ -29,6 +29,19 @@ describe("createWasmKernels", () => {
     expect(String(err.message)).toContain("parallelMinWork");
   });
 
+  it("reports the bytes allocated and the maximum, so a caller can check a fit first", async () => {
+    const k = await createWasmKernels({ threads: 1, maximumMemoryBytes: 4 << 20 });
+    expect(k.maxBytes).toBe(4 << 20);
+    const before = k.usedBytes;
+    const ptr = k.alloc(1000, 64);
+    expect(k.usedBytes).toBe(ptr + 1000);
+    expect(k.usedBytes - before).toBeGreaterThanOrEqual(1000);
+    expect(() => k.alloc(k.maxBytes - k.usedBytes + 1)).toThrow(
+      expect.objectContaining({ code: "kernels_wasm.out_of_memory" }),
+    );
+    await k.close();
+  });
+
   it("threads: 1 is the single-thread fallback on a non-shared memory", async () => {
     const k = await createWasmKernels({ threads: 1 });
     expect(k.threads).toBe(1);

@@ -107,6 +107,12 @@ class WasmKernelsImpl implements WasmKernels {
     this.memory = rt.mem.memory;
   }
 
+  get usedBytes(): number {
+    return this.rt.mem.used;
+  }
+  get maxBytes(): number {
+    return this.rt.mem.maxBytes;
+  }
   alloc(byteLength: number, align?: number): number {
     return this.rt.mem.alloc(byteLength, align);
   }

@@ -33,6 +33,10 @@ export interface WasmKernels {
   readonly threads: number;
   /** False in the single-thread fallback (non-shared memory). */
   readonly sharedMemory: boolean;
+  /** Bytes allocated so far (static data included). */
+  readonly usedBytes: number;
+  /** The most bytes the memory may hold (`maximumMemoryBytes`): `alloc` fails beyond it. */
+  readonly maxBytes: number;
   /** Allocates zeroed bytes (never freed), growing the memory; throws `kernels_wasm.out_of_memory`. */
   alloc(byteLength: number, align?: number): number;
   /** A view on the current buffer (make views again after `alloc`: the memory may have grown). */

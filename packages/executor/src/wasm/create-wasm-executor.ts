@@ -9,9 +9,9 @@ import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
 import type { WeightsProgress } from "../model/read-weights.js";
 import { resolveSizes } from "../model/sizes.js";
-import { allocateWasmBuffers } from "./wasm-buffers.js";
+import { allocateWasmBuffers, wasmBufferBytes } from "./wasm-buffers.js";
 import { WasmExecutor } from "./wasm-executor.js";
-import { loadWasmWeights, type WasmWeightDtype } from "./wasm-weights.js";
+import { loadWasmWeights, type WasmWeightDtype, wasmWeightBytes } from "./wasm-weights.js";
 
 /** Options of {@link createWasmExecutor}. */
 export interface WasmExecutorOptions {
@@ -76,13 +76,16 @@ export async function createWasmExecutor(options: WasmExecutorOptions): Promise<
   try {
     const plan = buildForwardPlan(config, planFeatures(weights));
     const invFreq = ropeInvFreq(config.headDim, config.ropeTheta, config.ropeScaling);
-    const loaded = await loadWasmWeights(
-      kernels,
-      plan,
-      weights,
-      options.weightDtype ?? "auto",
-      options.onProgress,
-    );
+    const dtype = options.weightDtype ?? "auto";
+    // The allocator never frees: on shared kernels a model that does not fit must fail before it
+    // takes memory from the other model.
+    if (!ownsKernels) {
+      checkFits(
+        kernels,
+        wasmWeightBytes(plan, weights, dtype) + wasmBufferBytes(plan, sizes, invFreq.length),
+      );
+    }
+    const loaded = await loadWasmWeights(kernels, plan, weights, dtype, options.onProgress);
     // The executor keeps pointers only and makes every view when it reads: a non-shared memory
     // (threads = 1) that grows later, for scratch or for another model's weights, detaches old
     // views, and none of them is kept.
@@ -94,7 +97,6 @@ export async function createWasmExecutor(options: WasmExecutorOptions): Promise<
       ownsKernels,
     });
   } catch (err) {
-    // Memory allocated on shared kernels stays allocated (the allocator never frees).
     if (ownsKernels) await kernels.close();
     throw err;
   }
@@ -117,4 +119,15 @@ function checkSharedKernels(options: WasmExecutorOptions): void {
       `createWasmExecutor: ${clash.join(" and ")} cannot be given with kernels (they are the shared kernels' own)`,
     );
   }
+}
+
+/** Throws `executor.out_of_memory` unless `bytes` more fit in the shared kernels' memory. */
+function checkFits(kernels: WasmKernels, bytes: number): void {
+  const { usedBytes: used, maxBytes: max } = kernels;
+  if (used + bytes <= max) return;
+  throw new ExecutorError(
+    "executor.out_of_memory",
+    `createWasmExecutor: the model needs ${bytes} bytes on the shared kernels, which hold ${used} of at most ${max}`,
+    { details: { requested: bytes, used, maximum: max } },
+  );
 }

@@ -1,14 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createWasmKernels } from "@pagoda/kernels-wasm";
 import { type LoadedWeights, loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
 import { greedyParams } from "@pagoda/scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildForwardPlan } from "../model/plan.js";
+import { planFeatures } from "../model/plan-tensors.js";
 import { goldenCases, stories260KDir } from "../testing/golden.js";
 import { SPEC_MODELS } from "../testing/spec-scenarios.js";
 import { type DriverRequest, runToCompletion } from "../testing/step-driver.js";
 import { createWasmExecutor, type WasmExecutorOptions } from "./create-wasm-executor.js";
+import { wasmBufferBytes } from "./wasm-buffers.js";
 import type { WasmExecutor } from "./wasm-executor.js";
+import { wasmWeightBytes } from "./wasm-weights.js";
 
 const BLOCK_SIZE = 8;
 
@@ -92,6 +97,51 @@ describe("createWasmExecutor({ kernels }): two models on one thread pool and mem
       await late.close();
     });
   }
+
+  it("refuses a model that does not fit beside the other before taking any memory; the other runs on", async () => {
+    const reqs = requests("a", stories.slice(0, 2), 12);
+    const probe = await make(target, { threads: 1 });
+    const expected = await run(probe, reqs);
+    const targetBytes = probe.kernels.usedBytes; // its scratch included, grown by the run
+    const fits = await make(draft, { kernels: probe.kernels });
+    const draftBytes = probe.kernels.usedBytes - targetBytes;
+    await fits.close();
+    await probe.close();
+    // A memory with room for the target and about half of the draft.
+    const page = 65536;
+    const kernels = await createWasmKernels({
+      threads: 1,
+      maximumMemoryBytes: Math.ceil((targetBytes + draftBytes / 2) / page) * page,
+    });
+    const t = await make(target, { kernels });
+    expect(await run(t, reqs)).toEqual(expected);
+    const used = kernels.usedBytes;
+    await expect(make(draft, { kernels })).rejects.toMatchObject({
+      code: "executor.out_of_memory",
+      details: { requested: expect.any(Number), used, maximum: kernels.maxBytes },
+    });
+    expect(kernels.usedBytes).toBe(used);
+    expect(await run(t, requests("b", stories.slice(0, 2), 12))).toEqual(
+      new Map([...expected].map(([id, r]) => [id.replace("a", "b"), r])),
+    );
+    await t.close();
+    await kernels.close();
+  });
+
+  it("counts before allocating exactly what it then allocates, give or take alignment", async () => {
+    const t = await make(target, { threads: 1 });
+    const before = t.kernels.usedBytes;
+    const d = await make(draft, { kernels: t.kernels });
+    const taken = t.kernels.usedBytes - before;
+    const plan = buildForwardPlan(draft.config, planFeatures(draft.weights));
+    const headDim = draft.config.headDim;
+    const counted =
+      wasmWeightBytes(plan, draft.weights, "auto") + wasmBufferBytes(plan, d.sizes, headDim / 2);
+    expect(taken).toBeLessThanOrEqual(counted);
+    expect(counted - taken).toBeLessThan(16 * 64); // at most one alignment pad per allocation
+    await d.close();
+    await t.close();
+  });
 
   it("refuses threads or parallelMinWork beside kernels, naming them", async () => {
     const t = await make(target, { threads: 1 });

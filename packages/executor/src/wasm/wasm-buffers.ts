@@ -36,46 +36,42 @@ export interface WasmBuffers {
   cacheViews(): PagedKvCache;
 }
 
-/** Allocates everything a step touches, so steps never grow the memory (views stay valid). */
+type Alloc = (byteLength: number, align?: number) => number;
+
+/**
+ * Bytes {@link allocateWasmBuffers} will allocate (alignment padding included), allocating
+ * nothing: the same layout run with a counting allocator.
+ */
+export function wasmBufferBytes(plan: ForwardPlan, sizes: ExecutorSizes, invFreqLength: number): number {
+  let bytes = 0;
+  layoutBuffers(
+    (n, align = 16) => {
+      bytes += n + align;
+      return 0;
+    },
+    plan,
+    sizes,
+    invFreqLength,
+  );
+  return bytes;
+}
+
+/** Allocates everything a step touches once, sized for the largest step. */
 export function allocateWasmBuffers(
   k: WasmKernels,
   plan: ForwardPlan,
   sizes: ExecutorSizes,
   invFreq: Float64Array,
 ): WasmBuffers {
-  const { shape, widths } = plan;
-  const t = sizes.maxNumBatchedTokens;
-  const s = sizes.maxNumSeqs;
-  const rows = sizes.maxLogitRows;
-  const f32 = (n: number) => k.alloc(n * 4);
-  const acts = {} as Record<Activation, number>;
-  for (const name of Object.keys(widths) as Activation[]) {
-    acts[name] = f32((name === "logits" ? rows : t) * widths[name]);
-  }
-  const dtype = sizes.kvCacheDtype;
-  const layerBytes =
-    sizes.numBlocks * shape.numKvHeads * sizes.blockSize * kvCacheRowBytes(dtype, shape.headDim);
-  const keys: number[] = [];
-  const values: number[] = [];
-  for (let l = 0; l < shape.numLayers; l++) {
-    keys.push(k.alloc(layerBytes, 16));
-    values.push(k.alloc(layerBytes, 16));
-  }
-  const inputs: WasmInputs = {
-    tokenIds: f32(t),
-    positions: f32(t),
-    slotMapping: f32(t),
-    queryStartLoc: f32(s + 1),
-    blockTables: f32(s * sizes.maxBlocksPerSeq),
-    invFreq: k.alloc(invFreq.length * 8, 8),
-  };
-  new Float64Array(k.u8(inputs.invFreq, invFreq.length * 8).buffer, inputs.invFreq, invFreq.length).set(
-    invFreq,
+  const { shape } = plan;
+  const { acts, keys, values, layerBytes, inputs, lastDelta, lastResidual, lastNormed } = layoutBuffers(
+    (n, align) => k.alloc(n, align),
+    plan,
+    sizes,
+    invFreq.length,
   );
-  const hidden = shape.hiddenSize;
-  const lastDelta = f32(rows * hidden);
-  const lastResidual = f32(rows * hidden);
-  const lastNormed = f32(rows * hidden);
+  const dtype = sizes.kvCacheDtype;
+  k.f64(inputs.invFreq, invFreq.length).set(invFreq);
   const cacheViews = () =>
     new PagedKvCache(
       shape.numLayers,
@@ -108,4 +104,38 @@ export function writeInputs(k: WasmKernels, inputs: WasmInputs, batch: FlatBatch
   k.i32(inputs.slotMapping, batch.numTokens).set(batch.slotMapping);
   k.i32(inputs.queryStartLoc, batch.numSeqs + 1).set(batch.queryStartLoc);
   k.i32(inputs.blockTables, batch.blockTables.length).set(batch.blockTables);
+}
+
+// Where each buffer lies, from `alloc`: the one layout both allocating and counting use.
+function layoutBuffers(alloc: Alloc, plan: ForwardPlan, sizes: ExecutorSizes, invFreqLength: number) {
+  const { shape, widths } = plan;
+  const t = sizes.maxNumBatchedTokens;
+  const s = sizes.maxNumSeqs;
+  const rows = sizes.maxLogitRows;
+  const f32 = (n: number) => alloc(n * 4);
+  const acts = {} as Record<Activation, number>;
+  for (const name of Object.keys(widths) as Activation[]) {
+    acts[name] = f32((name === "logits" ? rows : t) * widths[name]);
+  }
+  const layerBytes =
+    sizes.numBlocks * shape.numKvHeads * sizes.blockSize * kvCacheRowBytes(sizes.kvCacheDtype, shape.headDim);
+  const keys: number[] = [];
+  const values: number[] = [];
+  for (let l = 0; l < shape.numLayers; l++) {
+    keys.push(alloc(layerBytes, 16));
+    values.push(alloc(layerBytes, 16));
+  }
+  const inputs: WasmInputs = {
+    tokenIds: f32(t),
+    positions: f32(t),
+    slotMapping: f32(t),
+    queryStartLoc: f32(s + 1),
+    blockTables: f32(s * sizes.maxBlocksPerSeq),
+    invFreq: alloc(invFreqLength * 8, 8),
+  };
+  const hidden = shape.hiddenSize;
+  const lastDelta = f32(rows * hidden);
+  const lastResidual = f32(rows * hidden);
+  const lastNormed = f32(rows * hidden);
+  return { acts, keys, values, layerBytes, inputs, lastDelta, lastResidual, lastNormed };
 }

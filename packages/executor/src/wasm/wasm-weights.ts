@@ -38,6 +38,53 @@ const QUANT_WEIGHT_TYPE: Partial<Record<TensorDType, WeightType>> = {
   Q6_K: WeightType.Q6_K,
 };
 
+/** One allocation of a weight: consecutive parts stored in one type. */
+interface SegmentLayout {
+  readonly type: WeightType;
+  readonly parts: readonly TensorHandle[];
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** How each plan weight is stored, by name (a tied LM head is the embedding, laid out once). */
+function weightLayout(
+  plan: ForwardPlan,
+  lazy: LazyWeights,
+  dtype: WasmWeightDtype,
+): Map<string, { rows: number; cols: number; segments: SegmentLayout[] }> {
+  const out = new Map<string, { rows: number; cols: number; segments: SegmentLayout[] }>();
+  for (const w of plan.weights) {
+    if (out.has(w.name)) continue;
+    const parts = weightParts(lazy, w);
+    const types = w.kind === "vector" ? parts.map(() => WeightType.F32) : storedTypes(parts, dtype);
+    const segments: SegmentLayout[] = [];
+    for (let p = 0; p < parts.length; ) {
+      // A run of consecutive parts of one type is one segment, in one allocation.
+      const type = types[p] as WeightType;
+      let end = p + 1;
+      while (end < parts.length && types[end] === type) end++;
+      const run = parts.slice(p, end);
+      const rows = run.reduce((sum, h) => sum + h.numel, 0) / w.cols;
+      segments.push({ type, parts: run, rows, bytes: rows * weightRowBytes(type, w.cols) });
+      p = end;
+    }
+    out.set(w.name, { rows: w.rows, cols: w.cols, segments });
+  }
+  return out;
+}
+
+/** Bytes {@link loadWasmWeights} will allocate (alignment padding included), allocating nothing. */
+export function wasmWeightBytes(plan: ForwardPlan, lazy: LazyWeights, dtype: WasmWeightDtype): number {
+  let bytes = 0;
+  for (const w of weightLayout(plan, lazy, dtype).values()) {
+    for (const s of w.segments) bytes += s.bytes + ALLOC_ALIGN;
+  }
+  return bytes;
+}
+
+// kernels-wasm's default alignment: an allocation pads at most this much.
+const ALLOC_ALIGN = 16;
+
 /**
  * Copies every weight of the plan into the kernels' memory once, by name (a tied LM head is the
  * embedding). F16, BF16 and quantized checkpoints are copied as stored (`auto`), so the kernels
@@ -50,35 +97,26 @@ export async function loadWasmWeights(
   dtype: WasmWeightDtype,
   onProgress?: WeightsProgress,
 ): Promise<Map<string, WasmWeight>> {
+  const layout = weightLayout(plan, lazy, dtype);
   const handles = new Set(plan.weights.flatMap((w) => weightParts(lazy, w)));
   const totalBytes = [...handles].reduce((sum, h) => sum + h.byteLength, 0);
   let loaded = 0;
   const out = new Map<string, WasmWeight>();
-  for (const w of plan.weights) {
-    if (out.has(w.name)) continue;
-    const parts = weightParts(lazy, w);
-    const types = w.kind === "vector" ? parts.map(() => WeightType.F32) : storedTypes(parts, dtype);
+  for (const [name, w] of layout) {
     const segments: WasmSegment[] = [];
     let row = 0;
-    for (let p = 0; p < parts.length; ) {
-      // A run of consecutive parts of one type is one segment, in one allocation.
-      const type = types[p] as WeightType;
-      let end = p + 1;
-      while (end < parts.length && types[end] === type) end++;
-      const run = parts.slice(p, end);
-      const rows = run.reduce((sum, h) => sum + h.numel, 0) / w.cols;
-      const ptr = kernels.alloc(rows * weightRowBytes(type, w.cols));
+    for (const seg of w.segments) {
+      const ptr = kernels.alloc(seg.bytes, ALLOC_ALIGN);
       let at = ptr;
-      for (const h of run) {
-        at += await copyTensor(kernels, h, type, at);
+      for (const h of seg.parts) {
+        at += await copyTensor(kernels, h, seg.type, at);
         loaded += h.byteLength;
         onProgress?.(loaded, totalBytes);
       }
-      segments.push({ ptr, type, firstRow: row, rows });
-      row += rows;
-      p = end;
+      segments.push({ ptr, type: seg.type, firstRow: row, rows: seg.rows });
+      row += seg.rows;
     }
-    out.set(w.name, { rows: w.rows, cols: w.cols, segments });
+    out.set(name, { rows: w.rows, cols: w.cols, segments });
   }
   return out;
 }
