@@ -1,3 +1,4 @@
+import { isPagodaError } from "@pagoda/errors";
 import {
   CpuExecutor,
   createWasmExecutor,
@@ -229,14 +230,29 @@ function speculativeProposer(
       scheme === undefined ? draft.weights : quantizeWeights(draft.weights, draft.config, scheme);
     const { onLoadProgress: _, ...rest } = o;
     const options = { ...rest, device: target.device, numBlocks };
-    // On the cpu device the draft shares the target's kernels: one thread pool (two would spin
-    // against each other on few cores) and one memory; the target's executor closes them.
+    const model = { ...draft, weights };
     const built =
       target.executor instanceof WasmExecutor
-        ? await buildWasm({ ...draft, weights }, options, 0, 0, target.executor.kernels)
-        : await buildExecutor({ ...draft, weights }, options, 0, 0);
+        ? await buildWasmBeside(model, options, target.executor)
+        : await buildExecutor(model, options, 0, 0);
     return { executor: built.executor, numBlocks: built.numBlocks, maxModelLen: built.maxModelLen };
   });
+}
+
+// On the cpu device the draft shares the target's kernels: one thread pool (two would spin
+// against each other on few cores) and one memory, which the target's executor closes. A draft
+// that does not fit beside the target there (4 GiB at most) gets kernels of its own.
+async function buildWasmBeside(
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  target: WasmExecutor,
+): Promise<Built> {
+  try {
+    return await buildWasm(model, o, 0, 0, target.kernels);
+  } catch (err) {
+    if (!isPagodaError(err, "executor.out_of_memory")) throw err;
+    return buildWasm(model, o, 0, 0);
+  }
 }
 
 async function buildExecutor(
