@@ -2,6 +2,17 @@
 // Node-only helpers live in `@pagoda/model-loaders/node`; `loadModel(path)` and
 // `writeRandomModel` load them on demand.
 
+// The 16-bit float conversions live in @pagoda/numerics; re-exported so existing importers keep working.
+export {
+  bf16BitsToF32,
+  bf16ToF32,
+  f16BitsToF32,
+  f16ToF32,
+  f32ToBf16,
+  f32ToBf16Bits,
+  f32ToF16,
+  f32ToF16Bits,
+} from "@pagoda/numerics";
 export { ARCHITECTURES, type ArchitectureSpec, type ModelFamily } from "./config/architectures.js";
 export { type GenerationConfig, parseGenerationConfig } from "./config/generation-config.js";
 export { HF_WEIGHT_NAMES, type LayerPart, mapWeights, type WeightNames } from "./config/map-weights.js";
@@ -54,16 +65,6 @@ export { quantize } from "./quant/quantize.js";
 export { quantizeWeights } from "./quant/quantize-weights.js";
 export type { DownloadProgress, ResolveOptions } from "./resolve/resolve-options.js";
 export { type ByteSource, memoryByteSource, responseByteSource } from "./safetensors/byte-source.js";
-export {
-  bf16BitsToF32,
-  bf16ToF32,
-  f16BitsToF32,
-  f16ToF32,
-  f32ToBf16,
-  f32ToBf16Bits,
-  f32ToF16,
-  f32ToF16Bits,
-} from "./safetensors/convert.js";
 export {
   DTYPES,
   type DType,

@@ -1,8 +1,8 @@
+import { f32ToF16Bits } from "@pagoda/numerics";
 import { describe, expect, it } from "vitest";
 import { GgufError } from "../errors.js";
 import { dequantize } from "../quant/dequantize.js";
 import { memoryByteSource } from "../safetensors/byte-source.js";
-import { f32ToF16Bits } from "../safetensors/convert.js";
 import { ggufBytes } from "../testing/gguf-bytes.js";
 import { ByteWriter } from "../tools/gguf/byte-writer.js";
 import { GGUF_MAGIC, gguf } from "../tools/gguf/gguf-types.js";

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { f32ToBf16, f32ToF16 } from "@pagoda/numerics";
 import { describe, expect, it } from "vitest";
 import type { ModelFamily } from "../config/architectures.js";
 import { memoryFiles } from "../files/model-files.js";
 import { memoryByteSource } from "../safetensors/byte-source.js";
-import { f32ToBf16, f32ToF16 } from "../safetensors/convert.js";
 import type { FloatDType } from "../safetensors/dtype.js";
 import { openSafetensors } from "../safetensors/safetensors-file.js";
 import { qwen3TokenizerDir, storiesDir, TINY, tempDir } from "../testing/fixtures.js";

@@ -2,7 +2,7 @@
 // difference is rounded to f32 (Math.fround) in ggml's order, so a weight read here equals the
 // weight llama.cpp computes with.
 
-import { f16BitsToF32 } from "../safetensors/convert.js";
+import { f16BitsToF32 } from "@pagoda/numerics";
 import { quantFail } from "./quant-error.js";
 import { QUANT_BLOCK, type QuantType } from "./quant-types.js";
 

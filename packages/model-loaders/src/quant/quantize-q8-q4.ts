@@ -1,7 +1,7 @@
 // Q8_0 and Q4_0 quantize as ggml's quantize_row_q8_0_ref / quantize_row_q4_0_ref do (f32 arithmetic,
 // the same rounding), so Pagoda's packed bytes match llama.cpp's for the same F32 input.
 
-import { f32ToF16Bits } from "../safetensors/convert.js";
+import { f32ToF16Bits } from "@pagoda/numerics";
 import { putHalf, roundHalfAway } from "./round.js";
 
 const f = Math.fround;

@@ -1,4 +1,4 @@
-import { f16BitsToF32, f32ToF16Bits } from "../safetensors/convert.js";
+import { f16BitsToF32, f32ToF16Bits } from "@pagoda/numerics";
 
 // Rounding as ggml's C does it, so the simple formats quantize to the same bytes as llama.cpp.
 

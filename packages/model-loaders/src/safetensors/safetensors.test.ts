@@ -1,8 +1,8 @@
 import { join } from "node:path";
+import { f32ToBf16, f32ToF16 } from "@pagoda/numerics";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../testing/fixtures.js";
 import { type ByteSource, memoryByteSource, responseByteSource } from "./byte-source.js";
-import { f32ToBf16, f32ToF16 } from "./convert.js";
 import { openFileByteSource } from "./file-byte-source.js";
 import { openSafetensors } from "./safetensors-file.js";
 import { writeSafetensorsFile } from "./write-file.js";

@@ -1,7 +1,7 @@
+import { bf16ToF32, f16ToF32 } from "@pagoda/numerics";
 import { SafetensorsError } from "../errors.js";
 import type { QuantType } from "../quant/quant-types.js";
 import type { ByteSource } from "./byte-source.js";
-import { bf16ToF32, f16ToF32 } from "./convert.js";
 import { type DType, dtypeSize, isFloatDType } from "./dtype.js";
 import type { TensorInfo } from "./header.js";
 

@@ -1,5 +1,5 @@
+import { f32ToBf16, f32ToF16 } from "@pagoda/numerics";
 import { SafetensorsError } from "../errors.js";
-import { f32ToBf16, f32ToF16 } from "./convert.js";
 import { type DType, dtypeSize } from "./dtype.js";
 
 /** Tensor values to write: F32 values (encoded to the target float dtype) or raw little-endian bytes. */

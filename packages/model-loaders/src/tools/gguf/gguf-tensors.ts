@@ -1,8 +1,8 @@
+import { f32ToF16 } from "@pagoda/numerics";
 import type { ModelFamily } from "../../config/architectures.js";
 import type { ModelConfig } from "../../config/model-config.js";
 import type { ModelWeights } from "../../config/model-weights.js";
 import { isQuantType } from "../../quant/quant-types.js";
-import { f32ToF16 } from "../../safetensors/convert.js";
 import type { TensorHandle } from "../../safetensors/tensor-handle.js";
 import type { GgufTensorInfo } from "./encode-header.js";
 import { type GgmlTypeName, ggmlRowBytes } from "./gguf-types.js";

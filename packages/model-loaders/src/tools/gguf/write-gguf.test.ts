@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { f16BitsToF32, f32ToF16 } from "@pagoda/numerics";
 import { describe, expect, it } from "vitest";
 import { loadModelWeights } from "../../load/load-model.js";
-import { f16BitsToF32, f32ToF16 } from "../../safetensors/convert.js";
 import { storiesDir, TINY, tempDir } from "../../testing/fixtures.js";
 import { type GgufFile, readGguf } from "../../testing/read-gguf.js";
 import { writeRandomModel } from "../write-random-model.js";
