@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bf16BitsToF32, bf16ToF32, f32ToBf16, f32ToBf16Bits } from "./bf16.js";
+import { bf16ToF32, f32ToBf16 } from "./arrays.js";
+import { bf16BitsToF32, f32ToBf16Bits } from "./bf16.js";
 import { BF16, definedValue, expectedBits, f32OfBits, uint32Stream } from "./testing/reference.js";
 
 const ALL = Uint16Array.from({ length: 65536 }, (_, b) => b);

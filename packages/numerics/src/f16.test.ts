@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { f16ToF32, f32ToF16 } from "./arrays.js";
 import { f16BitsToF32, f32ToF16Bits, f32ToF16BitsSaturating } from "./f16.js";
-import { f16ToF32, f32ToF16 } from "./f16-array.js";
 import { bitsOfF32, definedValue, expectedBits, f32OfBits, HALF, uint32Stream } from "./testing/reference.js";
 
 const ALL = Uint16Array.from({ length: 65536 }, (_, h) => h);

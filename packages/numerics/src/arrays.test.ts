@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bf16ToF32, f32ToBf16 } from "./bf16.js";
-import { f16ToF32, f32ToF16 } from "./f16-array.js";
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./arrays.js";
 
 const withCode = (code: string) => expect.objectContaining({ name: "NumericsError", code });
 
