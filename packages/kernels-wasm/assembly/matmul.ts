@@ -1,18 +1,19 @@
 // out[t, o] = Σ_i x[t, i] · w[o, i] (+ bias[o]); w is [outDim, inDim] in any weight type.
-// Threads split the output rows o into equal contiguous ranges. numRows <= 3: fused
-// dequant-dot GEMV, 4 weight rows at a time sharing the x loads (the 4-row block stays in L1
-// across tokens); quantized weights: integer dots of the packed blocks with x quantized to
-// int8 blocks (quant-dot.ts). More rows: the tiled GEMM over packed panels (gemm.ts). Both paths
-// accumulate each (t, o) the same way (see weights.ts), so results do not depend on the path
-// or the thread count.
+// Threads split the output rows o into equal contiguous ranges. One row: fused dequant-dot
+// GEMV, 4 weight rows at a time sharing the x loads; 2–3 rows: gemv-rows.ts's tile, which
+// widens each weight vector once for all tokens; quantized weights: integer dots of the
+// packed blocks with x quantized to int8 blocks (quant-dot.ts). More rows: the tiled GEMM over
+// packed panels (gemm.ts). All paths accumulate each (t, o) the same way (see weights.ts), so
+// results do not depend on the path, the row count or the thread count.
 import { argI, argU, splitStart } from "./common";
 import { gemm } from "./gemm";
+import { GEMV_TILE_ROWS, gemvRows } from "./gemv-rows";
 import { matmulQ } from "./quant-matmul";
 import { dotRow1, dotRows4, dotRows4F16Prescaled, isQuantized, prescaleForF16, rowBytes, W_F16 } from "./weights";
 
 /** Thread ranges of output rows start at multiples of this (whole GEMV 4-row blocks). */
 const SPLIT_ALIGN: i32 = 8;
-const GEMV_MAX_ROWS: i32 = 3;
+const GEMV_MAX_ROWS: i32 = GEMV_TILE_ROWS;
 
 // args: x, w, weightType, bias, out, numRows, inDim, outDim, xStride, outStride, scratch,
 // scratchStride, tokenBlock (GEMM: tokens packed at once, a multiple of 4)
@@ -53,6 +54,10 @@ function gemv(x: usize, w: usize, type: i32, out: usize, numRows: i32, n: i32, x
     for (let t = 0; t < numRows; t++) {
       if (prescaleForF16(x + <usize>t * xs, n, scratch + ((<usize>t * n) << 2))) fast |= 1 << t;
     }
+  }
+  if (numRows > 1) {
+    gemvRows(x, w, type, out, numRows, n, xs, os, o0, o1, fast == (1 << numRows) - 1 ? scratch : 0);
+    return;
   }
   let o = o0;
   for (; o + 4 <= o1; o += 4) {

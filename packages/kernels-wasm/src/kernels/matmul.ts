@@ -11,7 +11,7 @@ import {
   weightTypeName,
 } from "../weight-type.js";
 
-/** Most rows the GEMV takes (assembly/matmul.ts GEMV_MAX_ROWS); more go to the tiled GEMM. */
+/** Most rows the GEMV takes (assembly/gemv-rows.ts GEMV_TILE_ROWS); more go to the tiled GEMM. */
 const GEMV_MAX_ROWS = 3;
 /** Bytes of packed x the GEMM keeps per token block (in L2 while every weight row pair passes). */
 const X_PANEL_BYTES = 512 * 1024;
@@ -62,7 +62,7 @@ export interface MatmulArgs {
 }
 
 /**
- * Launches matmul: GEMV for 1–3 rows, a tiled GEMM above; threads split output rows. Quantized
+ * Launches matmul: GEMV for 1 row, a 2-row × m-token tile for 2–3, a tiled GEMM above; threads split output rows. Quantized
  * weights need inDim in whole blocks; x is rounded to int8 blocks of 32 and dotted in integers,
  * a token's outputs the same bits at any row count (see the README).
  */
