@@ -41,19 +41,22 @@ export function sampleBatch(
  * Verifies the drafts of every spec sequence of `batch` from `specLogits` (its spec rows only,
  * `[specRowStart[last], vocab]`), appends the emitted tokens to each request and writes them into
  * `output`. The computed count then holds the last known token and the accepted drafts: the
- * K/V written for rejected drafts is stale, and the next step overwrites it.
+ * K/V written for rejected drafts is stale, and the next step overwrites it. `picksOf(i)`, where
+ * it gives spec sequence i's greedy picks, stands in for its rows (see `verifyDrafts`).
  */
 export function verifySpecSeqs(
   batch: FlatBatch,
   specLogits: Float32Array,
   vocab: number,
   output: ExecutorOutput,
+  picksOf?: (i: number) => readonly number[] | undefined,
 ): void {
   batch.specSeqs.forEach((s, i) => {
     const r = batch.requests[s] as RequestState;
     const from = (batch.specRowStart[i] as number) * vocab;
     const to = (batch.specRowStart[i + 1] as number) * vocab;
-    const verified = verifyDrafts(specLogits.subarray(from, to), vocab, r, batch.specTokens[i] ?? []);
+    const drafts = batch.specTokens[i] ?? [];
+    const verified = verifyDrafts(specLogits.subarray(from, to), vocab, r, drafts, picksOf?.(i));
     r.numComputedTokens = r.tokenIds.length + verified.tokenIds.length - 1;
     r.tokenIds.push(...verified.tokenIds);
     output.sampledTokenIds[r.requestId] = verified.tokenIds;

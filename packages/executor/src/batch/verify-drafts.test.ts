@@ -175,3 +175,29 @@ describe("verifyDrafts: greedy", () => {
     expect(verifyDrafts(LOGITS, VOCAB, r, [next]).tokenIds).toEqual([next, sampleOnCpu(ROW1, after).tokenId]);
   });
 });
+
+describe("verifyDrafts: picks in place of the rows", () => {
+  const plain = request(0, {});
+  const best0 = sampleOnCpu(ROW0, plain).tokenId;
+  const best1 = sampleOnCpu(ROW1, { ...plain, tokenIds: [...plain.tokenIds, best0] }).tokenId;
+  const none = new Float32Array(0);
+
+  it("follow the same acceptance rule as the rows: accept while equal, then the pick", () => {
+    expect(verifyDrafts(none, VOCAB, plain, [best0], [best0, best1]).tokenIds).toEqual(
+      verifyDrafts(LOGITS, VOCAB, plain, [best0]).tokenIds,
+    );
+    const wrong = (best0 + 1) % VOCAB;
+    expect(verifyDrafts(none, VOCAB, plain, [wrong, best1], [best0, best1, 0]).tokenIds).toEqual([best0]);
+  });
+
+  it("are refused for a request with logprobs or sampling, or when one is missing", () => {
+    const code = { code: "executor.bad_picks" };
+    expect(() => verifyDrafts(none, VOCAB, request(0, { logprobs: 1 }), [best0], [best0, best1])).toThrow(
+      expect.objectContaining(code),
+    );
+    expect(() => verifyDrafts(none, VOCAB, request(0, SAMPLING), [best0], [best0, best1])).toThrow(
+      expect.objectContaining(code),
+    );
+    expect(() => verifyDrafts(none, VOCAB, plain, [best0], [best0])).toThrow(expect.objectContaining(code));
+  });
+});

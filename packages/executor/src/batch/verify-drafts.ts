@@ -8,6 +8,7 @@ import {
   validateSampling,
 } from "@pagoda/kernels-wgsl";
 import type { TokenLogprobs } from "@pagoda/scheduler";
+import { ExecutorError } from "../errors.js";
 import type { RequestState } from "./request-states.js";
 import { kernelParams, sampleOnCpu, tokenLogprobsOf } from "./sampling.js";
 
@@ -22,6 +23,11 @@ export interface Verified {
   readonly logprobs: TokenLogprobs[];
 }
 
+/** Request `r` as the sampler sees it at draft position `j`: drafts 0..j-1 already output. */
+export function draftState(r: RequestState, drafts: readonly number[], j: number): RequestState {
+  return { ...r, tokenIds: [...r.tokenIds, ...drafts.slice(0, j)] };
+}
+
 /**
  * Exact rejection sampling of `drafts` against `logits` (`[drafts.length + 1, vocab]`: row j
  * predicts the token after draft j - 1). Row j is judged as the non-speculative sampler would
@@ -30,13 +36,19 @@ export interface Verified {
  * draft j with probability p_j(draft), else emit a sample of p_j without it (renormalised); the
  * proposer is deterministic (q one-hot), so every emitted token is distributed as p_j. All
  * accepted: the bonus token is sampled from the last row.
+ *
+ * `picks`, for a greedy request without log-probabilities: the token the non-speculative sampler
+ * chose at each of the `drafts.length + 1` positions, computed elsewhere (the WebGPU sampling
+ * kernels, run on these rows); `logits` is then not read and may be empty.
  */
 export function verifyDrafts(
   logits: Float32Array,
   vocab: number,
   r: RequestState,
   drafts: readonly number[],
+  picks?: readonly number[],
 ): Verified {
+  if (picks) checkPicks(r, drafts, picks);
   const tokenIds: number[] = [];
   const logprobs: TokenLogprobs[] = [];
   const emit = (token: number, entry: TokenLogprobs | undefined) => {
@@ -45,12 +57,12 @@ export function verifyDrafts(
   };
   for (let j = 0; j <= drafts.length; j++) {
     const row = logits.subarray(j * vocab, (j + 1) * vocab);
-    const at: RequestState = { ...r, tokenIds: [...r.tokenIds, ...drafts.slice(0, j)] };
+    const at = draftState(r, drafts, j);
     const draft = drafts[j];
     const params = kernelParams(at);
     if (draft === undefined || Math.fround(params.temperature) === 0) {
       // The bonus token, or a greedy position: exactly the non-speculative sample.
-      const { tokenId, logprobs: entry } = sampleOnCpu(row, at);
+      const { tokenId, logprobs: entry } = picks ? { tokenId: picks[j] as number } : sampleOnCpu(row, at);
       emit(tokenId, entry);
       if (tokenId !== draft) break;
       continue;
@@ -85,4 +97,19 @@ export function probabilityOf(scores: Float32Array, kept: Uint8Array, token: num
   let sum = 0;
   for (let i = 0; i < scores.length; i++) if (kept[i]) sum += Math.exp((scores[i] as number) - max);
   return Math.exp((scores[token] as number) - max) / sum;
+}
+
+/** Whether `verifyDrafts` may take `r`'s picks instead of its rows: greedy, without logprobs. */
+export function takesPicks(r: RequestState): boolean {
+  return r.params.logprobs === null && Math.fround(kernelParams(r).temperature) === 0;
+}
+
+// Picks stand in for the rows only where nothing but the greedy choice is read: a sampling
+// position needs its row's probabilities and logprobs their values.
+function checkPicks(r: RequestState, drafts: readonly number[], picks: readonly number[]): void {
+  if (takesPicks(r) && picks.length === drafts.length + 1) return;
+  throw new ExecutorError(
+    "executor.bad_picks",
+    `request '${r.requestId}': picks stand in for logits only for greedy requests without logprobs, one per position (${picks.length} for ${drafts.length} drafts)`,
+  );
 }

@@ -37,7 +37,8 @@ export async function createWebGpuExecutor(options: WebGpuExecutorOptions): Prom
     const plan = buildForwardPlan(config, planFeatures(weights));
     const acts = allocateActivations(buffers, plan, sizes);
     const inputs = new StepInputs(buffers, sizes);
-    const sampler = new GpuSampler(buffers, config.vocabSize, sizes.maxNumSeqs);
+    // Draft rows are sampled too (greedy drafts are verified from the kernels' choices).
+    const sampler = new GpuSampler(buffers, config.vocabSize, sizes.maxLogitRows);
     const mover = new BlockMover(buffers, cache, sizes.numSwapBlocks);
     const gpuWeights = await uploadWeights(buffers, plan, weights, dtype, options.onProgress);
     await gpu.device.queue.onSubmittedWorkDone();

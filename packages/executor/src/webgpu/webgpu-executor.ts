@@ -19,7 +19,7 @@ import type { GpuBuffers } from "./gpu-buffers.js";
 import type { GpuSampler } from "./gpu-sampler.js";
 import type { GpuWait } from "./gpu-wait.js";
 import { GpuPromptLogits } from "./prompt-logits.js";
-import { GpuSpecLogits } from "./spec-logits.js";
+import { GpuSpecLogits, type SpecPlan } from "./spec-logits.js";
 import type { StepInputs } from "./step-inputs.js";
 
 /** Where the last step's time went, in milliseconds. */
@@ -110,37 +110,37 @@ export class WebGpuExecutor implements Executor {
     const batch = requests.length > 0 ? flattenBatch(step, requests, sizes.blockSize, limits) : null;
     const shape = batch ? planStep(batch, sizes, vocab) : null;
     const sampled = batch ? batch.sampleSeqs.map((s) => requests[s] as RequestState) : [];
+    // Drafts: greedy ones are picked by the sampling kernels on their rows (after the sampling
+    // rows), the others' rows copied for the host verifier; both come back with the records.
+    const spec: SpecPlan | null = batch && batch.specSeqs.length > 0 ? GpuSpecLogits.plan(batch) : null;
+    const rows = spec ? [...sampled, ...spec.rowStates] : sampled;
 
     const encoder = gpu.device.createCommandEncoder({ label: `step${step.step}` });
-    if (batch && shape) inputs.write(encoder, batch, shape.tableWidth, sampler.pack(sampled));
+    if (batch && shape) inputs.write(encoder, batch, shape.tableWidth, sampler.pack(rows));
     mover.record(encoder, step.swapIn, step.blockCopies);
     if (shape) {
       ctx.reset();
       const pass = encoder.beginComputePass({ label: `step${step.step}.forward` });
       encodeForward(pass, ctx, forward, shape);
-      // The logprobs pass scans every row's whole vocabulary: only when some request reads it.
-      const logprobs = sampled.some((r) => r.params.logprobs !== null);
-      if (!late) sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
+      if (!late) this.encodeSampling(pass, rows);
       pass.end();
-      if (!late) sampler.recordReadback(encoder, sampled.length);
+      if (batch && spec) this.specRows().recordCopy(encoder, batch, spec, sampled.length);
+      if (!late) sampler.recordReadback(encoder, rows.length);
     }
     gpu.device.queue.submit([encoder.finish()]);
     if (!shape) return output;
 
     const submitted = performance.now();
-    if (late) await this.sampleLate(late, sampled, step.step);
+    if (late) await this.sampleLate(late, sampled, rows, step.step);
     if (shape.numLogitRows > 0) await wait.settle(shape.numTokens, performance.now() - submitted);
     const profiled = this.profile;
     if (profiled) await gpu.device.queue.onSubmittedWorkDone();
     const gpuDone = performance.now();
-    const results = await sampler.read(sampled.length);
-    // Rows of requests with drafts follow the sampling rows; they are verified on the host.
-    const numSpecRows = shape.numLogitRows - sampled.length;
-    let specLogits: Float32Array | undefined;
-    if (numSpecRows > 0) {
-      this.specLogits ??= new GpuSpecLogits(gpu, this.parts.buffers, forward.acts.logits, vocab);
-      specLogits = await this.specLogits.read(sampled.length, numSpecRows);
-    }
+    // One wait for both read-backs: they were filled by the same submissions.
+    const [results, specLogits] = await Promise.all([
+      sampler.read(rows.length),
+      batch && spec ? this.specRows().read(batch) : null,
+    ]);
     const readDone = performance.now();
     if (shape.numLogitRows > 0) wait.record(shape.numTokens, readDone - submitted);
     for (const r of requests) r.numComputedTokens += step.numScheduledTokens[r.requestId] ?? 0;
@@ -152,7 +152,16 @@ export class WebGpuExecutor implements Executor {
       const logprobs = toTokenLogprobs(r, result);
       if (logprobs) output.logprobs[r.requestId] = [logprobs];
     });
-    if (batch && specLogits) verifySpecSeqs(batch, specLogits, vocab, output);
+    if (batch && spec && specLogits) {
+      // Picked sequences' choices: the records after the sampling rows, in spec-row order.
+      const picksOf = (i: number) => {
+        if (!spec.picked[i]) return undefined;
+        const from = sampled.length + (batch.specRowStart[i] as number);
+        const to = sampled.length + (batch.specRowStart[i + 1] as number);
+        return results.slice(from, to).map((x) => x.token);
+      };
+      verifySpecSeqs(batch, specLogits, vocab, output, picksOf);
+    }
     const runs = batch ? promptRuns(batch) : [];
     if (runs.length > 0) {
       this.promptLogits ??= new GpuPromptLogits(
@@ -176,19 +185,38 @@ export class WebGpuExecutor implements Executor {
   }
 
   // Late token masks: computed on this thread while the GPU runs the submitted forward pass,
-  // then uploaded with the sampling inputs ahead of a sampling pass of their own.
-  private async sampleLate(late: LateStepInputs, sampled: RequestState[], index: number): Promise<void> {
-    const { ctx, gpu, forward, sampler } = this.parts;
+  // then uploaded with the sampling inputs (`rows`: the sampled requests, then any spec rows)
+  // ahead of a sampling pass of their own.
+  private async sampleLate(
+    late: LateStepInputs,
+    sampled: RequestState[],
+    rows: RequestState[],
+    index: number,
+  ): Promise<void> {
+    const { gpu, sampler } = this.parts;
     setTokenMasks(sampled, await late.tokenMasks());
-    if (sampled.length === 0) return;
-    sampler.upload(sampled);
+    if (rows.length === 0) return;
+    sampler.upload(rows);
     const encoder = gpu.device.createCommandEncoder({ label: `step${index}.sampling` });
     const pass = encoder.beginComputePass({ label: `step${index}.sampling` });
-    const logprobs = sampled.some((r) => r.params.logprobs !== null);
-    sampler.encode(pass, ctx, forward.acts.logits, sampled.length, logprobs);
+    this.encodeSampling(pass, rows);
     pass.end();
-    sampler.recordReadback(encoder, sampled.length);
+    sampler.recordReadback(encoder, rows.length);
     gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  // Sampling of the first `rows.length` logits rows; the logprobs pass scans every row's whole
+  // vocabulary, so it runs only when some row's request reads it.
+  private encodeSampling(pass: GPUComputePassEncoder, rows: RequestState[]): void {
+    const { ctx, forward, sampler } = this.parts;
+    const logprobs = rows.some((r) => r.params.logprobs !== null);
+    sampler.encode(pass, ctx, forward.acts.logits, rows.length, logprobs);
+  }
+
+  private specRows(): GpuSpecLogits {
+    const { buffers, forward } = this.parts;
+    this.specLogits ??= new GpuSpecLogits(buffers, forward.acts.logits, forward.plan.shape.vocabSize);
+    return this.specLogits;
   }
 
   async close(): Promise<void> {
