@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUANT_NAME, randomQuantRows } from "../reference/quant-matmul-reference.js";
 import { bitsAt, createKernelsPair, upload } from "../testing/kernels-pair.js";
 import { createRandom, randomFloats } from "../testing/random.js";
 import { packWeights } from "../testing/weights.js";
@@ -7,7 +8,9 @@ import { WeightType } from "../weight-type.js";
 
 // Speculative decoding's greedy identity needs a token's logits not to depend on how many rows a
 // step has: 1 row takes the 1-row GEMV, 2–3 the multi-row tile (assembly/gemv-rows.ts), more
-// the GEMM. Every row of a batch must equal the same x row run alone, bit for bit.
+// the GEMM. Every row of a batch must equal the same x row run alone, bit for bit. Quantized
+// weights keep that up to 3 rows (their GEMV runs per token); from 4 rows their GEMM sums in
+// another order (README "Bits").
 
 const TYPES = [WeightType.F32, WeightType.F16, WeightType.BF16] as const;
 /** [inDim, outDim]: tails of 1–3 elements, inDim < 4 (no SIMD step), odd outDim (a lone last row). */
@@ -108,6 +111,29 @@ describe("matmul: a row's outputs do not depend on the row count", () => {
           0,
         );
         expect(got.subarray(t * outDim, (t + 1) * outDim), `${rows} rows, row ${t}`).toEqual(alone);
+      }
+    }
+  });
+
+  it("quantized weights: rows 1..3 (the per-token GEMV) equal each row alone", () => {
+    const [inDim, outDim] = [512, 19];
+    for (const type of [WeightType.Q8_0, WeightType.Q4_0, WeightType.Q4_K, WeightType.Q6_K] as const) {
+      const rand = createRandom(40 + type);
+      const x = randomFloats(rand, 3 * inDim);
+      const packed = randomQuantRows(rand, type, outDim, inDim);
+      for (const k of [pair.one, pair.two]) {
+        const alone = [0, 1, 2].map((t) =>
+          run(k, type, x.subarray(t * inDim, (t + 1) * inDim), packed, 1, inDim, outDim, 0),
+        );
+        for (const rows of [2, 3]) {
+          const got = run(k, type, x, packed, rows, inDim, outDim, 1);
+          for (let t = 0; t < rows; t++) {
+            expect(
+              got.subarray(t * outDim, (t + 1) * outDim),
+              `${QUANT_NAME[type]} ${rows} rows, row ${t}`,
+            ).toEqual(alone[t]);
+          }
+        }
       }
     }
   });
