@@ -73,7 +73,11 @@ export class DraftModelProposer implements Proposer {
       if (w.dropped) continue;
       drafts.set(w.requestId, w.drafts);
       // The cache now holds the tokens and every draft but the last (sampled, not computed).
-      w.seq.tokens = [...w.tokenIds, ...w.drafts.slice(0, -1)];
+      // `plan` left the list at the prefix it kept: append this round's tokens rather than copy
+      // the whole sequence every step.
+      const cached = w.seq.tokens;
+      for (let i = cached.length; i < w.tokenIds.length; i++) cached.push(w.tokenIds[i] as number);
+      for (let j = 0; j < w.drafts.length - 1; j++) cached.push(w.drafts[j] as number);
     }
     return drafts;
   }
