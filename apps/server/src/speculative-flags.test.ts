@@ -2,6 +2,7 @@ import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { run } from "./program.js";
 import { parseSpeculativeFlags, type SpeculativeFlags } from "./speculative-flags.js";
+import { captureIo } from "./testing/capture-io.js";
 
 function errorOf(flags: SpeculativeFlags): { code: string; message: string; flag: unknown } {
   try {
@@ -11,18 +12,6 @@ function errorOf(flags: SpeculativeFlags): { code: string; message: string; flag
     throw err;
   }
   throw new Error("no error");
-}
-
-function capture() {
-  const io = { outText: "", errText: "" };
-  return Object.assign(io, {
-    out: (s: string) => {
-      io.outText += s;
-    },
-    err: (s: string) => {
-      io.errText += s;
-    },
-  });
 }
 
 const stories = new URL("../../../../shared/models/stories260K", import.meta.url).pathname;
@@ -84,17 +73,17 @@ describe("speculative decoding flags", () => {
 
   it("pagoda generate speculates with an n-gram proposer or a draft model, keeping the greedy text", async () => {
     const args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "40", "--temperature", "0"];
-    const plain = capture();
+    const plain = captureIo();
     expect(await run([...args, "--device", "cpu"], plain)).toBe(0);
     for (const extra of [
       ["--speculative", "ngram", "--num-speculative-tokens", "3", "--ngram-min", "1"],
       ["--speculative-model", stories, "--num-speculative-tokens", "2"],
     ]) {
-      const io = capture();
+      const io = captureIo();
       expect(await run([...args, "--device", "cpu", ...extra], io)).toBe(0);
       expect(io.outText).toBe(plain.outText);
     }
-    const bad = capture();
+    const bad = captureIo();
     expect(await run([...args, "--speculative", "ngram"], bad)).toBe(1);
     expect(bad.errText).toContain("--num-speculative-tokens");
   }, 60_000);

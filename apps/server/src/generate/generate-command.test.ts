@@ -3,35 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../program.js";
-
-function capture() {
-  const io = { outText: "", errText: "" };
-  return Object.assign(io, {
-    out: (s: string) => {
-      io.outText += s;
-    },
-    err: (s: string) => {
-      io.errText += s;
-    },
-  });
-}
+import { captureIo } from "../testing/capture-io.js";
 
 const GOLDEN_START = ", there was a little girl named Lily. She loved to play outside in the park.";
 
 describe("pagoda generate", () => {
   it("prints the greedy continuation of stories260K (default model)", async () => {
-    const io = capture();
+    const io = captureIo();
     const args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "60", "--temperature", "0"];
     expect(await run([...args, "--device", "cpu"], io)).toBe(0);
     expect(io.outText.startsWith(GOLDEN_START)).toBe(true);
   });
 
   it("generates with weights quantized on load (--quantization q8_0 keeps the greedy text)", async () => {
-    const io = capture();
+    const io = captureIo();
     const args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "20", "--temperature", "0"];
     expect(await run([...args, "--device", "cpu", "--quantization", "q8_0"], io)).toBe(0);
     expect(io.outText.startsWith(GOLDEN_START.slice(0, 40))).toBe(true);
-    const bad = capture();
+    const bad = captureIo();
     expect(await run([...args, "--quantization", "q3_k"], bad)).toBe(1);
     expect(bad.errText).toBe('pagoda: --quantization must be q8_0, q4_0, q4_k; got "q3_k"\n');
   });
@@ -39,12 +28,12 @@ describe("pagoda generate", () => {
   it("generates from a GGUF file that pagoda quantize wrote (Q8_0), on the cpu and reference devices", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-gguf-"));
     const file = join(dir, "stories260K-q8_0.gguf");
-    const made = capture();
+    const made = captureIo();
     const stories = new URL("../../../../../shared/models/stories260K", import.meta.url).pathname;
     expect(await run(["quantize", stories, file, "--type", "q8_0"], made)).toBe(0);
     const args = ["generate", "--model", file, "--prompt", "Once upon a time", "--max-tokens", "20"];
     for (const device of ["cpu", "reference"]) {
-      const io = capture();
+      const io = captureIo();
       expect(await run([...args, "--temperature", "0", "--device", device], io)).toBe(0);
       expect(io.outText.startsWith(GOLDEN_START.slice(0, 40)), io.outText).toBe(true);
     }
@@ -54,7 +43,7 @@ describe("pagoda generate", () => {
     const dir = await mkdtemp(join(tmpdir(), "pagoda-gen-"));
     const file = join(dir, "p.jsonl");
     await writeFile(file, '{"prompt": "Once upon a time"}\n\n{"prompt": "Tom"}\n');
-    const io = capture();
+    const io = captureIo();
     const code = await run(
       ["generate", "--prompts-file", file, "--max-tokens", "5", "--device", "cpu", "--json"],
       io,
@@ -79,7 +68,7 @@ describe("pagoda generate", () => {
     [["--prompt", "x", "--device", "tpu"], /--device must be auto, cpu, webgpu, reference/],
     [[], /exactly one of --prompt/],
   ])("exits 1 with a one-line reason for %j", async (args, reason) => {
-    const io = capture();
+    const io = captureIo();
     expect(await run(["generate", ...args], io)).toBe(1);
     expect(io.errText).toMatch(reason);
     expect(io.errText.trim().split("\n")).toHaveLength(1);

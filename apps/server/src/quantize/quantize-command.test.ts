@@ -4,18 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultModel } from "../default-model.js";
 import { run } from "../program.js";
-
-function capture() {
-  const io = { outText: "", errText: "" };
-  return Object.assign(io, {
-    out: (s: string) => {
-      io.outText += s;
-    },
-    err: (s: string) => {
-      io.errText += s;
-    },
-  });
-}
+import { captureIo } from "../testing/capture-io.js";
 
 /** The ggml type code of each tensor of a GGUF file, read from its header by hand. */
 function tensorTypes(bytes: Uint8Array): Map<string, number> {
@@ -41,7 +30,7 @@ describe("pagoda quantize", () => {
   // 1 embedding (tied: no output.weight) + 5 layers × 9 + the final norm = 47 tensors.
   it("writes stories260K as a Q8_0 GGUF (rows of 172 as F16)", async () => {
     const out = join(await mkdtemp(join(tmpdir(), "pagoda-quantize-")), "stories-q8_0.gguf");
-    const io = capture();
+    const io = captureIo();
     expect(await run(["quantize", defaultModel(), out, "--type", "q8_0"], io)).toBe(0);
     expect(io.outText).toMatch(/^wrote .*stories-q8_0\.gguf: q8_0, 47 tensors, [\d.]+ MiB in [\d.]+ s\n$/);
     const bytes = new Uint8Array(await readFile(out));
@@ -54,13 +43,13 @@ describe("pagoda quantize", () => {
   });
 
   it("rejects an unknown --type in one line, exit code 1", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await run(["quantize", defaultModel(), "/tmp/never.gguf", "--type", "q5_k"], io)).toBe(1);
     expect(io.errText).toBe('pagoda: --type must be q8_0, q4_0, q4_k; got "q5_k"\n');
   });
 
   it("rejects a missing model folder in one line, exit code 1", async () => {
-    const io = capture();
+    const io = captureIo();
     const missing = join(tmpdir(), "pagoda-no-such-model");
     expect(await run(["quantize", missing, "/tmp/never.gguf", "--type", "q4_k"], io)).toBe(1);
     expect(io.errText).toMatch(/^pagoda: no model folder at .*pagoda-no-such-model.*\n$/);
