@@ -160,7 +160,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
     const blockSize = options.blockSize ?? 16;
     const numHostBlocks = hostBlocks(model, options, blockSize, options.swapSpace ?? 0);
     const built = await buildExecutor(model, options, numHostBlocks, spec?.numSpeculativeTokens ?? 0);
-    const proposer = spec && (await speculativeProposer(spec, model, options, built));
+    const proposer = spec && (await closeOnFailure(built, speculativeProposer(spec, model, options, built)));
     const kvCache = new KVCacheManager({
       numBlocks: built.numBlocks,
       blockSize,
@@ -206,6 +206,17 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
     });
   } finally {
     await model.close();
+  }
+}
+
+// A draft model that fails to load, to match or to fit must not leave the target's executor
+// (its memory, its threads) behind: nothing else holds it yet to close it.
+async function closeOnFailure<T>(built: Built, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    await built.executor.close();
+    throw err;
   }
 }
 
