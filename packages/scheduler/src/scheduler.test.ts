@@ -1,8 +1,8 @@
-import { isPagodaError } from "@pagoda/errors";
 import { KVCacheManager } from "@pagoda/kv-paging";
 import { describe, expect, it } from "vitest";
 import { greedyParams } from "./contract/index.js";
 import { Scheduler } from "./scheduler.js";
+import { codeOf } from "./testing/error-code.js";
 import { Harness, prompt } from "./testing/harness.js";
 
 function small(overrides: Partial<ConstructorParameters<typeof Harness>[0]> = {}): Harness {
@@ -19,16 +19,6 @@ function manual(maxTokens = 10) {
       params: { ...greedyParams(maxTokens), ...extra },
     });
   return { kv, s, add };
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isPagodaError(err)) return err.code;
-    throw err;
-  }
-  return "no error";
 }
 
 describe("chunked prefill", () => {

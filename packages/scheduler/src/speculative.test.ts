@@ -1,8 +1,8 @@
-import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { type ExecutorOutput, greedyParams as greedy, type SchedulerOutput } from "./contract/index.js";
 import { byArrival, type SchedulingPolicy } from "./policies/policy.js";
 import type { RequestView } from "./request.js";
+import { codeOf } from "./testing/error-code.js";
 import { Harness, type HarnessOptions, prompt } from "./testing/harness.js";
 
 function harness(overrides: Partial<HarnessOptions> = {}): Harness {
@@ -26,16 +26,6 @@ const truth = (h: Harness, id: string, k: number) => {
   if (r === undefined) throw new Error(`no request ${id}`);
   return h.executor.continuation(id, r.tokenIds, k);
 };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isPagodaError(err)) return err.code;
-    throw err;
-  }
-  return "no error";
-}
 
 describe("proposeSpecTokens", () => {
   it("keeps drafts only for a running, decoding request; false for the others", () => {

@@ -1,19 +1,9 @@
-import { isPagodaError } from "@pagoda/errors";
 import { afterEach, describe, expect, it } from "vitest";
+import { codeOf } from "../testing/error-code.js";
 import { registerVipFirst } from "../testing/example-policy.js";
 import { Harness, prompt } from "../testing/harness.js";
 import { FcfsPolicy } from "./fcfs.js";
 import { createPolicy, policyNames, registerPolicy, unregisterPolicy } from "./registry.js";
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isPagodaError(err)) return err.code;
-    throw err;
-  }
-  return "no error";
-}
 
 afterEach(() => {
   unregisterPolicy("vip-first");
