@@ -8,7 +8,8 @@ import {
   type ToolCallIdSource,
 } from "./tool-call.js";
 
-const OPEN = "<tool_call>";
+/** Where a hermes call begins. */
+export const HERMES_OPEN = "<tool_call>";
 const CLOSE = "</tool_call>";
 
 /**
@@ -21,11 +22,11 @@ export function parseHermesToolCalls(text: string, newId: ToolCallIdSource): Par
   let content = "";
   let at = 0;
   for (;;) {
-    const open = text.indexOf(OPEN, at);
+    const open = text.indexOf(HERMES_OPEN, at);
     if (open < 0) break;
-    const close = text.indexOf(CLOSE, open + OPEN.length);
+    const close = text.indexOf(CLOSE, open + HERMES_OPEN.length);
     if (close < 0) break;
-    const call = callFromText(text.slice(open + OPEN.length, close), newId);
+    const call = callFromText(text.slice(open + HERMES_OPEN.length, close), newId);
     if (call === null) {
       content += text.slice(at, close + CLOSE.length);
     } else {
@@ -43,11 +44,11 @@ export function hermesCallRegions(text: string): CallRegion[] {
   const regions: CallRegion[] = [];
   let at = 0;
   for (;;) {
-    const open = text.indexOf(OPEN, at);
+    const open = text.indexOf(HERMES_OPEN, at);
     if (open < 0) return regions;
-    const close = text.indexOf(CLOSE, open + OPEN.length);
+    const close = text.indexOf(CLOSE, open + HERMES_OPEN.length);
     const body = close < 0 ? text : text.slice(0, close);
-    regions.push(objectCall(body, skipWhitespace(body, open + OPEN.length)));
+    regions.push(objectCall(body, skipWhitespace(body, open + HERMES_OPEN.length)));
     if (close < 0) return regions;
     at = close + CLOSE.length;
   }

@@ -8,7 +8,8 @@ import {
   tryJson,
 } from "./tool-call.js";
 
-const PYTHON_TAG = "<|python_tag|>";
+/** The tag a Llama 3 call may start with. */
+export const PYTHON_TAG = "<|python_tag|>";
 
 /**
  * Llama 3.x JSON tool calls: the whole output is `{"name": ..., "parameters": {...}}` (optionally

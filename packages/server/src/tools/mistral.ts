@@ -10,7 +10,8 @@ import {
   tryJson,
 } from "./tool-call.js";
 
-const MARK = "[TOOL_CALLS]";
+/** Where Mistral's calls begin (before each call on v11+ tokenizers). */
+export const MISTRAL_MARK = "[TOOL_CALLS]";
 const ARGS = "[ARGS]";
 
 /**
@@ -19,10 +20,10 @@ const ARGS = "[ARGS]";
  * Mistral's ids are 9 alphanumerics, but the ids here come from `newId` like every parser's.
  */
 export function parseMistralToolCalls(text: string, newId: ToolCallIdSource): ParsedToolCalls {
-  const first = text.indexOf(MARK);
+  const first = text.indexOf(MISTRAL_MARK);
   if (first < 0) return { content: contentOrNull(text), toolCalls: [] };
   const asContent: ParsedToolCalls = { content: contentOrNull(text), toolCalls: [] };
-  const segments = text.slice(first).split(MARK).slice(1);
+  const segments = text.slice(first).split(MISTRAL_MARK).slice(1);
   const toolCalls: ToolCall[] = [];
   for (const segment of segments) {
     const calls = segmentCalls(segment.trim(), newId);
@@ -58,10 +59,10 @@ function segmentCalls(segment: string, newId: ToolCallIdSource): ToolCall[] | nu
 /** The Mistral calls in a growing output, for streaming them: each `[TOOL_CALLS]` segment's. */
 export function mistralCallRegions(text: string): CallRegion[] {
   const regions: CallRegion[] = [];
-  for (let mark = text.indexOf(MARK); mark >= 0; ) {
-    const next = text.indexOf(MARK, mark + MARK.length);
+  for (let mark = text.indexOf(MISTRAL_MARK); mark >= 0; ) {
+    const next = text.indexOf(MISTRAL_MARK, mark + MISTRAL_MARK.length);
     const segment = next < 0 ? text : text.slice(0, next);
-    const at = skipWhitespace(segment, mark + MARK.length);
+    const at = skipWhitespace(segment, mark + MISTRAL_MARK.length);
     if (segment[at] === "[") regions.push(...arrayCalls(segment, at));
     else if (segment[at] === "{") regions.push(objectCall(segment, at));
     else if (at < segment.length) {

@@ -1,8 +1,8 @@
 import { HttpError } from "../errors/http-error.js";
 import type { CallRegionFinder } from "./call-regions.js";
-import { hermesCallRegions, parseHermesToolCalls } from "./hermes.js";
-import { llama3CallRegions, parseLlama3JsonToolCalls } from "./llama3-json.js";
-import { mistralCallRegions, parseMistralToolCalls } from "./mistral.js";
+import { HERMES_OPEN, hermesCallRegions, parseHermesToolCalls } from "./hermes.js";
+import { llama3CallRegions, PYTHON_TAG, parseLlama3JsonToolCalls } from "./llama3-json.js";
+import { MISTRAL_MARK, mistralCallRegions, parseMistralToolCalls } from "./mistral.js";
 import type { ParsedToolCalls, ToolCallIdSource } from "./tool-call.js";
 
 /** A parser turns a finished output into content and tool calls. */
@@ -42,9 +42,9 @@ export function toolCallParser(name: string): ToolCallParser {
 // Llama 3.1+ templates write no call marker for a custom tool, but announce tools with
 // "Environment: ipython" and give tool results the `ipython` role.
 const MARKERS: ReadonlyArray<readonly [string, string]> = [
-  ["<tool_call>", "hermes"],
-  ["[TOOL_CALLS]", "mistral"],
-  ["<|python_tag|>", "llama3_json"],
+  [HERMES_OPEN, "hermes"],
+  [MISTRAL_MARK, "mistral"],
+  [PYTHON_TAG, "llama3_json"],
   ["Environment: ipython", "llama3_json"],
   ["<|start_header_id|>ipython<|end_header_id|>", "llama3_json"],
 ];

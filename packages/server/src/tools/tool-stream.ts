@@ -1,14 +1,17 @@
 import type { ToolCallDelta } from "../openai/chat-format.js";
 import type { ChatTools } from "./chat-tools.js";
+import { HERMES_OPEN } from "./hermes.js";
 import { JsonCompactor } from "./json-scan.js";
+import { PYTHON_TAG } from "./llama3-json.js";
+import { MISTRAL_MARK } from "./mistral.js";
 
 /** The stream mode of a forced tool choice: the whole output is the calls, so all of it is held. */
 export const FORCED_PARSER_NAME = "forced";
 
 // Where a call can begin, per parser: text from there on is held back from the content.
 const CALL_MARKERS: Readonly<Record<string, readonly string[]>> = {
-  hermes: ["<tool_call>"],
-  mistral: ["[TOOL_CALLS]"],
+  hermes: [HERMES_OPEN],
+  mistral: [MISTRAL_MARK],
 };
 
 /** What a piece of output adds to a streamed choice. */
@@ -114,12 +117,7 @@ export class ToolCallStream {
 
   private llama3SafeEnd(): number {
     const head = this.text.trimStart();
-    if (
-      head === "" ||
-      head.startsWith("{") ||
-      "<|python_tag|>".startsWith(head) ||
-      head.startsWith("<|python_tag|>")
-    ) {
+    if (head === "" || head.startsWith("{") || PYTHON_TAG.startsWith(head) || head.startsWith(PYTHON_TAG)) {
       return this.sent;
     }
     return this.text.length;
