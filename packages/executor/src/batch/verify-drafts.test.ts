@@ -176,6 +176,26 @@ describe("verifyDrafts: greedy", () => {
   });
 });
 
+describe("verifyDrafts: the request's state", () => {
+  it("is left as it was: drafts join its token list per position and leave it after", () => {
+    const best0 = sampleOnCpu(ROW0, request(0, {})).tokenId;
+    for (const [params, seeds] of [
+      [{}, 1],
+      [SAMPLING, 40],
+    ] as const) {
+      for (let seed = 0; seed < seeds; seed++) {
+        const r = request(seed, params);
+        const list = r.tokenIds;
+        const before = [...list];
+        const v = verifyDrafts(LOGITS, VOCAB, r, [best0, 3]);
+        expect(v.tokenIds.length).toBeGreaterThan(0);
+        expect(r.tokenIds).toBe(list);
+        expect(r.tokenIds).toEqual(before);
+      }
+    }
+  });
+});
+
 describe("verifyDrafts: picks in place of the rows", () => {
   const plain = request(0, {});
   const best0 = sampleOnCpu(ROW0, plain).tokenId;

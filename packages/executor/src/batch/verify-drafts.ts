@@ -55,33 +55,52 @@ export function verifyDrafts(
     tokenIds.push(token);
     if (entry) logprobs.push(entry);
   };
-  for (let j = 0; j <= drafts.length; j++) {
-    const row = logits.subarray(j * vocab, (j + 1) * vocab);
-    const at = draftState(r, drafts, j);
-    const draft = drafts[j];
-    const params = kernelParams(at);
-    if (draft === undefined || Math.fround(params.temperature) === 0) {
-      // The bonus token, or a greedy position: exactly the non-speculative sample.
-      const { tokenId, logprobs: entry } = picks ? { tokenId: picks[j] as number } : sampleOnCpu(row, at);
-      emit(tokenId, entry);
-      if (tokenId !== draft) break;
-      continue;
+  // Position j sees drafts 0..j-1 as output: they go onto the request's own token list as the
+  // loop reaches them and come off at the end, rather than a copy of the whole sequence per position.
+  const known = r.tokenIds.length;
+  try {
+    for (let j = 0; j <= drafts.length; j++) {
+      if (j > 0) r.tokenIds.push(drafts[j - 1] as number);
+      if (!judge(logits.subarray(j * vocab, (j + 1) * vocab), vocab, r, drafts[j], picks?.[j], emit)) break;
     }
-    const history = { tokens: at.tokenIds, numPromptTokens: at.numPromptTokens };
-    validateSampling(params, history, vocab);
-    const scores = scoresReference(row, params, history);
-    const { kept } = keptSetReference(scores, params);
-    if (acceptUniform(params.seed, params.step) < probabilityOf(scores, kept, draft)) {
-      emit(draft, tokenLogprobsOf(row, at, draft));
-      continue;
-    }
-    // p_j(draft) < 1, so another token is kept: Gumbel-max over the rest samples p_j without it.
-    kept[draft] = 0;
-    const token = gumbelArgmax(scores, kept, params.seed, params.step);
-    emit(token, tokenLogprobsOf(row, at, token));
-    break;
+  } finally {
+    r.tokenIds.length = known;
   }
   return { tokenIds, logprobs };
+}
+
+/**
+ * Emits the token of one position (`at`: the request with the drafts before it as output) and
+ * says whether verification goes on: only when that token is the position's `draft`.
+ */
+function judge(
+  row: Float32Array,
+  vocab: number,
+  at: RequestState,
+  draft: number | undefined,
+  pick: number | undefined,
+  emit: (token: number, entry: TokenLogprobs | undefined) => void,
+): boolean {
+  const params = kernelParams(at);
+  if (draft === undefined || Math.fround(params.temperature) === 0) {
+    // The bonus token, or a greedy position: exactly the non-speculative sample.
+    const { tokenId, logprobs: entry } = pick !== undefined ? { tokenId: pick } : sampleOnCpu(row, at);
+    emit(tokenId, entry);
+    return tokenId === draft;
+  }
+  const history = { tokens: at.tokenIds, numPromptTokens: at.numPromptTokens };
+  validateSampling(params, history, vocab);
+  const scores = scoresReference(row, params, history);
+  const { kept } = keptSetReference(scores, params);
+  if (acceptUniform(params.seed, params.step) < probabilityOf(scores, kept, draft)) {
+    emit(draft, tokenLogprobsOf(row, at, draft));
+    return true;
+  }
+  // p_j(draft) < 1, so another token is kept: Gumbel-max over the rest samples p_j without it.
+  kept[draft] = 0;
+  const token = gumbelArgmax(scores, kept, params.seed, params.step);
+  emit(token, tokenLogprobsOf(row, at, token));
+  return false;
 }
 
 /** The uniform in (0, 1) that accepts or rejects the draft at output index `step`. */
