@@ -1,32 +1,21 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveServer, liveServer } from "../testing/live-server.js";
-import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
-import { ScriptedEngine } from "../testing/scripted-engine.js";
+import type { LiveServer } from "../testing/live-server.js";
+import type { ScriptedEngine } from "../testing/scripted-engine.js";
+import { type ScriptedServer, scriptedServer } from "../testing/scripted-server.js";
 
 // The real Qwen3 tokenizer and template, with an engine that answers scripted text: a random
 // model does not call tools, so the call is scripted and everything around it is the server's.
+let server: ScriptedServer;
 let live: LiveServer;
 let client: OpenAI;
 let scripted: ScriptedEngine;
-let remove: () => Promise<void>;
 beforeAll(async () => {
-  const model = await tinyQwen3();
-  remove = model.remove;
-  live = await liveServer({
-    modelDir: model.dir,
-    maxModelLen: QWEN3_TINY_CONTEXT,
-    app: { servedModelName: "qwen3-tiny" },
-    wrapEngine: (engine) => {
-      scripted = new ScriptedEngine(engine);
-      return scripted;
-    },
-  });
-  client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
+  server = await scriptedServer("qwen3-tiny");
+  ({ live, client, scripted } = server);
 }, 60_000);
 afterAll(async () => {
-  await live.running.close();
-  await remove();
+  await server.close();
 });
 
 const tools = [

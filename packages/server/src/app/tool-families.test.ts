@@ -1,10 +1,8 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveServer, liveServer } from "../testing/live-server.js";
-import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
-import { ScriptedEngine } from "../testing/scripted-engine.js";
+import type { LiveServer } from "../testing/live-server.js";
+import type { ScriptedEngine } from "../testing/scripted-engine.js";
+import { type ScriptedServer, scriptedServer } from "../testing/scripted-server.js";
 import { LLAMA31_TEMPLATE, MISTRAL_TEMPLATE } from "../testing/tool-templates.js";
 
 // Live servers whose chat template is Llama 3.1- or Mistral-shaped (written for the tests, put in
@@ -40,30 +38,18 @@ const tools = [
 const messages = [{ role: "user" as const, content: "Weather?" }];
 
 describe.each(families)("$name template, detected (openai client, scripted output)", (family) => {
+  let server: ScriptedServer;
   let live: LiveServer;
   let client: OpenAI;
   let scripted: ScriptedEngine;
-  let remove: () => Promise<void>;
   beforeAll(async () => {
-    const model = await tinyQwen3();
-    remove = model.remove;
-    await writeFile(join(model.dir, "chat_template.jinja"), family.template);
-    live = await liveServer({
-      modelDir: model.dir,
-      maxModelLen: QWEN3_TINY_CONTEXT,
-      app: { servedModelName: "tiny" },
-      wrapEngine: (engine) => {
-        scripted = new ScriptedEngine(engine);
-        return scripted;
-      },
-    });
-    client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
+    server = await scriptedServer("tiny", family.template);
+    ({ live, client, scripted } = server);
     const { tokenizer } = live.server.state.model();
     scripted.script = tokenizer.encode(family.output).map((id) => tokenizer.decode([id]));
   }, 60_000);
   afterAll(async () => {
-    await live.running.close();
-    await remove();
+    await server.close();
   });
 
   it("reads the call, and streams it as a header then argument pieces adding up to the same arguments", async () => {
