@@ -83,6 +83,61 @@ function dotQ8_0(w: usize, xq: usize, n: i32): f32 {
   return hsum(acc);
 }
 
+/** The int16 x block at `xp` (32 values) dotted with the widened weights l0..l3: i32x4 lanes. */
+@inline function dot32(l0: v128, l1: v128, l2: v128, l3: v128, xp: usize): v128 {
+  return i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(l0, v128.load(xp)), i32x4.dot_i16x8_s(l1, v128.load(xp, 16))),
+    i32x4.add(i32x4.dot_i16x8_s(l2, v128.load(xp, 32)), i32x4.dot_i16x8_s(l3, v128.load(xp, 48))),
+  );
+}
+
+/**
+ * dotQ8_0 of one row with M (2 or 3) tokens' quantized x (`xqs` bytes apart), each block's
+ * weights widened once; each token's arithmetic is dotQ8_0's (integer sums are exact, then the
+ * same f32 ops in the same order), so the same bits. Results to out + t · os.
+ */
+@inline function dotQ8_0Tokens(M: i32, w: usize, xq: usize, xqs: usize, n: i32, out: usize, os: usize): void {
+  const nb = n >> 5;
+  const scales = xq + (<usize>n << 1);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  for (let b = 0; b < nb; b++) {
+    const xp = xq + (<usize>b << 6);
+    const q0 = v128.load(w + 2);
+    const q1 = v128.load(w + 18);
+    const l0 = i16x8.extend_low_i8x16_s(q0);
+    const l1 = i16x8.extend_high_i8x16_s(q0);
+    const l2 = i16x8.extend_low_i8x16_s(q1);
+    const l3 = i16x8.extend_high_i8x16_s(q1);
+    const dw = f16ToF32(load<u16>(w));
+    const so = <usize>b << 2;
+    a0 = f32x4.add(a0, f32x4.mul(f32x4.convert_i32x4_s(dot32(l0, l1, l2, l3, xp)), f32x4.splat(dw * load<f32>(scales + so))));
+    a1 = f32x4.add(a1, f32x4.mul(f32x4.convert_i32x4_s(dot32(l0, l1, l2, l3, xp + xqs)), f32x4.splat(dw * load<f32>(scales + xqs + so))));
+    if (M > 2) {
+      a2 = f32x4.add(a2, f32x4.mul(f32x4.convert_i32x4_s(dot32(l0, l1, l2, l3, xp + 2 * xqs)), f32x4.splat(dw * load<f32>(scales + 2 * xqs + so))));
+    }
+    w += 34;
+  }
+  store<f32>(out, hsum(a0));
+  store<f32>(out + os, hsum(a1));
+  if (M > 2) store<f32>(out + 2 * os, hsum(a2));
+}
+
+function dotQ8_0x2(w: usize, xq: usize, xqs: usize, n: i32, out: usize, os: usize): void {
+  dotQ8_0Tokens(2, w, xq, xqs, n, out, os);
+}
+
+function dotQ8_0x3(w: usize, xq: usize, xqs: usize, n: i32, out: usize, os: usize): void {
+  dotQ8_0Tokens(3, w, xq, xqs, n, out, os);
+}
+
+/** Q8_0 rows with `m` (2 or 3) tokens at once: out + t · os gets dotRowQ's bits for token t. */
+export function dotRowQ8_0Tokens(m: i32, w: usize, xq: usize, xqs: usize, n: i32, out: usize, os: usize): void {
+  if (m == 2) dotQ8_0x2(w, xq, xqs, n, out, os);
+  else dotQ8_0x3(w, xq, xqs, n, out, os);
+}
+
 function dotQ4_0(w: usize, xq: usize, n: i32): f32 {
   const nb = n >> 5;
   const scales = xq + (<usize>n << 1);

@@ -6,7 +6,8 @@
 // tile does a token's arithmetic identically, so a token's result depends only on its own x
 // row and the weights (quant-tile.ts).
 import { rowBytes } from "./weights";
-import { dotRowQ, quantizedXBytes, quantizeX } from "./quant-dot";
+import { dotRowQ, dotRowQ8_0Tokens, quantizedXBytes, quantizeX } from "./quant-dot";
+import { W_Q8_0 } from "./quant-dequant";
 import { PANEL_BLOCK, packQuad } from "./quant-panel";
 import { dotQuad } from "./quant-tile";
 import { dotQuadPair, storeLanes } from "./quant-tile-pair";
@@ -40,6 +41,13 @@ export function matmulQ(x: usize, w: usize, type: i32, out: usize, numRows: i32,
     for (let t = 0; t < rows; t++) quantizeX(x + <usize>(t0 + t) * xs, n, xq + <usize>t * xqStride);
     if (numRows <= GEMV_MAX_ROWS) {
       // The panel's space is free here: the GEMV's 32 bytes of per-row factors go there.
+      if (type == W_Q8_0 && rows > 1) {
+        // Q8_0: each block widened once for all the tokens (same bits per token).
+        for (let o = o0; o < o1; o++) {
+          dotRowQ8_0Tokens(rows, w + <usize>o * rs, xq, xqStride, n, out + <usize>t0 * os + (<usize>o << 2), os);
+        }
+        continue;
+      }
       for (let o = o0; o < o1; o++) {
         for (let t = 0; t < rows; t++) {
           const ot = out + <usize>(t0 + t) * os + (<usize>o << 2);
