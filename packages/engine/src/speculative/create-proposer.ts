@@ -37,14 +37,20 @@ export async function createProposer(
     checkDraftVocabulary(target.vocabSize, model.config.vocabSize);
     const extra = target.maxNumSeqs * Math.ceil(spec.numSpeculativeTokens / target.blockSize);
     const built = await buildDraft(model, target.numBlocks + extra);
-    return new DraftModelProposer({
-      executor: built.executor,
-      numBlocks: built.numBlocks,
-      blockSize: target.blockSize,
-      maxNumBatchedTokens: target.maxNumBatchedTokens,
-      maxNumSeqs: target.maxNumSeqs,
-      maxModelLen: built.maxModelLen,
-    });
+    try {
+      return new DraftModelProposer({
+        executor: built.executor,
+        numBlocks: built.numBlocks,
+        blockSize: target.blockSize,
+        maxNumBatchedTokens: target.maxNumBatchedTokens,
+        maxNumSeqs: target.maxNumSeqs,
+        maxModelLen: built.maxModelLen,
+      });
+    } catch (err) {
+      // The proposer would have owned the executor: refused, it must not keep the draft's memory.
+      await built.executor.close();
+      throw err;
+    }
   } finally {
     await model.close();
   }
