@@ -65,6 +65,7 @@ export function firstCallOnly(tools: ChatTools): ChatTools {
       const parsed = tools.parse(text, newId);
       return { ...parsed, toolCalls: parsed.toolCalls.slice(0, 1) };
     },
-    regions: (text) => tools.regions(text).slice(0, 1),
+    // Past the first call (`resumed`) there is nothing more to read.
+    regions: (text, resumed) => (resumed ? [] : tools.regions(text, false).slice(0, 1)),
   };
 }

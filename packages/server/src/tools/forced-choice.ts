@@ -1,4 +1,4 @@
-import { argsAt, arrayCalls, type CallRegionFinder } from "./call-regions.js";
+import { argsAt, arrayCalls, arrayCallsAfter, type CallRegionFinder } from "./call-regions.js";
 import { arrayElementTexts, skipWhitespace } from "./json-scan.js";
 import type { ParsedToolCalls, ToolCall, ToolCallIdSource } from "./tool-call.js";
 import { callFromJson, callFromText, tryJson } from "./tool-call.js";
@@ -68,6 +68,8 @@ export function forcedToolCalls(
  * its arguments (so the call is known from the first token), for `required` an array of calls.
  */
 export function forcedCallRegions(choice: ForcedChoice): CallRegionFinder {
-  if (choice !== "required") return (text) => [argsAt(choice.function.name, text, 0)];
-  return (text) => arrayCalls(text, skipWhitespace(text, 0));
+  if (choice !== "required") {
+    return (text, resumed) => (resumed ? [] : [argsAt(choice.function.name, text, 0)]);
+  }
+  return (text, resumed) => (resumed ? arrayCallsAfter(text, 0) : arrayCalls(text, skipWhitespace(text, 0)));
 }

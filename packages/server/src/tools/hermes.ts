@@ -48,7 +48,9 @@ export function hermesCallRegions(text: string): CallRegion[] {
     if (open < 0) return regions;
     const close = text.indexOf(CLOSE, open + HERMES_OPEN.length);
     const body = close < 0 ? text : text.slice(0, close);
-    regions.push(objectCall(body, skipWhitespace(body, open + HERMES_OPEN.length)));
+    const call = objectCall(body, skipWhitespace(body, open + HERMES_OPEN.length));
+    // A closed call resumes past its close tag, where the whole-text scan would look next.
+    regions.push({ ...call, resumeAt: close < 0 ? null : close + CLOSE.length });
     if (close < 0) return regions;
     at = close + CLOSE.length;
   }

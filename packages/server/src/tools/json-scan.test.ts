@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   arrayElements,
+  arrayElementsAfter,
   arrayElementTexts,
   compactJson,
   JsonCompactor,
@@ -39,6 +40,12 @@ describe("json-scan", () => {
     expect(arrayElements('[1, {}, "a"]', 0)).toEqual([1, 4, 8]);
     expect(arrayElements("[1 2]", 0)).toBeNull();
     expect(arrayElementTexts(' [ {"a": 1} , [2] ] ')).toEqual(['{"a": 1}', "[2]"]);
+    // Resumed after an element: the same starts as the whole scan from there on.
+    expect(arrayElementsAfter('[1, {}, "a"]', 2)).toEqual([4, 8]);
+    expect(arrayElementsAfter('[1, {}, "a"]', 6)).toEqual([8]);
+    expect(arrayElementsAfter("[1, {} ]", 6)).toEqual([]);
+    expect(arrayElementsAfter("[1, {} ", 6)).toEqual([]);
+    expect(arrayElementsAfter("[1, {} 2]", 6)).toBeNull();
   });
 
   it("compacts outside strings only, the same fed whole or piece by piece", () => {

@@ -100,9 +100,25 @@ export function objectMembers(
  */
 export function arrayElements(text: string, at: number): number[] | null {
   if (text[at] !== "[") return null;
+  const i = skipWhitespace(text, at + 1);
+  return text[i] === "]" ? [] : elementsFrom(text, i);
+}
+
+/**
+ * The starts of the elements after the one that ends at `end`, as far as the text goes (none once
+ * the array closes); `null` when the array's shape is broken there.
+ */
+export function arrayElementsAfter(text: string, end: number): number[] | null {
+  const i = skipWhitespace(text, end);
+  if (i >= text.length || text[i] === "]") return [];
+  if (text[i] !== ",") return null;
+  return elementsFrom(text, skipWhitespace(text, i + 1));
+}
+
+// The starts of the elements from the one at `at` on.
+function elementsFrom(text: string, at: number): number[] | null {
   const starts: number[] = [];
-  let i = skipWhitespace(text, at + 1);
-  if (text[i] === "]") return starts;
+  let i = at;
   while (i < text.length) {
     starts.push(i);
     const end = valueEnd(text, i);

@@ -47,11 +47,18 @@ function splitCalls(body: string): string[] | null {
   return pending.trim() === "" && out.length > 0 ? out : null;
 }
 
-/** The Llama 3 JSON calls in a growing output, for streaming them: `{...}; {...}` from its start. */
-export function llama3CallRegions(text: string): CallRegion[] {
+/**
+ * The Llama 3 JSON calls in a growing output, for streaming them: `{...}; {...}` from its start, or
+ * when `resumed`, from the end of a call, where a `;` must come next.
+ */
+export function llama3CallRegions(text: string, resumed: boolean): CallRegion[] {
   const regions: CallRegion[] = [];
   let i = skipWhitespace(text, 0);
-  if (text.startsWith(PYTHON_TAG, i)) i = skipWhitespace(text, i + PYTHON_TAG.length);
+  if (!resumed) {
+    if (text.startsWith(PYTHON_TAG, i)) i = skipWhitespace(text, i + PYTHON_TAG.length);
+  } else if (text[i] === ";") {
+    i = skipWhitespace(text, i + 1);
+  } else return regions;
   while (text[i] === "{") {
     const call = objectCall(text, i);
     regions.push(call);

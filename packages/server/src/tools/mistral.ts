@@ -63,13 +63,16 @@ export function mistralCallRegions(text: string): CallRegion[] {
     const next = text.indexOf(MISTRAL_MARK, mark + MISTRAL_MARK.length);
     const segment = next < 0 ? text : text.slice(0, next);
     const at = skipWhitespace(segment, mark + MISTRAL_MARK.length);
-    if (segment[at] === "[") regions.push(...arrayCalls(segment, at));
-    else if (segment[at] === "{") regions.push(objectCall(segment, at));
+    const found: CallRegion[] = [];
+    if (segment[at] === "[") found.push(...arrayCalls(segment, at));
+    else if (segment[at] === "{") found.push(objectCall(segment, at));
     else if (at < segment.length) {
       const args = segment.indexOf(ARGS, at);
       const name = args < 0 ? "" : segment.slice(at, args).trim();
-      regions.push(name === "" ? UNNAMED : argsAt(name, segment, args + ARGS.length));
+      found.push(name === "" ? UNNAMED : argsAt(name, segment, args + ARGS.length));
     }
+    // A segment is finished once the next mark starts, and the scan resumes at that mark.
+    for (const call of found) regions.push({ ...call, resumeAt: next < 0 ? null : next });
     mark = next;
   }
   return regions;

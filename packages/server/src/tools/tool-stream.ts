@@ -39,17 +39,36 @@ interface StreamedCall {
  * marker: an output that starts with `{` or `<|python_tag|>` is held whole.
  */
 export class ToolCallStream {
-  private text = "";
+  // All the output, read only by `finish`: appending to a string is cheap, but reading it copies
+  // it whole (V8 flattens the rope), so each chunk reads only `tail`, the output from `base` on.
+  private whole = "";
+  private tail = "";
+  private base = 0;
   private sent = 0;
   private readonly calls: StreamedCall[] = [];
+  // Where the scan for calls restarts (past the calls that can no longer change), whether it has
+  // restarted there, and how many calls lie before it.
+  private scanFrom = 0;
+  private resumed = false;
+  private callsBefore = 0;
+  // A finished call with no name: the calls after it never stream (`finish` gives them whole).
+  private stalled = false;
+  // "held": a call (or a possible one) began at `scanFrom`, so all from there is held for good;
+  // "content" (Llama 3): the output is prose, all of it is content.
+  private mode: "open" | "held" | "content";
+  // Llama 3: the end of the leading whitespace read so far.
+  private lead = 0;
 
-  constructor(private readonly tools: ChatTools) {}
+  constructor(private readonly tools: ChatTools) {
+    this.mode = tools.parserName === FORCED_PARSER_NAME ? "held" : "open";
+  }
 
   /** Adds generated text; returns the content and call pieces that can be sent now. */
   push(more: string): ToolStreamPiece {
-    this.text += more;
+    this.whole += more;
+    this.tail += more;
     const end = this.safeEnd();
-    const content = end > this.sent ? this.text.slice(this.sent, end) : "";
+    const content = end > this.sent ? this.tail.slice(this.sent - this.base, end - this.base) : "";
     this.sent = Math.max(this.sent, end);
     return { content, toolCalls: this.advance() };
   }
@@ -62,9 +81,9 @@ export class ToolCallStream {
    */
   finish(): ToolStreamPiece & { numCalls: number } {
     const toolCalls = this.advance();
-    const parsed = this.tools.parse(this.text, () => "");
+    const parsed = this.tools.parse(this.whole, () => "");
     const numCalls = Math.max(this.calls.length, parsed.toolCalls.length);
-    if (numCalls === 0) return { content: this.text.slice(this.sent), toolCalls, numCalls };
+    if (numCalls === 0) return { content: this.whole.slice(this.sent), toolCalls, numCalls };
     for (const [index, call] of parsed.toolCalls.entries()) {
       const args = call.function.arguments;
       const streamed = this.calls[index];
@@ -78,49 +97,97 @@ export class ToolCallStream {
     return { content: "", toolCalls, numCalls };
   }
 
-  // New call headers and argument pieces since the last call, in call order.
+  // New call headers and argument pieces since the last call, in call order. Calls only begin
+  // where the output is held.
   private advance(): ToolCallDelta[] {
     const out: ToolCallDelta[] = [];
-    for (const [index, region] of this.tools.regions(this.text).entries()) {
+    this.dropBefore(this.mode === "held" ? this.scanFrom : this.sent);
+    if (this.mode !== "held" || this.stalled) return out;
+    const base = this.base;
+    const regions = this.tools.regions(this.tail, this.resumed);
+    let read = 0;
+    for (const region of regions) {
+      const index = this.callsBefore + read;
       let call = this.calls[index];
       if (call === undefined) {
-        if (region.name === null) break; // later calls wait for this one's name
+        // Later calls wait for this one's name; a finished call has all the name it will get.
+        if (region.name === null) {
+          this.stalled = region.resumeAt !== null;
+          break;
+        }
         call = { args: "", readTo: 0, compactor: new JsonCompactor() };
         this.calls.push(call);
         out.push(header(index, this.tools.newId(), region.name));
       }
+      read++;
       if (region.argsStart === null) continue;
-      const from = Math.max(call.readTo, region.argsStart);
-      const to = region.argsEnd ?? this.text.length;
+      const from = Math.max(call.readTo - base, region.argsStart);
+      const to = region.argsEnd ?? this.tail.length;
       if (to <= from) continue;
-      const piece = call.compactor.push(this.text.slice(from, to));
-      call.readTo = to;
+      const piece = call.compactor.push(this.tail.slice(from, to));
+      call.readTo = base + to;
       call.args += piece;
       if (piece !== "") out.push({ index, function: { arguments: piece } });
     }
+    // The leading calls that are finished (all read above) are never scanned again.
+    for (const region of regions.slice(0, read)) {
+      if (region.resumeAt === null) break;
+      this.scanFrom = base + region.resumeAt;
+      this.resumed = true;
+      this.callsBefore++;
+    }
+    this.dropBefore(this.scanFrom);
     return out;
   }
 
-  // The end of the text that cannot be (part of) a call.
+  // Forgets the output before `at` (no later chunk reads it).
+  private dropBefore(at: number): void {
+    if (at <= this.base) return;
+    this.tail = this.tail.slice(at - this.base);
+    this.base = at;
+  }
+
+  // The end of the output that cannot be (part of) a call.
   private safeEnd(): number {
-    if (this.tools.parserName === FORCED_PARSER_NAME) return this.sent;
+    if (this.mode === "content") return this.base + this.tail.length;
+    if (this.mode === "held") return this.sent;
     const markers = CALL_MARKERS[this.tools.parserName];
     if (markers === undefined) return this.llama3SafeEnd();
-    let end = this.text.length;
+    // Only the output from `sent` on is searched: before it was no marker, nor a start of one.
+    const length = this.base + this.tail.length;
+    let end = length;
+    let found = false;
     for (const marker of markers) {
-      const at = this.text.indexOf(marker, this.sent);
-      if (at >= 0) end = Math.min(end, at);
-      else end = Math.min(end, this.text.length - partialSuffix(this.text, marker));
+      const at = this.tail.indexOf(marker, this.sent - this.base);
+      found ||= at >= 0;
+      if (at >= 0) end = Math.min(end, this.base + at);
+      else end = Math.min(end, length - partialSuffix(this.tail, marker));
     }
+    // A whole marker: from there on the output is calls (or held till the end), for good.
+    if (found) this.hold(end);
     return Math.max(end, this.sent);
   }
 
+  // Calls begin at `at`: the output is held from there, and scanned for them.
+  private hold(at: number): void {
+    this.mode = "held";
+    this.scanFrom = at;
+  }
+
+  // Llama 3 has no marker: the first characters after the leading whitespace decide, once. No
+  // content is sent until then, so the output still starts at `tail`'s start.
   private llama3SafeEnd(): number {
-    const head = this.text.trimStart();
-    if (head === "" || head.startsWith("{") || PYTHON_TAG.startsWith(head) || head.startsWith(PYTHON_TAG)) {
+    const text = this.tail;
+    while (this.lead < text.length && /\s/.test(text[this.lead] as string)) this.lead++;
+    const rest = text.length - this.lead;
+    if (rest === 0) return this.sent;
+    if (text[this.lead] === "{" || text.startsWith(PYTHON_TAG, this.lead)) {
+      this.hold(0);
       return this.sent;
     }
-    return this.text.length;
+    if (rest < PYTHON_TAG.length && PYTHON_TAG.startsWith(text.slice(this.lead))) return this.sent;
+    this.mode = "content";
+    return this.base + text.length;
   }
 }
 
