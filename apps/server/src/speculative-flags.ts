@@ -1,4 +1,5 @@
 import {
+  EngineError,
   MAX_NGRAM,
   MAX_SPECULATIVE_TOKENS,
   resolveSpeculativeConfig,
@@ -100,9 +101,11 @@ export function parseSpeculativeFlags(flags: SpeculativeFlags): SpeculativeConfi
   try {
     resolveSpeculativeConfig(config);
   } catch (err) {
-    const field = (err as { details?: { field?: string } }).details?.field ?? "";
-    const flag = FLAG_OF[field] ?? "--speculative";
-    usage(`${flag}: ${(err as Error).message}`, flag);
+    // Only the engine's verdict on a field maps to a flag; anything else is a fault, not usage.
+    if (!(err instanceof EngineError) || err.code !== "engine.bad_speculative") throw err;
+    const field = err.details?.field;
+    const flag = (typeof field === "string" ? FLAG_OF[field] : undefined) ?? "--speculative";
+    usage(`${flag}: ${err.message}`, flag);
   }
   return config;
 }
