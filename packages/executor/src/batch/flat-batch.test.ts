@@ -88,7 +88,11 @@ describe("flattenBatch", () => {
     const requests = [request("a", 6, [7, 3], 5)];
     const bad = { ...step({ a: 3 }, 3), scheduledSpecTokens: { a: [7, 200] } };
     expect(() => flattenBatch(bad, requests, 4, { numSpeculativeTokens: 4, vocab: 200 })).toThrow(
-      expect.objectContaining({ code: "executor.bad_token", message: expect.stringMatching(/200/) }),
+      expect.objectContaining({
+        code: "executor.bad_token",
+        message: expect.stringMatching(/200/),
+        details: { requestId: "a", tokenId: 200, vocab: 200 },
+      }),
     );
     const short = { ...step({ a: 2 }, 2), scheduledSpecTokens: { a: [7, 8] } };
     expect(() => flattenBatch(short, requests, 4, { numSpeculativeTokens: 4, vocab: 200 })).toThrow(

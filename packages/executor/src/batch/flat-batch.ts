@@ -161,6 +161,7 @@ function checkDrafts(r: RequestState, drafts: readonly number[], limits: DraftLi
       throw new ExecutorError(
         "executor.bad_token",
         `request '${r.requestId}': draft token id ${id} is outside the vocabulary of ${limits.vocab}`,
+        { details: { requestId: r.requestId, tokenId: id, vocab: limits.vocab } },
       );
     }
   }
