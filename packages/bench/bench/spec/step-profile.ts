@@ -59,7 +59,7 @@ export function profileSteps(llm: LLM): { take(): StepProfile } {
   wrap(llm.parts.executor, "execute", (ms) => {
     p.targetMs += ms;
   });
-  const proposer = llm.parts.proposer;
+  const proposer = llm.proposer;
   if (proposer) {
     wrap(proposer, "propose", (ms) => {
       p.proposeMs += ms;

@@ -48,7 +48,8 @@ export async function runEngine(
   requests: readonly BenchRequest[],
   options: RunEngineOptions = {},
 ): Promise<EngineRunResult> {
-  const { scheduler, executor, kvCache, model, proposer, speculative } = llm.parts;
+  const { scheduler, executor, kvCache, model, speculative } = llm.parts;
+  const proposer = llm.proposer;
   // The engine's own recorder, for its speculative counts only (the collector times the requests).
   const specMetrics = proposer && speculative ? new MetricsRecorder() : null;
   const collector = new RunCollector();

@@ -202,7 +202,6 @@ export async function createEngine(options: CreateEngineOptions): Promise<LLM> {
       model,
       maxModelLen: built.maxModelLen,
       speculative: spec,
-      proposer,
     });
   } finally {
     await model.close();

@@ -26,8 +26,6 @@ export interface LLMParts {
   maxModelLen: number;
   /** Speculative decoding's resolved configuration, or `null` when off. */
   speculative?: ResolvedSpeculativeConfig | null;
-  /** The proposer drafting for the engine (it owns a draft model's executor), or `null`. */
-  proposer?: Proposer | null;
 }
 
 /** A ready engine over one model, from `createEngine` (vLLM's `LLM` class). */
@@ -47,9 +45,14 @@ export class LLM {
     return generate(this.engine, prompts, params, options);
   }
 
+  /** The proposer drafting for the engine (it owns a draft model's executor), or `null` when it does not speculate. */
+  get proposer(): Proposer | null {
+    return this.engine.speculation?.options.proposer ?? null;
+  }
+
   /** Releases the executor's memory (and a draft model's); the engine is unusable afterwards. */
   async close(): Promise<void> {
-    await this.parts.proposer?.close();
+    await this.proposer?.close();
     await this.parts.executor.close();
   }
 }

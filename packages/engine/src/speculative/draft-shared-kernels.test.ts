@@ -37,7 +37,7 @@ describe("a draft model on the cpu device runs on the target's kernels", () => {
         speculative: { method: "draft", model: storiesDir(), numSpeculativeTokens: 4 },
       });
       const target = llm.parts.executor;
-      const proposer = llm.parts.proposer;
+      const proposer = llm.proposer;
       expect(target).toBeInstanceOf(WasmExecutor);
       expect(proposer).toBeInstanceOf(DraftModelProposer);
       const draft = (proposer as DraftModelProposer).executor;

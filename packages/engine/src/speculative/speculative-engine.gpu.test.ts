@@ -28,7 +28,7 @@ describeGpu("speculative decoding on WebGPU (createEngine)", () => {
         expect(stats.numDraftTokens).toBeGreaterThan(0);
         if (speculative.method === "draft") expect(stats.numAcceptedDraftTokens).toBe(stats.numDraftTokens);
         expect(stats.kv.numUsedBlocks).toBe(0);
-        expect(llm.parts.proposer?.numRequests).toBe(0);
+        expect(llm.proposer?.numRequests).toBe(0);
       } finally {
         await llm.close();
       }

@@ -57,7 +57,7 @@ describe.each(["cpu", "reference"] as const)("speculative decoding end to end (%
         if (speculative.method === "draft") {
           // The draft is the target: its greedy drafts are the target's greedy tokens, all accepted.
           expect(stats.numAcceptedDraftTokens).toBe(stats.numDraftTokens);
-          expect(llm.parts.proposer?.numRequests).toBe(0);
+          expect(llm.proposer?.numRequests).toBe(0);
         }
       });
     },
@@ -143,7 +143,7 @@ describe("speculative decoding with n > 1, stop strings and abort (cpu)", () => 
         const [r] = await llm.generate([prompt], params);
         expect(r?.samples.map((s) => s.tokenIds)).toEqual(plain[0]?.samples.map((s) => s.tokenIds));
         expect(llm.parts.scheduler.stats().kv.numUsedBlocks).toBe(0);
-        expect(llm.parts.proposer?.numRequests).toBe(0);
+        expect(llm.proposer?.numRequests).toBe(0);
       });
     }
   }, 120_000);
@@ -247,8 +247,8 @@ describe("speculative decoding with n > 1, stop strings and abort (cpu)", () => 
         engine.abort("b");
         expect(engine.hasUnfinished()).toBe(false);
         expect(llm.parts.scheduler.stats().kv.numUsedBlocks).toBe(0);
-        expect(llm.parts.proposer?.numRequests).toBe(0);
-        const draft = llm.parts.proposer as { numFreeBlocks?: number };
+        expect(llm.proposer?.numRequests).toBe(0);
+        const draft = llm.proposer as { numFreeBlocks?: number };
         if (draft.numFreeBlocks !== undefined) {
           // Every draft block is back (the pool's total is its blocks but the null block).
           expect(draft.numFreeBlocks).toBe(llm.parts.kvCache.devicePool.numTotalBlocks + 64);
