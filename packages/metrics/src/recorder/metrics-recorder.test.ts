@@ -1,10 +1,10 @@
-import { isPagodaError } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { DEVICE_PROFILES } from "../bottleneck/device-profiles.js";
 import { LLAMA_2_7B } from "../bottleneck/model-presets.js";
 import type { StepRecord } from "../events.js";
 import { nearestRank } from "../sketch/quantile-sketch.js";
 import type { DistributionSummary } from "../sketch/summary.js";
+import { codeOf } from "../testing/error-code.js";
 import { syntheticWorkload, workloadEvents } from "../testing/workload.js";
 import type { FinishedRequest } from "./finished-request.js";
 import { MetricsRecorder } from "./metrics-recorder.js";
@@ -29,15 +29,6 @@ function expectSummaryMatches(summary: DistributionSummary, exact: readonly numb
     const want = sorted[nearestRank(q, sorted.length) - 1] ?? Number.NaN;
     expect(Math.abs((got ?? Number.NaN) - want)).toBeLessThanOrEqual(want * (ALPHA + 1e-12));
   }
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return isPagodaError(err) ? err.code : "not a PagodaError";
-  }
-  return "no error";
 }
 
 describe("MetricsRecorder: per-request metrics", () => {

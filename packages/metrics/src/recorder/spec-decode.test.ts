@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../events.js";
 import { PrometheusExporter } from "../prometheus/prometheus-exporter.js";
+import { codeOf } from "../testing/error-code.js";
 import { parseExposition } from "../testing/prom-text.js";
 import { MetricsRecorder } from "./metrics-recorder.js";
 
@@ -31,15 +32,6 @@ const SPEC_STEPS: StepRecord[] = [
   },
   STEP, // a step without drafts
 ];
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe("speculative decoding metrics", () => {
   it("sums drafts and acceptance per position; rates and mean acceptance length in the snapshot", () => {
@@ -73,7 +65,7 @@ describe("speculative decoding metrics", () => {
         ...s,
       },
     });
-    expect(codeOf(() => rec.recordStep(spec({})))).toBeUndefined();
+    expect(codeOf(() => rec.recordStep(spec({})))).toBe("no error");
     expect(
       codeOf(() => rec.recordStep(spec({ numAcceptedTokens: 3, numAcceptedTokensPerPos: [1, 1, 1] }))),
     ).toBe("metrics.bad_value");
