@@ -1,13 +1,6 @@
 import { isPagodaError } from "@pagoda/errors";
-import {
-  CpuExecutor,
-  createWasmExecutor,
-  createWebGpuExecutor,
-  probeWebGpu,
-  readWeightsF32,
-  WasmExecutor,
-} from "@pagoda/executor";
-import { KV_CACHE_DTYPES, KVCacheManager, type KvCacheDtype, planKVCache } from "@pagoda/kv-paging";
+import { WasmExecutor } from "@pagoda/executor";
+import { KVCacheManager, type KvCacheDtype } from "@pagoda/kv-paging";
 import type { MetricsRecorder } from "@pagoda/metrics";
 import {
   isQuantScheme,
@@ -18,13 +11,7 @@ import {
   type QuantScheme,
   quantizeWeights,
 } from "@pagoda/model-loaders";
-import {
-  type Executor,
-  type PolicyOptions,
-  type PreemptionMode,
-  Scheduler,
-  type SchedulingPolicy,
-} from "@pagoda/scheduler";
+import { type PolicyOptions, type PreemptionMode, Scheduler, type SchedulingPolicy } from "@pagoda/scheduler";
 import { LLMEngine } from "../core/llm-engine.js";
 import { EngineError } from "../errors.js";
 import { loadPolicy } from "../policy/index.js";
@@ -36,6 +23,7 @@ import {
   resolveSpeculativeConfig,
   type SpeculativeConfig,
 } from "../speculative/speculative-config.js";
+import { type Built, buildExecutor, buildWasm, hostBlocks, kvBytesPerToken } from "./build-executor.js";
 import { LLM } from "./llm.js";
 
 /**
@@ -44,8 +32,6 @@ import { LLM } from "./llm.js";
  * the CPU executor on a software adapter (lavapipe, SwiftShader) or where there is none.
  */
 export type Device = "cpu" | "reference" | "webgpu" | "auto";
-
-const DEVICES: readonly Device[] = ["cpu", "reference", "webgpu", "auto"];
 
 /** The executor an engine was built with. */
 export type ResolvedDevice = Exclude<Device, "auto">;
@@ -112,14 +98,6 @@ export interface CreateEngineOptions {
   speculative?: SpeculativeConfig;
   /** Called as the weights load (bytes read / uploaded so far, and in all), e.g. for a progress bar. */
   onLoadProgress?: (loadedBytes: number, totalBytes: number) => void;
-}
-
-interface Built {
-  executor: Executor;
-  numBlocks: number;
-  kvCacheDtype: KvCacheDtype;
-  maxModelLen: number;
-  device: ResolvedDevice;
 }
 
 /**
@@ -263,143 +241,4 @@ async function buildWasmBeside(
     if (!isPagodaError(err, "executor.out_of_memory")) throw err;
     return buildWasm(model, o, 0, 0);
   }
-}
-
-async function buildExecutor(
-  model: LoadedModel,
-  o: CreateEngineOptions,
-  numSwapBlocks: number,
-  numSpeculativeTokens: number,
-): Promise<Built> {
-  const device = o.device ?? "auto";
-  if (!DEVICES.includes(device)) {
-    throw new EngineError(
-      "engine.bad_option",
-      `device must be one of ${DEVICES.join(", ")}; got ${JSON.stringify(device)}`,
-    );
-  }
-  const dtype = o.kvCacheDtype ?? "auto";
-  if (dtype !== "auto" && !KV_CACHE_DTYPES.includes(dtype)) {
-    throw new EngineError(
-      "engine.bad_option",
-      `kvCacheDtype must be one of auto, ${KV_CACHE_DTYPES.join(", ")}; got ${JSON.stringify(dtype)}`,
-    );
-  }
-  if (device === "reference") return buildReference(model, o, numSwapBlocks, numSpeculativeTokens);
-  if (device === "cpu") return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
-  if (device === "auto" && (await probeWebGpu()).kind !== "hardware")
-    return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
-  try {
-    const executor = await createWebGpuExecutor({
-      model,
-      blockSize: o.blockSize ?? 16,
-      maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
-      maxNumSeqs: o.maxNumSeqs ?? 64,
-      numSwapBlocks,
-      numSpeculativeTokens,
-      kvCacheDtype: resolveKvDtype(o),
-      ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
-      ...(o.numBlocks !== undefined
-        ? { numBlocks: o.numBlocks }
-        : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
-    });
-    const { numBlocks, maxModelLen, kvCacheDtype } = executor.sizes;
-    return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "webgpu" };
-  } catch (cause) {
-    if (device === "auto") return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
-    throw new EngineError("engine.device_unavailable", `WebGPU is not available: ${String(cause)}`, {
-      cause,
-    });
-  }
-}
-
-/** `auto` → f16 (f32 on the exact reference executor). */
-function resolveKvDtype(o: CreateEngineOptions, reference = false): KvCacheDtype {
-  const dtype = o.kvCacheDtype ?? "auto";
-  if (dtype !== "auto") return dtype;
-  return reference ? "f32" : "f16";
-}
-
-// A host (swap) block holds a device block's bytes, so both are sized by the cache dtype.
-function kvShape(model: LoadedModel, kvCacheDtype: KvCacheDtype) {
-  const { config } = model;
-  return {
-    numLayers: config.numLayers,
-    numKVHeads: config.numKvHeads,
-    headDim: config.headDim,
-    kvCacheDtype,
-  };
-}
-
-function kvBytesPerToken(model: LoadedModel, dtype: KvCacheDtype): number {
-  return planKVCache(kvShape(model, dtype), 1, { kvCacheBytes: 0 }).bytesPerToken;
-}
-
-function hostBlocks(
-  model: LoadedModel,
-  o: CreateEngineOptions,
-  blockSize: number,
-  swapSpace: number,
-): number {
-  if (!(Number.isFinite(swapSpace) && swapSpace >= 0)) {
-    throw new EngineError("engine.bad_option", `swapSpace must be a byte count >= 0; got ${swapSpace}`);
-  }
-  if (swapSpace === 0) return 0;
-  const dtype = resolveKvDtype(o, o.device === "reference");
-  const { numBlocks } = planKVCache(kvShape(model, dtype), blockSize, { kvCacheBytes: swapSpace });
-  // Host block 0 is never used, like the device's null block: fewer than 2 is no swap space.
-  return numBlocks < 2 ? 0 : numBlocks;
-}
-
-async function buildWasm(
-  model: LoadedModel,
-  o: CreateEngineOptions,
-  numSwapBlocks: number,
-  numSpeculativeTokens: number,
-  kernels?: WasmExecutor["kernels"],
-): Promise<Built> {
-  const executor = await createWasmExecutor({
-    model,
-    blockSize: o.blockSize ?? 16,
-    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
-    maxNumSeqs: o.maxNumSeqs ?? 64,
-    numSwapBlocks,
-    numSpeculativeTokens,
-    kvCacheDtype: resolveKvDtype(o),
-    ...(kernels !== undefined ? { kernels } : o.threads !== undefined && { threads: o.threads }),
-    ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
-    ...(o.numBlocks !== undefined
-      ? { numBlocks: o.numBlocks }
-      : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
-  });
-  const { numBlocks, maxModelLen, kvCacheDtype } = executor.sizes;
-  return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "cpu" };
-}
-
-async function buildReference(
-  model: LoadedModel,
-  o: CreateEngineOptions,
-  numSwapBlocks: number,
-  numSpeculativeTokens: number,
-): Promise<Built> {
-  const { config } = model;
-  const blockSize = o.blockSize ?? 16;
-  const kvCacheDtype = resolveKvDtype(o, true);
-  const numBlocks =
-    o.numBlocks ??
-    planKVCache(kvShape(model, kvCacheDtype), blockSize, { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 })
-      .numBlocks;
-  if (numBlocks < 2) {
-    throw new EngineError("engine.no_kv_memory", `the KV cache needs at least 2 blocks; got ${numBlocks}`);
-  }
-  const weights = await readWeightsF32(model.weights, o.onLoadProgress);
-  const executor = new CpuExecutor(config, weights, {
-    numBlocks,
-    blockSize,
-    numSwapBlocks,
-    kvCacheDtype,
-    numSpeculativeTokens,
-  });
-  const maxModelLen = Math.min(config.maxPositionEmbeddings, (numBlocks - 1) * blockSize);
-  return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "reference" };
 }
