@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
+import { loadModelWeights } from "@pagoda/model-loaders";
 import { greedyParams } from "@pagoda/scheduler";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readWeightsF32 } from "../model/read-weights.js";
 import {
   SPEC_MODELS,
@@ -11,26 +8,17 @@ import {
   specGreedyScenario,
   specRequests,
   truthProposer,
+  useSpecModels,
 } from "../testing/spec-scenarios.js";
 import { emptyStep, runToCompletion } from "../testing/step-driver.js";
 import { CpuExecutor } from "./cpu-executor.js";
 
 describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { timeout: 120_000 }, () => {
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "pagoda-spec-cpu-"));
-    for (const [i, m] of SPEC_MODELS.entries())
-      await writeRandomModel(join(dir, m.family), m.family, m.shapes, { seed: 31 + i });
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const modelDir = useSpecModels("pagoda-spec-cpu-");
 
   for (const m of SPEC_MODELS) {
     it(`${m.family}: drafts right, wrong at one position or random give the same tokens as none`, async () => {
-      const model = await loadModelWeights(join(dir, m.family));
+      const model = await loadModelWeights(modelDir(m.family));
       const weights = await readWeightsF32(model.weights);
       await model.close();
       const blockSize = 8;
@@ -46,7 +34,7 @@ describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { time
 
   it("seeded sampling with drafts is reproducible, one logprobs entry per token", async () => {
     const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
-    const model = await loadModelWeights(join(dir, m.family));
+    const model = await loadModelWeights(modelDir(m.family));
     const weights = await readWeightsF32(model.weights);
     await model.close();
     const blockSize = 8;
@@ -82,7 +70,7 @@ describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { time
 
   it("refuses a draft outside the vocabulary, naming it", async () => {
     const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
-    const model = await loadModelWeights(join(dir, m.family));
+    const model = await loadModelWeights(modelDir(m.family));
     const weights = await readWeightsF32(model.weights);
     await model.close();
     const executor = new CpuExecutor(model.config, weights, {

@@ -1,6 +1,12 @@
+import { type LoadedModel, loadModel } from "@pagoda/model-loaders";
 import { type Executor, greedyParams, type TokenLogprobs } from "@pagoda/scheduler";
-import { expect } from "vitest";
-import type { ForcedScores } from "../accuracy/teacher-force.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { FORCED_STORY } from "../accuracy/forced-text.js";
+import { type ForcedScores, teacherForce } from "../accuracy/teacher-force.js";
+import { CpuExecutor } from "../cpu/cpu-executor.js";
+import { readWeightsF32 } from "../model/read-weights.js";
+import type { ModelWeights } from "../model/shape.js";
+import { stories260KDir } from "./golden.js";
 import { runToCompletion } from "./step-driver.js";
 
 /**
@@ -67,4 +73,40 @@ export function expectForcedLogprobs(
     if (at >= 0) expect(e.rank).toBe(at + 1);
     else expect(e.rank).toBeGreaterThan(k);
   }
+}
+
+/** What {@link useForcedStory} holds for the tests of one describe block. */
+export interface ForcedStory {
+  model: LoadedModel;
+  /** The model's weights as F32, which the reference executor reads. */
+  weights: ModelWeights;
+  /** The first 60 tokens of the forced story. */
+  text: number[];
+  /** The reference executor's teacher-forced scores of `text`, in blocks of `blockSize`. */
+  forced: ForcedScores;
+}
+
+/**
+ * Per describe block: stories260K opened before the tests (closed after), the forced story's
+ * first 60 tokens and the reference executor's teacher forcing of them, for prompt logprobs to
+ * be checked against.
+ */
+export function useForcedStory(blockSize: number, numBlocks: number): Readonly<ForcedStory> {
+  const held = {} as ForcedStory;
+  beforeAll(async () => {
+    const model = await loadModel(stories260KDir());
+    const weights = await readWeightsF32(model.weights);
+    held.model = model;
+    held.weights = weights;
+    held.text = model.tokenizer.encode(FORCED_STORY).slice(0, 60);
+    held.forced = await teacherForce(
+      async (sampler) => new CpuExecutor(model.config, weights, { blockSize, numBlocks, sampler }),
+      held.text,
+      blockSize,
+    );
+  });
+  afterAll(async () => {
+    await held.model.close();
+  });
+  return held;
 }

@@ -1,9 +1,11 @@
-import type { ModelFamily, RandomModelShapes } from "@pagoda/model-loaders";
+import { join } from "node:path";
+import { type ModelFamily, type RandomModelShapes, writeRandomModel } from "@pagoda/model-loaders";
 import type { Executor, SamplingParams } from "@pagoda/scheduler";
 import { greedyParams } from "@pagoda/scheduler";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { seededUniform } from "./random-model.js";
 import { type DraftProposer, type DriverRequest, type DriverResult, runToCompletion } from "./step-driver.js";
+import { useTempDir } from "./temp-dir.js";
 
 /** A fresh executor made for `numSpeculativeTokens` drafts per request (0: none). */
 export type SpecExecutorFactory = (numSpeculativeTokens: number) => Promise<Executor>;
@@ -194,3 +196,16 @@ export const SPEC_MODELS: Array<{ family: ModelFamily; shapes: RandomModelShapes
     },
   },
 ];
+
+/**
+ * Per describe block: each of {@link SPEC_MODELS} written as a random checkpoint (seeds 31, 32)
+ * into a temporary folder removed after the tests; returns the folder of a family's checkpoint.
+ */
+export function useSpecModels(prefix: string): (family: string) => string {
+  const dir = useTempDir(prefix);
+  beforeAll(async () => {
+    for (const [i, m] of SPEC_MODELS.entries())
+      await writeRandomModel(join(dir.path, m.family), m.family, m.shapes, { seed: 31 + i });
+  });
+  return (family) => join(dir.path, family);
+}

@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadModelWeights, quantizeWeights, writeRandomModel } from "@pagoda/model-loaders";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModelWeights, quantizeWeights } from "@pagoda/model-loaders";
+import { describe, expect, it } from "vitest";
 import {
   SPEC_MODELS,
   SPEC_REQUEST_BLOCKS,
   specGreedyScenario,
   specRequests,
+  useSpecModels,
 } from "../testing/spec-scenarios.js";
 import { emptyStep } from "../testing/step-driver.js";
 import { createWasmExecutor } from "./create-wasm-executor.js";
@@ -16,20 +14,10 @@ import type { WasmWeightDtype } from "./wasm-weights.js";
 const BLOCK_SIZE = 8;
 
 describe("WasmExecutor: greedy speculative decoding (random checkpoints)", { timeout: 120_000 }, () => {
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "pagoda-spec-wasm-"));
-    for (const [i, m] of SPEC_MODELS.entries())
-      await writeRandomModel(join(dir, m.family), m.family, m.shapes, { seed: 31 + i });
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const modelDir = useSpecModels("pagoda-spec-wasm-");
 
   async function executorFor(family: string, weightDtype: WasmWeightDtype, numSpeculativeTokens: number) {
-    const model = await loadModelWeights(join(dir, family));
+    const model = await loadModelWeights(modelDir(family));
     const executor = await createWasmExecutor({
       model,
       blockSize: BLOCK_SIZE,
@@ -65,7 +53,7 @@ describe("WasmExecutor: greedy speculative decoding (random checkpoints)", { tim
   for (const quant of ["q8_0", "q4_k"] as const) {
     it(`llama (${quant}): the same greedy tokens with drafts, log-probabilities within 1e-5`, async () => {
       const m = SPEC_MODELS[0] as (typeof SPEC_MODELS)[number];
-      const model = await loadModelWeights(join(dir, m.family));
+      const model = await loadModelWeights(modelDir(m.family));
       const weights = quantizeWeights(model.weights, model.config, quant);
       try {
         await specGreedyScenario(

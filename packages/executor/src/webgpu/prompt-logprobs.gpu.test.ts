@@ -1,14 +1,12 @@
-import { loadModel } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { beforeAll, it } from "vitest";
-import { FORCED_STORY } from "../accuracy/forced-text.js";
-import { type ForcedScores, teacherForce } from "../accuracy/teacher-force.js";
-import { CpuExecutor } from "../cpu/cpu-executor.js";
-import { readWeightsF32 } from "../model/read-weights.js";
-import { stories260KDir } from "../testing/golden.js";
-import { expectForcedLogprobs, promptLogprobsOf } from "../testing/prompt-logprobs-scenario.js";
+import { it } from "vitest";
+import {
+  expectForcedLogprobs,
+  promptLogprobsOf,
+  useForcedStory,
+} from "../testing/prompt-logprobs-scenario.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
-import { useStoriesOnGpu } from "./testing/stories-on-gpu.js";
+import { useGpuDevice } from "./testing/gpu-device.js";
 
 const BLOCK = 16;
 const NUM_BLOCKS = 16;
@@ -16,30 +14,15 @@ const NUM_BLOCKS = 16;
 const TOLERANCE = 1e-4;
 
 describeGpu("WebGpuExecutor: prompt log-probabilities on stories260K", () => {
-  const held = useStoriesOnGpu();
-  let text: number[];
-  let forced: ForcedScores;
-
-  beforeAll(async () => {
-    const weights = await readWeightsF32(held.model.weights);
-    const { config } = held.model;
-    const withTokenizer = await loadModel(stories260KDir());
-    text = withTokenizer.tokenizer.encode(FORCED_STORY).slice(0, 60);
-    await withTokenizer.close();
-    forced = await teacherForce(
-      async (sampler) =>
-        new CpuExecutor(config, weights, { blockSize: BLOCK, numBlocks: NUM_BLOCKS, sampler }),
-      text,
-      BLOCK,
-    );
-  });
+  const device = useGpuDevice();
+  const story = useForcedStory(BLOCK, NUM_BLOCKS);
 
   // 4 sequences at most: a whole-prompt chunk scores its 59 rows in 15 LM-head passes.
   for (const chunk of [64, 7]) {
     it(`equal the reference's teacher forcing (prefill chunks of ${chunk})`, async () => {
       const exec = await createWebGpuExecutor({
-        model: held.model,
-        gpu: held.gpu,
+        model: story.model,
+        gpu: device.gpu,
         blockSize: BLOCK,
         numBlocks: NUM_BLOCKS,
         maxNumBatchedTokens: 72,
@@ -47,8 +30,8 @@ describeGpu("WebGpuExecutor: prompt log-probabilities on stories260K", () => {
         weightDtype: "f32",
       });
       try {
-        const entries = await promptLogprobsOf(exec, text, 5, chunk, BLOCK);
-        expectForcedLogprobs(entries, text, forced, 5, TOLERANCE);
+        const entries = await promptLogprobsOf(exec, story.text, 5, chunk, BLOCK);
+        expectForcedLogprobs(entries, story.text, story.forced, 5, TOLERANCE);
       } finally {
         await exec.close();
       }

@@ -1,17 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type PagodaDevice, requestDevice } from "@pagoda/kernels-wgsl";
 import { isQuantType, loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
 import { writeGguf } from "@pagoda/model-loaders/node";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
 import { stories260KDir } from "../testing/golden.js";
 import { type LockstepTolerance, recordingSampler, runLockstep } from "../testing/lockstep.js";
 import { randomRequests } from "../testing/random-requests.js";
+import { useTempDir } from "../testing/temp-dir.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
+import { useGpuDevice } from "./testing/gpu-device.js";
 
 // The reference reads the GGUF's tensors dequantized; the GPU reads the same blocks: only
 // summation order differs (measured 1.1e-6 on each scheme).
@@ -27,29 +26,19 @@ const SHAPES = {
 };
 
 describeGpu("WebGpuExecutor on quantized GGUF files (writeGguf) against the CPU reference", () => {
-  let gpu: PagodaDevice;
-  let dir: string;
-  const errors: string[] = [];
+  const device = useGpuDevice();
+  const tmp = useTempDir("pagoda-webgpu-gguf-");
 
   beforeAll(async () => {
-    gpu = await requestDevice();
-    gpu.device.onuncapturederror = (event) => errors.push(event.error.message);
-    dir = await mkdtemp(join(tmpdir(), "pagoda-webgpu-gguf-"));
     const opts = { dtype: "F32" as const, seed: 1, tokenizerFrom: stories260KDir() };
-    await writeRandomModel(join(dir, "hf"), "llama", SHAPES, opts);
-  });
-
-  afterAll(async () => {
-    gpu.device.destroy();
-    await rm(dir, { recursive: true, force: true });
-    expect(errors, "WebGPU validation errors").toEqual([]);
+    await writeRandomModel(join(tmp.path, "hf"), "llama", SHAPES, opts);
   });
 
   // q4_k is llama.cpp's Q4_K_M recipe: Q4_K matrices with a Q6_K LM head.
   for (const type of ["q4_k", "q8_0", "q4_0"] as const) {
     it(`a ${type} GGUF runs on its blocks and matches the reference`, async () => {
-      const file = join(dir, `${type}.gguf`);
-      await writeGguf(join(dir, "hf"), file, { type });
+      const file = join(tmp.path, `${type}.gguf`);
+      await writeGguf(join(tmp.path, "hf"), file, { type });
       const model = await loadModelWeights(file);
       expect(isQuantType(model.weights.layers[0]?.q.dtype ?? "")).toBe(true);
       const [blockSize, numBlocks] = [16, 64];
@@ -60,7 +49,7 @@ describeGpu("WebGpuExecutor on quantized GGUF files (writeGguf) against the CPU 
         sampler,
       });
       const sizes = { blockSize, numBlocks, maxNumBatchedTokens: 128, maxNumSeqs: 8 };
-      const exec = await createWebGpuExecutor({ model, gpu, ...sizes, weightDtype: "f32" });
+      const exec = await createWebGpuExecutor({ model, gpu: device.gpu, ...sizes, weightDtype: "f32" });
       await model.close();
       const requests = randomRequests({
         count: 4,

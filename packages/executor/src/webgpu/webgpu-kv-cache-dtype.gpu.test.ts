@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type PagodaDevice, requestDevice } from "@pagoda/kernels-wgsl";
 import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { readWeightsF32 } from "../model/read-weights.js";
 import { forkAndSwapScenario } from "../testing/executor-scenarios.js";
@@ -12,7 +9,9 @@ import { stories260KDir } from "../testing/golden.js";
 import { type LockstepTolerance, recordingSampler, runLockstep } from "../testing/lockstep.js";
 import { LOCKSTEP_CASES } from "../testing/lockstep-cases.js";
 import { randomRequests } from "../testing/random-requests.js";
+import { useTempDir } from "../testing/temp-dir.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
+import { useGpuDevice } from "./testing/gpu-device.js";
 
 // The WebGPU executor with f16 and int8 KV caches against the reference executor storing the same
 // dtype. Both store K/V rows with kv-paging's encoding (the kernels' writes are bit-exact with the
@@ -27,21 +26,8 @@ const TOLERANCE: LockstepTolerance = { logprob: 1e-2, tieMargin: 2e-2 };
 const MIX_TOLERANCE: LockstepTolerance = { logprob: 1e-3, tieMargin: 1e-2 };
 
 describeGpu("KV cache dtypes on the WebGPU executor", () => {
-  let gpu: PagodaDevice;
-  let dir: string;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    gpu = await requestDevice();
-    gpu.device.onuncapturederror = (event) => errors.push(event.error.message);
-    dir = await mkdtemp(join(tmpdir(), "pagoda-webgpu-kv-"));
-  });
-
-  afterAll(async () => {
-    gpu.device.destroy();
-    await rm(dir, { recursive: true, force: true });
-    expect(errors, "WebGPU validation errors").toEqual([]);
-  });
+  const device = useGpuDevice();
+  const tmp = useTempDir("pagoda-webgpu-kv-");
 
   for (const kvCacheDtype of ["f16", "int8"] as const) {
     it(`${kvCacheDtype}: stories260K copy-on-write forks and swaps keep rows and scales, as the reference does`, async () => {
@@ -50,7 +36,7 @@ describeGpu("KV cache dtypes on the WebGPU executor", () => {
       const cpu = new CpuExecutor(model.config, await readWeightsF32(model.weights), sizes);
       const exec = await createWebGpuExecutor({
         model,
-        gpu,
+        gpu: device.gpu,
         ...sizes,
         maxNumBatchedTokens: 128,
         maxNumSeqs: 8,
@@ -65,7 +51,7 @@ describeGpu("KV cache dtypes on the WebGPU executor", () => {
     it(`${kvCacheDtype}: a random mixed batch on a tiny GQA model follows the reference`, async () => {
       const c = LOCKSTEP_CASES[0];
       if (c === undefined) throw new Error("no lockstep case");
-      const path = join(dir, `${c.family}-${kvCacheDtype}`);
+      const path = join(tmp.path, `${c.family}-${kvCacheDtype}`);
       await writeRandomModel(path, c.family, c.shapes, { dtype: c.dtype, seed: 11 });
       const model = await loadModelWeights(path);
       const numBlocks = 96;
@@ -78,7 +64,7 @@ describeGpu("KV cache dtypes on the WebGPU executor", () => {
       });
       const exec = await createWebGpuExecutor({
         model,
-        gpu,
+        gpu: device.gpu,
         blockSize: c.blockSize,
         numBlocks,
         maxNumBatchedTokens: 256,

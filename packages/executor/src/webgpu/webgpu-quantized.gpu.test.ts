@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type PagodaDevice, requestDevice, rowBytes } from "@pagoda/kernels-wgsl";
+import { rowBytes } from "@pagoda/kernels-wgsl";
 import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { CpuExecutor } from "../cpu/cpu-executor.js";
 import { buildForwardPlan } from "../model/plan.js";
 import { planFeatures } from "../model/plan-tensors.js";
@@ -12,9 +9,11 @@ import { readWeightsF32 } from "../model/read-weights.js";
 import { type LockstepTolerance, recordingSampler, runLockstep } from "../testing/lockstep.js";
 import { type QuantRecipe, quantizeWeights } from "../testing/quantized-weights.js";
 import { randomRequests } from "../testing/random-requests.js";
+import { useTempDir } from "../testing/temp-dir.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
 import { GpuBuffers } from "./gpu-buffers.js";
 import { uploadWeights } from "./gpu-weights.js";
+import { useGpuDevice } from "./testing/gpu-device.js";
 
 // The reference reads every quantized tensor dequantized to F32, and the GPU dequantizes the
 // same values in registers, so only summation order differs: the F32 tolerance holds. Using the
@@ -44,25 +43,15 @@ const RECIPE: QuantRecipe = {
 };
 
 describeGpu("WebGpuExecutor on quantized weights against the CPU reference", () => {
-  let gpu: PagodaDevice;
-  let dir: string;
-  const errors: string[] = [];
+  const device = useGpuDevice();
+  const tmp = useTempDir("pagoda-webgpu-quant-");
 
   beforeAll(async () => {
-    gpu = await requestDevice();
-    gpu.device.onuncapturederror = (event) => errors.push(event.error.message);
-    dir = await mkdtemp(join(tmpdir(), "pagoda-webgpu-quant-"));
-    await writeRandomModel(dir, "llama", SHAPES, { dtype: "F32", seed: 5 });
-  });
-
-  afterAll(async () => {
-    gpu.device.destroy();
-    await rm(dir, { recursive: true, force: true });
-    expect(errors, "WebGPU validation errors").toEqual([]);
+    await writeRandomModel(tmp.path, "llama", SHAPES, { dtype: "F32", seed: 5 });
   });
 
   it("Q8_0 / Q4_0 / Q4_K / Q6_K weights, mixed within fused matrices, match over a random batch", async () => {
-    const model = await loadModelWeights(dir);
+    const model = await loadModelWeights(tmp.path);
     const weights = quantizeWeights(model.weights, RECIPE);
     const [blockSize, numBlocks] = [16, 96];
     const { sampler, last } = recordingSampler();
@@ -73,7 +62,7 @@ describeGpu("WebGpuExecutor on quantized weights against the CPU reference", () 
     });
     const gpuExec = await createWebGpuExecutor({
       model: { config: model.config, weights },
-      gpu,
+      gpu: device.gpu,
       blockSize,
       numBlocks,
       maxNumBatchedTokens: 128,
@@ -99,10 +88,10 @@ describeGpu("WebGpuExecutor on quantized weights against the CPU reference", () 
   }, 300_000);
 
   it("uploads each tensor in its own format: a segment per format run, no dequantized copy", async () => {
-    const model = await loadModelWeights(dir);
+    const model = await loadModelWeights(tmp.path);
     const weights = quantizeWeights(model.weights, RECIPE);
     const plan = buildForwardPlan(model.config, planFeatures(weights));
-    const buffers = new GpuBuffers(gpu.device);
+    const buffers = new GpuBuffers(device.gpu.device);
     const up = await uploadWeights(buffers, plan, weights, "f32");
     await model.close();
     const parts = (name: string) =>

@@ -1,50 +1,33 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type PagodaDevice, requestDevice } from "@pagoda/kernels-wgsl";
-import { loadModelWeights, writeRandomModel } from "@pagoda/model-loaders";
+import { loadModelWeights } from "@pagoda/model-loaders";
 import { describeGpu } from "@pagoda/vitest-config/gpu";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { it } from "vitest";
 import {
   SPEC_MODELS,
   SPEC_REQUEST_BLOCKS,
   specGreedyScenario,
   specRequests,
+  useSpecModels,
 } from "../testing/spec-scenarios.js";
 import { createWebGpuExecutor } from "./create-webgpu-executor.js";
+import { useGpuDevice } from "./testing/gpu-device.js";
 
 const BLOCK_SIZE = 8;
 
 describeGpu("WebGpuExecutor: greedy speculative decoding (random checkpoints)", () => {
-  let gpu: PagodaDevice;
-  let dir: string;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    gpu = await requestDevice();
-    gpu.device.onuncapturederror = (event) => errors.push(event.error.message);
-    dir = await mkdtemp(join(tmpdir(), "pagoda-spec-webgpu-"));
-    for (const [i, m] of SPEC_MODELS.entries())
-      await writeRandomModel(join(dir, m.family), m.family, m.shapes, { seed: 31 + i });
-  });
-
-  afterAll(async () => {
-    gpu.device.destroy();
-    await rm(dir, { recursive: true, force: true });
-    expect(errors, "WebGPU validation errors").toEqual([]);
-  });
+  const device = useGpuDevice();
+  const modelDir = useSpecModels("pagoda-spec-webgpu-");
 
   // The drafts' rows go through the batched matmul where a lone decode token takes the one-row
   // path: the same greedy ids, log-probabilities within the F32 rounding of the two orders.
   for (const m of SPEC_MODELS) {
     it(`${m.family}: drafts right, wrong at one position or random give the same tokens as none`, async () => {
-      const model = await loadModelWeights(join(dir, m.family));
+      const model = await loadModelWeights(modelDir(m.family));
       try {
         await specGreedyScenario(
           (numSpeculativeTokens) =>
             createWebGpuExecutor({
               model,
-              gpu,
+              gpu: device.gpu,
               blockSize: BLOCK_SIZE,
               numBlocks: SPEC_REQUEST_BLOCKS(BLOCK_SIZE),
               maxNumBatchedTokens: 128,

@@ -11,11 +11,31 @@ function maskOf(vocab: number, allowed: readonly number[]): Int32Array {
   return m;
 }
 
+type Params = ReturnType<typeof greedyParams>;
+
+/** One prefill step of the same 4-token prompt for "greedy", "hot" and "free", sampled by `params`. */
+function threeRequestStep(
+  params: readonly [Params, Params, Params],
+  tokenMasks?: Record<string, Int32Array>,
+) {
+  return makeStep({
+    scheduledNewReqs: (["greedy", "hot", "free"] as const).map((id, i) => ({
+      requestId: id,
+      tokenIds: [1, 403, 407, 261],
+      numPromptTokens: 4,
+      samplingParams: params[i] as Params,
+      blockIds: [1 + i],
+      numComputedTokens: 0,
+    })),
+    numScheduledTokens: { greedy: 4, hot: 4, free: 4 },
+    ...(tokenMasks ? { tokenMasks } : {}),
+  });
+}
+
 describeGpu("WebGpuExecutor: grammar token masks (stories260K)", () => {
   const held = useStoriesOnGpu();
-
-  it("samples only masked-in tokens, greedy and at temperature 1.5, beside an unmasked request", async () => {
-    const exec = await createWebGpuExecutor({
+  const newExecutor = () =>
+    createWebGpuExecutor({
       model: held.model,
       gpu: held.gpu,
       blockSize: 8,
@@ -23,23 +43,18 @@ describeGpu("WebGpuExecutor: grammar token masks (stories260K)", () => {
       maxNumBatchedTokens: 128,
       maxNumSeqs: 8,
     });
+
+  it("samples only masked-in tokens, greedy and at temperature 1.5, beside an unmasked request", async () => {
+    const exec = await newExecutor();
     const vocab = held.model.config.vocabSize;
     const allowed = [7, 100, 301];
-    const ids = ["greedy", "hot", "free"];
-    const params = [greedyParams(8), { ...greedyParams(8), temperature: 1.5, seed: 11 }, greedyParams(8)];
+    const params = [
+      greedyParams(8),
+      { ...greedyParams(8), temperature: 1.5, seed: 11 },
+      greedyParams(8),
+    ] as const;
     const out = await exec.execute(
-      makeStep({
-        scheduledNewReqs: ids.map((id, i) => ({
-          requestId: id,
-          tokenIds: [1, 403, 407, 261],
-          numPromptTokens: 4,
-          samplingParams: params[i] as ReturnType<typeof greedyParams>,
-          blockIds: [1 + i],
-          numComputedTokens: 0,
-        })),
-        numScheduledTokens: { greedy: 4, hot: 4, free: 4 },
-        tokenMasks: { greedy: maskOf(vocab, allowed), hot: maskOf(vocab, allowed) },
-      }),
+      threeRequestStep(params, { greedy: maskOf(vocab, allowed), hot: maskOf(vocab, allowed) }),
     );
     expect(allowed).toContain(out.sampledTokenIds.greedy?.[0]);
     expect(allowed).toContain(out.sampledTokenIds.hot?.[0]);
@@ -49,39 +64,18 @@ describeGpu("WebGpuExecutor: grammar token masks (stories260K)", () => {
 
   it("late masks (computed while the forward pass runs) sample exactly as masks in the step", async () => {
     const vocab = held.model.config.vocabSize;
-    const ids = ["greedy", "hot", "free"];
     const params = [
       { ...greedyParams(8), logprobs: 3 },
       { ...greedyParams(8), temperature: 1.5, seed: 11, logprobs: 2 },
       greedyParams(8),
-    ];
+    ] as const;
     const masks = { greedy: maskOf(vocab, [7, 100, 301]), hot: maskOf(vocab, [5, 6, 7, 8, 9, 200]) };
-    const step = (late: boolean) =>
-      makeStep({
-        scheduledNewReqs: ids.map((id, i) => ({
-          requestId: id,
-          tokenIds: [1, 403, 407, 261],
-          numPromptTokens: 4,
-          samplingParams: params[i] as ReturnType<typeof greedyParams>,
-          blockIds: [1 + i],
-          numComputedTokens: 0,
-        })),
-        numScheduledTokens: { greedy: 4, hot: 4, free: 4 },
-        ...(late ? {} : { tokenMasks: masks }),
-      });
     const run = async (late: boolean) => {
-      const exec = await createWebGpuExecutor({
-        model: held.model,
-        gpu: held.gpu,
-        blockSize: 8,
-        numBlocks: 64,
-        maxNumBatchedTokens: 128,
-        maxNumSeqs: 8,
-      });
+      const exec = await newExecutor();
       expect(exec.takesLateMasks).toBe(true);
       let calls = 0;
       const out = await exec.execute(
-        step(late),
+        threeRequestStep(params, late ? undefined : masks),
         late
           ? {
               tokenMasks: async () => {
