@@ -49,19 +49,9 @@ export async function buildExecutor(
   if (device === "auto" && (await probeWebGpu()).kind !== "hardware")
     return buildWasm(model, o, numSwapBlocks, numSpeculativeTokens);
   try {
-    const executor = await createWebGpuExecutor({
-      model,
-      blockSize: o.blockSize ?? 16,
-      maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
-      maxNumSeqs: o.maxNumSeqs ?? 64,
-      numSwapBlocks,
-      numSpeculativeTokens,
-      kvCacheDtype: resolveKvDtype(o),
-      ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
-      ...(o.numBlocks !== undefined
-        ? { numBlocks: o.numBlocks }
-        : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
-    });
+    const executor = await createWebGpuExecutor(
+      executorOptions(model, o, numSwapBlocks, numSpeculativeTokens),
+    );
     const { numBlocks, maxModelLen, kvCacheDtype } = executor.sizes;
     return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "webgpu" };
   } catch (cause) {
@@ -70,6 +60,28 @@ export async function buildExecutor(
       cause,
     });
   }
+}
+
+// What the WASM and WebGPU executors are both built from (the reference sizes its cache itself).
+function executorOptions(
+  model: LoadedModel,
+  o: CreateEngineOptions,
+  numSwapBlocks: number,
+  numSpeculativeTokens: number,
+) {
+  return {
+    model,
+    blockSize: o.blockSize ?? 16,
+    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
+    maxNumSeqs: o.maxNumSeqs ?? 64,
+    numSwapBlocks,
+    numSpeculativeTokens,
+    kvCacheDtype: resolveKvDtype(o),
+    ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
+    ...(o.numBlocks !== undefined
+      ? { numBlocks: o.numBlocks }
+      : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
+  };
 }
 
 /** `auto` → f16 (f32 on the exact reference executor). */
@@ -118,18 +130,8 @@ export async function buildWasm(
   kernels?: WasmExecutor["kernels"],
 ): Promise<Built> {
   const executor = await createWasmExecutor({
-    model,
-    blockSize: o.blockSize ?? 16,
-    maxNumBatchedTokens: o.maxNumBatchedTokens ?? 1024,
-    maxNumSeqs: o.maxNumSeqs ?? 64,
-    numSwapBlocks,
-    numSpeculativeTokens,
-    kvCacheDtype: resolveKvDtype(o),
+    ...executorOptions(model, o, numSwapBlocks, numSpeculativeTokens),
     ...(kernels !== undefined ? { kernels } : o.threads !== undefined && { threads: o.threads }),
-    ...(o.onLoadProgress !== undefined && { onProgress: o.onLoadProgress }),
-    ...(o.numBlocks !== undefined
-      ? { numBlocks: o.numBlocks }
-      : { kvCacheBytes: o.kvCacheMemory ?? 32 << 20 }),
   });
   const { numBlocks, maxModelLen, kvCacheDtype } = executor.sizes;
   return { executor, numBlocks, maxModelLen, kvCacheDtype, device: "cpu" };
