@@ -1,28 +1,20 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LiveServer, liveServer } from "../testing/live-server.js";
-import { QWEN3_TINY_CONTEXT, tinyQwen3 } from "../testing/qwen3.js";
+import { type Qwen3Server, qwen3Server } from "../testing/qwen3-server.js";
 import { postJson } from "../testing/sse.js";
 
-let live: LiveServer;
 let stories: LiveServer;
 let client: OpenAI;
-let remove: () => Promise<void>;
+let qwen3: Qwen3Server;
 beforeAll(async () => {
-  const model = await tinyQwen3();
-  remove = model.remove;
-  live = await liveServer({
-    modelDir: model.dir,
-    maxModelLen: QWEN3_TINY_CONTEXT,
-    app: { servedModelName: "qwen3-tiny" },
-  });
+  qwen3 = await qwen3Server("qwen3-tiny");
+  ({ client } = qwen3);
   stories = await liveServer({});
-  client = new OpenAI({ baseURL: live.baseURL, apiKey: "unused", maxRetries: 0 });
 }, 120_000);
 afterAll(async () => {
-  await live.running.close();
+  await qwen3.close();
   await stories.running.close();
-  await remove();
 });
 
 const schema = {
