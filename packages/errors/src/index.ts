@@ -1,1 +1,1 @@
-export { isPagodaError, PagodaError } from "./pagoda-error.js";
+export { codeOf, isPagodaError, PagodaError } from "./pagoda-error.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPagodaError, PagodaError } from "./index.js";
+import { codeOf, isPagodaError, PagodaError } from "./index.js";
 
 class LoaderError extends PagodaError {}
 
@@ -24,5 +24,19 @@ describe("PagodaError", () => {
     expect(isPagodaError(err, "safetensors.")).toBe(true);
     expect(isPagodaError(err, "safetensors.bad_header")).toBe(false);
     expect(isPagodaError(new Error("plain"))).toBe(false);
+  });
+
+  it("codeOf returns the thrown Pagoda error's code, 'no error', or rethrows anything else", () => {
+    expect(
+      codeOf(() => {
+        throw new LoaderError("safetensors.truncated", "short");
+      }),
+    ).toBe("safetensors.truncated");
+    expect(codeOf(() => 1)).toBe("no error");
+    expect(() =>
+      codeOf(() => {
+        throw new TypeError("plain");
+      }),
+    ).toThrow(TypeError);
   });
 });

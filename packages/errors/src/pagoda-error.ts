@@ -31,3 +31,20 @@ export function isPagodaError(err: unknown, code?: string): err is PagodaError {
   if (code === undefined) return true;
   return code.endsWith(".") ? err.code.startsWith(code) : err.code === code;
 }
+
+/**
+ * The code of the Pagoda error `fn` throws, or `"no error"`; any other throw propagates. For
+ * tests that assert on codes rather than on message wording.
+ *
+ * @example
+ * expect(codeOf(() => scheduler.addRequest(bad))).toBe("scheduler.invalid_request");
+ */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isPagodaError(err)) return err.code;
+    throw err;
+  }
+  return "no error";
+}

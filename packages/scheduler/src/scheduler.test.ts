@@ -1,8 +1,8 @@
+import { codeOf } from "@pagoda/errors";
 import { KVCacheManager } from "@pagoda/kv-paging";
 import { describe, expect, it } from "vitest";
 import { greedyParams } from "./contract/index.js";
 import { Scheduler } from "./scheduler.js";
-import { codeOf } from "./testing/error-code.js";
 import { Harness, prompt } from "./testing/harness.js";
 
 function small(overrides: Partial<ConstructorParameters<typeof Harness>[0]> = {}): Harness {

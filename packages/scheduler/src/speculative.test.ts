@@ -1,8 +1,8 @@
+import { codeOf } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { type ExecutorOutput, greedyParams as greedy, type SchedulerOutput } from "./contract/index.js";
 import { byArrival, type SchedulingPolicy } from "./policies/policy.js";
 import type { RequestView } from "./request.js";
-import { codeOf } from "./testing/error-code.js";
 import { Harness, type HarnessOptions, prompt } from "./testing/harness.js";
 
 function harness(overrides: Partial<HarnessOptions> = {}): Harness {

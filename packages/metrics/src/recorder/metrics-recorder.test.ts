@@ -1,10 +1,10 @@
+import { codeOf } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import { DEVICE_PROFILES } from "../bottleneck/device-profiles.js";
 import { LLAMA_2_7B } from "../bottleneck/model-presets.js";
 import type { StepRecord } from "../events.js";
 import { nearestRank } from "../sketch/quantile-sketch.js";
 import type { DistributionSummary } from "../sketch/summary.js";
-import { codeOf } from "../testing/error-code.js";
 import { syntheticWorkload, workloadEvents } from "../testing/workload.js";
 import type { FinishedRequest } from "./finished-request.js";
 import { MetricsRecorder } from "./metrics-recorder.js";

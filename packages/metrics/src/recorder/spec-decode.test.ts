@@ -1,7 +1,7 @@
+import { codeOf } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../events.js";
 import { PrometheusExporter } from "../prometheus/prometheus-exporter.js";
-import { codeOf } from "../testing/error-code.js";
 import { parseExposition } from "../testing/prom-text.js";
 import { MetricsRecorder } from "./metrics-recorder.js";
 

@@ -1,5 +1,5 @@
+import { codeOf } from "@pagoda/errors";
 import { afterEach, describe, expect, it } from "vitest";
-import { codeOf } from "../testing/error-code.js";
 import { registerVipFirst } from "../testing/example-policy.js";
 import { Harness, prompt } from "../testing/harness.js";
 import { FcfsPolicy } from "./fcfs.js";

@@ -1,6 +1,6 @@
 import type { EngineClient } from "@pagoda/engine";
+import { codeOf } from "@pagoda/errors";
 import { describe, expect, it } from "vitest";
-import { codeOf } from "../testing/error-code.js";
 import { Admission } from "./admission.js";
 
 /** An engine whose published stats say `numWaiting` requests wait. */
