@@ -3,6 +3,7 @@ import { greedyParams } from "@pagoda/scheduler";
 import { describe, expect, it } from "vitest";
 import { readWeightsF32 } from "../model/read-weights.js";
 import {
+  firstStepWithDrafts,
   SPEC_MODELS,
   SPEC_REQUEST_BLOCKS,
   specGreedyScenario,
@@ -10,7 +11,7 @@ import {
   truthProposer,
   useSpecModels,
 } from "../testing/spec-scenarios.js";
-import { emptyStep, runToCompletion } from "../testing/step-driver.js";
+import { runToCompletion } from "../testing/step-driver.js";
 import { CpuExecutor } from "./cpu-executor.js";
 
 describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { timeout: 120_000 }, () => {
@@ -78,22 +79,7 @@ describe("CpuExecutor: greedy speculative decoding (random checkpoints)", { time
       numBlocks: 4,
       numSpeculativeTokens: 2,
     });
-    const step = {
-      ...emptyStep(0, []),
-      scheduledNewReqs: [
-        {
-          requestId: "a",
-          tokenIds: [3, 4, 5],
-          numPromptTokens: 3,
-          samplingParams: greedyParams(4),
-          blockIds: [1],
-          numComputedTokens: 0,
-        },
-      ],
-      numScheduledTokens: { a: 5 },
-      totalNumScheduledTokens: 5,
-      scheduledSpecTokens: { a: [7, m.shapes.vocabSize] },
-    };
+    const step = firstStepWithDrafts([7, m.shapes.vocabSize]);
     await expect(executor.execute(step)).rejects.toMatchObject({
       code: "executor.bad_token",
       message: expect.stringMatching(`draft token id ${m.shapes.vocabSize} is outside the vocabulary`),

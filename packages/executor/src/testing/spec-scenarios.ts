@@ -1,10 +1,16 @@
 import { join } from "node:path";
 import { type ModelFamily, type RandomModelShapes, writeRandomModel } from "@pagoda/model-loaders";
-import type { Executor, SamplingParams } from "@pagoda/scheduler";
+import type { Executor, SamplingParams, SchedulerOutput } from "@pagoda/scheduler";
 import { greedyParams } from "@pagoda/scheduler";
 import { beforeAll, expect } from "vitest";
 import { seededUniform } from "./random-model.js";
-import { type DraftProposer, type DriverRequest, type DriverResult, runToCompletion } from "./step-driver.js";
+import {
+  type DraftProposer,
+  type DriverRequest,
+  type DriverResult,
+  emptyStep,
+  runToCompletion,
+} from "./step-driver.js";
 import { useTempDir } from "./temp-dir.js";
 
 /** A fresh executor made for `numSpeculativeTokens` drafts per request (0: none). */
@@ -208,4 +214,28 @@ export function useSpecModels(prefix: string): (family: string) => string {
       await writeRandomModel(join(dir.path, m.family), m.family, m.shapes, { seed: 31 + i });
   });
   return (family) => join(dir.path, family);
+}
+
+/**
+ * Step 0 of one greedy request "a" (prompt 3, 4, 5 in block 1) that also brings `drafts` after
+ * its prompt: for the executors' refusals of bad drafts.
+ */
+export function firstStepWithDrafts(drafts: number[]): SchedulerOutput {
+  const numTokens = 3 + drafts.length;
+  return {
+    ...emptyStep(0, []),
+    scheduledNewReqs: [
+      {
+        requestId: "a",
+        tokenIds: [3, 4, 5],
+        numPromptTokens: 3,
+        samplingParams: greedyParams(4),
+        blockIds: [1],
+        numComputedTokens: 0,
+      },
+    ],
+    numScheduledTokens: { a: numTokens },
+    totalNumScheduledTokens: numTokens,
+    scheduledSpecTokens: { a: drafts },
+  };
 }

@@ -1,13 +1,13 @@
 import { loadModelWeights, quantizeWeights } from "@pagoda/model-loaders";
 import { describe, expect, it } from "vitest";
 import {
+  firstStepWithDrafts,
   SPEC_MODELS,
   SPEC_REQUEST_BLOCKS,
   specGreedyScenario,
   specRequests,
   useSpecModels,
 } from "../testing/spec-scenarios.js";
-import { emptyStep } from "../testing/step-driver.js";
 import { createWasmExecutor } from "./create-wasm-executor.js";
 import type { WasmWeightDtype } from "./wasm-weights.js";
 
@@ -78,22 +78,7 @@ describe("WasmExecutor: greedy speculative decoding (random checkpoints)", { tim
 
   it("refuses a step with more drafts than numSpeculativeTokens, naming the count", async () => {
     const executor = await executorFor("llama", "f32", 2);
-    const step = {
-      ...emptyStep(0, []),
-      scheduledNewReqs: [
-        {
-          requestId: "a",
-          tokenIds: [3, 4, 5],
-          numPromptTokens: 3,
-          samplingParams: specRequests(256, BLOCK_SIZE, 1)[0]?.params ?? ({} as never),
-          blockIds: [1],
-          numComputedTokens: 0,
-        },
-      ],
-      numScheduledTokens: { a: 6 },
-      totalNumScheduledTokens: 6,
-      scheduledSpecTokens: { a: [1, 2, 3] },
-    };
+    const step = firstStepWithDrafts([1, 2, 3]);
     await expect(executor.execute(step)).rejects.toMatchObject({
       code: "executor.too_many_drafts",
       message: expect.stringMatching(/3 draft tokens, over the executor's numSpeculativeTokens of 2/),
